@@ -1,0 +1,136 @@
+"""The real application on the real database, authenticated against a fake wazo-auth over HTTP."""
+import json
+
+import pytest
+import sqlalchemy as sa
+
+from tests.fakes.wazo_auth import FakeWazoAuth
+from wazo_confd_pjsip.app import create_app
+from wazo_confd_pjsip.auth import make_auth_backend
+from wazo_confd_pjsip.config import DEFAULT_CONFIG, merge_configs
+from wazo_confd_pjsip.database.session import Database
+from wazo_confd_pjsip.dependencies import Dependencies
+from wazo_confd_pjsip.options.catalogue import OptionCatalogue
+from wazo_confd_pjsip.tenants import TenantRegistry
+
+MAIN = 'eeeeeeee-eeee-eeee-eeee-eeeeeeeeeee1'
+SUB = 'eeeeeeee-eeee-eeee-eeee-eeeeeeeeeee2'
+OTHER = 'eeeeeeee-eeee-eeee-eeee-eeeeeeeeeee3'
+SUB_OF_SUB = 'eeeeeeee-eeee-eeee-eeee-eeeeeeeeeee4'
+
+MASTER_TOKEN = 'master-admin-token'
+SUB_TOKEN = 'sub-admin-token'
+OTHER_TOKEN = 'other-admin-token'
+READ_ONLY_TOKEN = 'read-only-token'
+NO_ACL_TOKEN = 'no-acl-token'
+
+ENGINE_SECTIONS_RESET = {
+    'global': [['user_agent', 'Wazo PBX'], ['endpoint_identifier_order', 'auth_username,username,ip']],
+    'system': [],
+}
+
+
+@pytest.fixture(scope='session')
+def fake_auth():
+    auth = FakeWazoAuth()
+    auth.add_tenant(MAIN, None, 'main')
+    auth.add_tenant(SUB, MAIN, 'sub')
+    auth.add_tenant(OTHER, MAIN, 'other')
+    auth.add_tenant(SUB_OF_SUB, SUB, 'subsub')
+    auth.add_token(MASTER_TOKEN, tenant_uuid=MAIN, acl=['confd.#', 'auth.tenants.read'])
+    auth.add_token(SUB_TOKEN, tenant_uuid=SUB, acl=['confd.#', 'auth.tenants.read'])
+    auth.add_token(OTHER_TOKEN, tenant_uuid=OTHER, acl=['confd.#', 'auth.tenants.read'])
+    auth.add_token(READ_ONLY_TOKEN, tenant_uuid=MAIN, acl=['confd.#.read'])
+    auth.add_token(NO_ACL_TOKEN, tenant_uuid=MAIN, acl=[])
+    with auth:
+        yield auth
+
+
+def make_config(fake_auth, **overrides):
+    auth_config = {'backend': 'wazo-auth', 'master_tenant_uuid': MAIN, **fake_auth.config()}
+    return merge_configs(overrides, {'auth': auth_config}, DEFAULT_CONFIG)
+
+
+@pytest.fixture(scope='session')
+def database(db_uri):
+    database = Database(db_uri)
+    yield database
+    database.dispose()
+
+
+def reset_database(database):
+    with database.engine.begin() as connection:
+        connection.execute(
+            sa.text('TRUNCATE endpoint_sip_parent, endpoint_sip, sip_transport, pjsip_object_name, tenant CASCADE')
+        )
+        for name, options in ENGINE_SECTIONS_RESET.items():
+            connection.execute(
+                sa.text('UPDATE pjsip_engine_section SET options = CAST(:options AS jsonb) WHERE name = :name'),
+                {'name': name, 'options': json.dumps(options)},
+            )
+
+
+@pytest.fixture
+def dependencies(database, fake_auth):
+    reset_database(database)
+    fake_auth.set_mode('normal')
+    fake_auth.requests.clear()
+    config = make_config(fake_auth)
+    backend = make_auth_backend(config['auth'])
+    deps = Dependencies(
+        config=config,
+        db=database,
+        auth_backend=backend,
+        catalogue=OptionCatalogue.bundled(),
+        tenants=TenantRegistry(),
+    )
+    yield deps
+    backend.close()
+
+
+@pytest.fixture
+def app(dependencies):
+    return create_app(dependencies)
+
+
+class ApiClient:
+    """Flask's test client speaking like wazo-confd-client: token, JSON, optional tenant."""
+
+    def __init__(self, flask_client, token=MASTER_TOKEN, tenant=None):
+        self._client = flask_client
+        self.token = token
+        self.tenant = tenant
+
+    def as_(self, token=MASTER_TOKEN, tenant=None):
+        return ApiClient(self._client, token, tenant)
+
+    def _headers(self, extra):
+        headers = {'Accept': 'application/json'}
+        if self.token:
+            headers['X-Auth-Token'] = self.token
+        if self.tenant:
+            headers['Wazo-Tenant'] = self.tenant
+        headers.update(extra or {})
+        return headers
+
+    def request(self, method, path, json=None, data=None, headers=None, query=None):
+        return self._client.open(
+            f'/1.1{path}', method=method, json=json, data=data, headers=self._headers(headers), query_string=query
+        )
+
+    def get(self, path, **kwargs):
+        return self.request('GET', path, **kwargs)
+
+    def post(self, path, json=None, **kwargs):
+        return self.request('POST', path, json=json, **kwargs)
+
+    def put(self, path, json=None, **kwargs):
+        return self.request('PUT', path, json=json, **kwargs)
+
+    def delete(self, path, **kwargs):
+        return self.request('DELETE', path, **kwargs)
+
+
+@pytest.fixture
+def api(app):
+    return ApiClient(app.test_client())

@@ -1,0 +1,237 @@
+import base64
+import datetime
+import json
+import time
+
+import pytest
+
+from tests.fakes.wazo_auth import FakeWazoAuth
+from wazo_confd_pjsip.auth import AuthServiceUnavailable, TenantInfo, TokenInfo, Unauthorized, WazoAuthBackend
+from wazo_confd_pjsip.auth.wazo_auth import base_url
+
+from .conftest import MAIN, SUB1, SUB1_CHILD, SUB2, TENANTS
+
+USER = '1f6e0000-0000-4000-8000-000000000001'
+PAST = datetime.datetime(2000, 1, 1, tzinfo=datetime.timezone.utc)
+
+
+@pytest.fixture
+def fake():
+    with FakeWazoAuth() as fake:
+        for tenant in TENANTS:
+            fake.add_tenant(tenant['uuid'], tenant['parent_uuid'], tenant['name'])
+        fake.add_token('admin', tenant_uuid=MAIN, acl=['confd.#', 'auth.tenants.read'], user_uuid=USER,
+                       session_uuid='session-1')
+        fake.add_token('sub1', tenant_uuid=SUB1, acl=['confd.#', '!confd.sip.transports.#'])
+        fake.add_token('expired', tenant_uuid=MAIN, acl=['#'], expires_at=PAST)
+        yield fake
+
+
+@pytest.fixture
+def backend(fake):
+    backend = WazoAuthBackend(fake.config())
+    yield backend
+    backend.close()
+
+
+def wait_until(condition, timeout=3.0):
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, 'condition never met'
+        time.sleep(0.01)
+
+
+def test_an_allowed_token_is_checked_with_head(fake, backend):
+    backend.check_token('admin', 'confd.endpoints.sip.read')
+
+    [request] = fake.requests_of('HEAD')
+    assert request.path == '/0.1/token/admin'
+    assert request.query == {'scope': 'confd.endpoints.sip.read'}
+    assert request.header('X-Auth-Token') == 'admin'
+    assert request.header('Accept') == 'application/json'
+
+
+def test_the_tenant_is_passed_along(fake, backend):
+    backend.check_token('admin', 'confd.endpoints.sip.read', SUB1)
+    assert fake.requests_of('HEAD')[-1].query == {'scope': 'confd.endpoints.sip.read', 'tenant': SUB1}
+
+
+def test_the_token_is_quoted_in_the_path(fake, backend):
+    with pytest.raises(Unauthorized):
+        backend.check_token('a/b?c', 'confd.status.read')
+    assert fake.requests_of('HEAD')[-1].path == '/0.1/token/a%2Fb%3Fc'
+
+
+@pytest.mark.parametrize('token, required, tenant', [
+    ('unknown', 'confd.status.read', None),  # 404
+    ('expired', 'confd.status.read', None),  # 404
+    ('sub1', 'confd.sip.transports.read', None),  # 403: ACL
+    ('sub1', 'confd.status.read', MAIN),  # 403: tenant above the token's
+    ('sub1', 'confd.status.read', SUB2),  # 403: sibling tenant
+])
+def test_refusals_are_unauthorized(backend, token, required, tenant):
+    with pytest.raises(Unauthorized):
+        backend.check_token(token, required, tenant)
+
+
+def test_no_token_is_refused_without_asking(fake, backend):
+    with pytest.raises(Unauthorized):
+        backend.check_token('', 'confd.status.read')
+    with pytest.raises(Unauthorized):
+        backend.token_info(None)
+    assert fake.requests == []
+
+
+@pytest.mark.parametrize('mode', ['down', 'broken', 'slow'])
+def test_no_answer_is_unavailable(fake, mode):
+    backend = WazoAuthBackend(fake.config(timeout=0.2))
+    fake.set_mode(mode, delay=0.5)
+    with pytest.raises(AuthServiceUnavailable):
+        backend.check_token('admin', 'confd.status.read')
+    with pytest.raises(AuthServiceUnavailable):
+        backend.visible_tenants('admin', MAIN)
+    backend.close()
+
+
+def test_wazo_auth_coming_back_is_used_again(fake, backend):
+    backend.check_token('admin', 'confd.status.read')
+    fake.set_mode('down')
+    with pytest.raises(AuthServiceUnavailable):
+        backend.check_token('admin', 'confd.status.read')
+    fake.set_mode('normal')
+    backend.check_token('admin', 'confd.status.read')
+
+
+def test_connections_are_reused(fake, backend):
+    for _ in range(5):
+        backend.check_token('admin', 'confd.status.read')
+    backend.token_info('admin')
+    assert fake.connections_accepted == 1
+
+
+def test_token_info(fake, backend):
+    assert backend.token_info('admin') == TokenInfo('admin', USER, MAIN, 'session-1', ('confd.#', 'auth.tenants.read'))
+    [request] = fake.requests_of('GET', '/0.1/token/')
+    assert request.path == '/0.1/token/admin'
+    assert request.header('X-Auth-Token') == 'admin'
+
+
+@pytest.mark.parametrize('token', ['unknown', 'expired'])
+def test_token_info_of_a_refused_token(backend, token):
+    with pytest.raises(Unauthorized):
+        backend.token_info(token)
+
+
+def test_token_info_when_wazo_auth_fails(fake, backend):
+    fake.set_mode('broken')
+    with pytest.raises(Unauthorized):  # the reference: any status but 200 is a 401
+        backend.token_info('admin')
+    fake.set_mode('down')
+    with pytest.raises(AuthServiceUnavailable):
+        backend.token_info('admin')
+
+
+def test_visible_tenants(fake, backend):
+    assert backend.visible_tenants('admin', MAIN) == [
+        TenantInfo(MAIN, None, 'main'),  # wazo-auth's self-parent of a root becomes None
+        TenantInfo(SUB1, MAIN, 'sub1'),
+        TenantInfo(SUB2, MAIN, 'sub2'),
+        TenantInfo(SUB1_CHILD, SUB1, 'sub1-child'),
+    ]
+    request = fake.requests_of('GET', '/0.1/tenants')[-1]
+    assert request.header('X-Auth-Token') == 'admin'
+    assert request.header('Wazo-Tenant') == MAIN
+
+    assert [t.uuid for t in backend.visible_tenants('admin', SUB1)] == [SUB1, SUB1_CHILD]
+
+
+@pytest.mark.parametrize('token, tenant', [('sub1', SUB1), ('unknown', SUB1), ('admin', 'not-a-tenant')])
+def test_visible_tenants_on_401_is_the_tenant_alone(backend, token, tenant):
+    assert backend.visible_tenants(token, tenant) == [TenantInfo(tenant, None, None)]
+
+
+@pytest.mark.parametrize('config, expected', [
+    ({'host': 'localhost', 'port': 9497, 'prefix': None, 'https': False}, 'http://localhost:9497/0.1'),
+    ({'host': 'h', 'port': 443, 'prefix': '/api/auth', 'https': True}, 'https://h:443/api/auth/0.1'),
+    ({'host': 'h', 'port': 443, 'prefix': 'api/auth/', 'https': True}, 'https://h:443/api/auth/0.1'),
+    ({'host': 'h', 'port': 80, 'prefix': '', 'https': False}, 'http://h:80/0.1'),
+])
+def test_base_url(config, expected):
+    assert base_url(config) == expected
+
+
+def test_configured_master_tenant_needs_no_service_token(fake):
+    backend = WazoAuthBackend(fake.config(master_tenant_uuid=MAIN))
+    backend.start()
+    assert backend.master_tenant_uuid() == MAIN
+    assert backend.status() == {'master_tenant': {'status': 'ok'}, 'service_token': {'status': 'disabled'}}
+    assert fake.requests_of('POST') == []
+    backend.close()
+
+
+def test_without_master_tenant_nor_credentials(fake):
+    backend = WazoAuthBackend(fake.config())
+    assert backend.master_tenant_uuid() is None
+    assert backend.status()['master_tenant'] == {'status': 'fail'}
+    backend.close()
+
+
+def test_the_master_tenant_is_the_service_token_tenant(fake):
+    fake.add_user('wazo-confd-pjsip', 's3cret', tenant_uuid=MAIN)
+    backend = WazoAuthBackend(fake.config(username='wazo-confd-pjsip', password='s3cret'))
+
+    assert backend.master_tenant_uuid() is None  # first use starts the service token, in the background
+    wait_until(lambda: backend.master_tenant_uuid() == MAIN)
+
+    [request] = fake.requests_of('POST')
+    assert request.path == '/0.1/token'
+    expected = base64.b64encode(b'wazo-confd-pjsip:s3cret').decode()
+    assert request.header('Authorization') == f'Basic {expected}'
+    assert json.loads(request.body) == {'expiration': 21600}
+    assert backend.status() == {'master_tenant': {'status': 'ok'}, 'service_token': {'status': 'ok'}}
+    backend.close()
+
+
+def test_the_configured_master_tenant_wins(fake):
+    fake.add_user('svc', 'pw', tenant_uuid=SUB1)
+    backend = WazoAuthBackend(fake.config(username='svc', password='pw', master_tenant_uuid=MAIN))
+    backend.start()
+    wait_until(lambda: backend.status()['service_token'] == {'status': 'ok'})
+    assert backend.master_tenant_uuid() == MAIN
+    backend.close()
+
+
+def test_refused_credentials_are_retried(fake):
+    fake.add_user('svc', 'pw', tenant_uuid=MAIN)
+    backend = WazoAuthBackend(fake.config(username='svc', password='wrong'), retry_interval=0.05)
+    backend.start()
+    wait_until(lambda: len(fake.requests_of('POST')) >= 3)
+    assert backend.master_tenant_uuid() is None
+    assert backend.status() == {'master_tenant': {'status': 'fail'}, 'service_token': {'status': 'fail'}}
+    backend.close()
+
+
+def test_the_service_token_is_obtained_once_wazo_auth_is_up(fake):
+    fake.add_user('svc', 'pw', tenant_uuid=MAIN)
+    fake.set_mode('down')
+    backend = WazoAuthBackend(fake.config(username='svc', password='pw'), retry_interval=0.05)
+    backend.start()
+    time.sleep(0.2)
+    assert backend.master_tenant_uuid() is None
+    fake.set_mode('normal')
+    wait_until(lambda: backend.master_tenant_uuid() == MAIN)
+    backend.close()
+
+
+def test_the_service_token_is_renewed_before_it_expires(fake):
+    fake.add_user('svc', 'pw', tenant_uuid=MAIN)
+    backend = WazoAuthBackend(fake.config(username='svc', password='pw'), service_token_expiration=1)
+    backend.start()
+    wait_until(lambda: len(fake.requests_of('POST')) == 2)
+    # renewed at 3/4 of its life: the service never was without a valid token
+    assert all(json.loads(r.body) == {'expiration': 1} for r in fake.requests_of('POST'))
+    assert backend.status()['service_token'] == {'status': 'ok'}
+    backend.close()
+    posts = len(fake.requests_of('POST'))
+    time.sleep(0.8)
+    assert len(fake.requests_of('POST')) == posts  # closed: no more renewals

@@ -1,0 +1,291 @@
+import pytest
+
+from wazo_confd_pjsip.inheritance import (
+    ConfigNode,
+    InheritanceLoop,
+    MissingParent,
+    Resolver,
+    effective_transport,
+    merged_view,
+    resolve_lines,
+)
+
+
+def node(uuid, parents=(), transport=None, **sections):
+    return ConfigNode(uuid, sections, tuple(parents), transport)
+
+
+def templates(*nodes):
+    return {n.uuid: n for n in nodes}
+
+
+def test_get_merged_reference_case(repeatable):
+    lookup = templates(
+        node('t1', aor=[('max_contacts', '1'), ('remove_existing', 'yes')], endpoint=[('allow', '!all,ulaw')]),
+        node('t2', aor=[('max_contacts', '10')], endpoint=[('allow', '!all,opus')]),
+    )
+    endpoint = node('e', parents=['t1', 't2'], endpoint=[('allow', '!all,alaw')])
+
+    merged = merged_view(resolve_lines(endpoint, lookup), repeatable)
+
+    assert merged == {
+        'aor': [['max_contacts', '10'], ['remove_existing', 'yes']],
+        'endpoint': [['allow', '!all,alaw']],
+    }
+
+
+def test_lines_are_parents_in_order_then_own():
+    lookup = templates(
+        node('a', endpoint=[('context', 'a')]),
+        node('b', endpoint=[('context', 'b')], aor=[('max_contacts', '2')]),
+    )
+    endpoint = node('e', parents=['b', 'a'], endpoint=[('callerid', 'e')])
+
+    assert resolve_lines(endpoint, lookup) == {
+        'endpoint': [('context', 'b'), ('context', 'a'), ('callerid', 'e')],
+        'aor': [('max_contacts', '2')],
+    }
+
+
+def test_ab_and_ba_get_the_last_parent_context(repeatable):
+    lookup = templates(node('a', endpoint=[('context', 'ctx-a')]), node('b', endpoint=[('context', 'ctx-b')]))
+
+    ab = merged_view(resolve_lines(node('ab', parents=['a', 'b']), lookup), repeatable)
+    ba = merged_view(resolve_lines(node('ba', parents=['b', 'a']), lookup), repeatable)
+
+    assert ab['endpoint'] == [['context', 'ctx-b']]
+    assert ba['endpoint'] == [['context', 'ctx-a']]
+
+
+def test_ba_codec_case_ends_with_only_ulaw(repeatable):
+    lookup = templates(
+        node('b', endpoint=[('allow', 'alaw')]),
+        node('a', endpoint=[('disallow', 'all'), ('allow', 'ulaw')]),
+    )
+
+    merged = merged_view(resolve_lines(node('ba', parents=['b', 'a']), lookup), repeatable)
+
+    assert merged['endpoint'] == [['allow', '!all,ulaw']]
+
+
+def test_scalar_and_cumulative_options_across_three_levels(repeatable):
+    lookup = templates(
+        node('base', endpoint=[('context', 'base'), ('permit', '10.0.0.0/8'), ('set_var', 'LEVEL=base')]),
+        node('mid', parents=['base'], endpoint=[('dtmf_mode', 'info'), ('permit', '192.168.0.0/16')]),
+        node('top', parents=['mid'], endpoint=[('context', 'top'), ('set_var', 'LEVEL=top'), ('set_var', 'X=1')]),
+    )
+    endpoint = node('e', parents=['top'], endpoint=[('dtmf_mode', 'rfc4733'), ('permit', '172.16.0.0/12')])
+
+    merged = merged_view(resolve_lines(endpoint, lookup), repeatable)
+
+    assert merged['endpoint'] == [
+        ['context', 'top'],
+        ['permit', '10.0.0.0/8'],
+        ['set_var', 'LEVEL=top'],
+        ['dtmf_mode', 'rfc4733'],
+        ['permit', '192.168.0.0/16'],
+        ['set_var', 'X=1'],
+        ['permit', '172.16.0.0/12'],
+    ]
+
+
+def test_diamond_replays_the_shared_template_once_per_branch():
+    lookup = templates(
+        node('base', identify=[('match', '10.0.0.1')], endpoint=[('context', 'base')]),
+        node('left', parents=['base'], endpoint=[('context', 'left')]),
+        node('right', parents=['base'], endpoint=[('language', 'fr_FR')]),
+    )
+
+    lines = resolve_lines(node('e', parents=['left', 'right']), lookup)
+
+    # Asterisk copies base's lines into each branch: right's copy of base overrides left's context.
+    assert lines['endpoint'] == [('context', 'base'), ('context', 'left'), ('context', 'base'), ('language', 'fr_FR')]
+    assert lines['identify'] == [('match', '10.0.0.1'), ('match', '10.0.0.1')]
+
+
+def test_diamond_merged_view_shows_what_asterisk_keeps(repeatable):
+    lookup = templates(
+        node('base', identify=[('match', '10.0.0.1')], endpoint=[('context', 'base')]),
+        node('left', parents=['base'], endpoint=[('context', 'left')]),
+        node('right', parents=['base']),
+    )
+
+    merged = merged_view(resolve_lines(node('e', parents=['left', 'right']), lookup), repeatable)
+
+    assert merged == {'endpoint': [['context', 'base']], 'identify': [['match', '10.0.0.1']]}
+
+
+@pytest.mark.parametrize('loop', [['a'], ['a', 'b'], ['a', 'b', 'c']])
+def test_loop_is_reported_with_its_templates(loop):
+    lookup = templates(*(node(uuid, parents=[loop[(i + 1) % len(loop)]]) for i, uuid in enumerate(loop)))
+
+    with pytest.raises(InheritanceLoop) as raised:
+        resolve_lines(node('e', parents=['a']), lookup)
+
+    assert raised.value.uuids == tuple(loop)
+    assert all(uuid in str(raised.value) for uuid in loop)
+
+
+def test_loop_below_a_healthy_branch_is_found_by_transport_too():
+    lookup = templates(
+        node('ok', transport='udp'),
+        node('a', parents=['b']),
+        node('b', parents=['c']),
+        node('c', parents=['ok', 'a']),
+    )
+
+    with pytest.raises(InheritanceLoop) as raised:
+        effective_transport(node('e', parents=['a']), lookup)
+
+    assert raised.value.uuids == ('a', 'b', 'c')
+
+
+def test_node_reached_again_through_its_templates_is_a_loop():
+    lookup = templates(node('t', parents=['e']))
+
+    with pytest.raises(InheritanceLoop) as raised:
+        resolve_lines(node('e', parents=['t']), lookup)
+
+    assert raised.value.uuids == ('e', 't')
+
+
+def test_missing_parent_names_it_and_its_child():
+    lookup = templates(node('t', parents=['gone']))
+
+    with pytest.raises(MissingParent) as raised:
+        resolve_lines(node('e', parents=['t']), lookup)
+
+    assert (raised.value.uuid, raised.value.child_uuid) == ('gone', 't')
+
+
+def test_callable_lookup_may_return_none_or_raise_key_error():
+    known = node('t', endpoint=[('context', 't')])
+
+    def lookup(uuid):
+        if uuid == 'raises':
+            raise KeyError(uuid)
+        return known if uuid == 't' else None
+
+    assert resolve_lines(node('e', parents=['t']), lookup) == {'endpoint': [('context', 't')]}
+    for unknown in ('raises', 'none'):
+        with pytest.raises(MissingParent):
+            resolve_lines(node('e', parents=['t', unknown]), lookup)
+
+
+def test_deep_chain_resolves_without_recursion(repeatable):
+    depth = 2000
+    lookup = templates(
+        *(node(f't{i}', parents=[f't{i - 1}'] if i else [], endpoint=[('context', f'c{i}'), ('permit', f'10.0.{i // 256}.{i % 256}')])
+          for i in range(depth))
+    )
+    endpoint = node('e', parents=[f't{depth - 1}'])
+
+    lines = resolve_lines(endpoint, lookup)
+    merged = merged_view(lines, repeatable)
+
+    assert len(lines['endpoint']) == 2 * depth
+    assert merged['endpoint'][0] == ['context', f'c{depth - 1}']
+    assert merged['endpoint'][1] == ['permit', '10.0.0.0']
+    assert len(merged['endpoint']) == depth + 1
+
+
+def test_deep_loop_is_reported_not_a_recursion_error():
+    depth = 2000
+    lookup = templates(*(node(f't{i}', parents=[f't{(i + 1) % depth}']) for i in range(depth)))
+
+    with pytest.raises(InheritanceLoop) as raised:
+        resolve_lines(node('e', parents=['t0']), lookup)
+
+    assert len(raised.value.uuids) == depth
+
+
+def test_own_transport_wins():
+    lookup = templates(node('t', transport='wss'))
+
+    assert effective_transport(node('e', parents=['t'], transport='udp'), lookup) == 'udp'
+
+
+def test_transport_comes_from_the_last_parent_having_one_at_any_depth():
+    lookup = templates(
+        node('global', transport='udp'),
+        node('webrtc', parents=['global'], transport='wss'),
+        node('guest', parents=['webrtc']),
+        node('plain'),
+    )
+
+    assert effective_transport(node('e', parents=['guest', 'plain']), lookup) == 'wss'
+    assert effective_transport(node('e', parents=['webrtc', 'global']), lookup) == 'udp'
+    assert effective_transport(node('e', parents=['plain']), lookup) is None
+
+
+def test_resolver_reuses_templates_until_invalidated():
+    fetched = []
+    stored = templates(
+        node('base', endpoint=[('context', 'v1')]),
+        node('mid', parents=['base']),
+        node('other', endpoint=[('language', 'en')]),
+    )
+
+    def lookup(uuid):
+        fetched.append(uuid)
+        return stored[uuid]
+
+    resolver = Resolver(lookup)
+    for i in range(100):
+        assert resolver.lines(node(f'e{i}', parents=['mid', 'other']))['endpoint'] == [('context', 'v1'), ('language', 'en')]
+    assert sorted(fetched) == ['base', 'mid', 'other']
+
+    stored['base'] = node('base', endpoint=[('context', 'v2')])
+    resolver.invalidate('base')
+    fetched.clear()
+
+    assert resolver.lines(node('e', parents=['mid', 'other']))['endpoint'] == [('context', 'v2'), ('language', 'en')]
+    assert sorted(fetched) == ['base', 'mid']
+
+
+def test_resolver_invalidate_without_uuid_forgets_everything():
+    stored = templates(node('t', transport='udp'))
+    resolver = Resolver(stored)
+    assert resolver.transport(node('e', parents=['t'])) == 'udp'
+
+    stored['t'] = node('t', transport='tcp')
+    resolver.invalidate()
+
+    assert resolver.transport(node('e', parents=['t'])) == 'tcp'
+
+
+def test_resolved_lines_can_be_changed_without_touching_the_cache():
+    resolver = Resolver(templates(node('t', endpoint=[('context', 't')])))
+    resolver.lines(node('e', parents=['t']))['endpoint'].append(('context', 'changed'))
+
+    assert resolver.lines(node('e', parents=['t'])) == {'endpoint': [('context', 't')]}
+
+
+def test_json_shaped_lines_are_accepted():
+    lookup = templates(ConfigNode('t', {'aor': [['max_contacts', '1']]}))
+
+    assert resolve_lines(ConfigNode('e', {'aor': [['max_contacts', '2']]}, ['t']), lookup) == {
+        'aor': [('max_contacts', '1'), ('max_contacts', '2')]
+    }
+
+
+def test_ten_thousand_endpoints_on_three_levels_resolve(repeatable):
+    lookup = templates(
+        node('global', transport='udp', aor=[('max_contacts', '1')], endpoint=[('allow', '!all,ulaw'), ('context', 'default')]),
+        node('webrtc', parents=['global'], transport='wss', endpoint=[('allow', '!all,opus,ulaw'), ('webrtc', 'yes')]),
+        node('guest', parents=['webrtc'], aor=[('max_contacts', '10')]),
+    )
+    resolver = Resolver(lookup)
+
+    results = [
+        (merged_view(resolver.lines(e), repeatable), resolver.transport(e))
+        for e in (node(f'e{i}', parents=['guest'], endpoint=[('callerid', f'"{i}" <{i}>')]) for i in range(10_000))
+    ]
+
+    assert results[-1] == (
+        {
+            'aor': [['max_contacts', '10']],
+            'endpoint': [['allow', '!all,opus,ulaw'], ['context', 'default'], ['webrtc', 'yes'], ['callerid', '"9999" <9999>']],
+        },
+        'wss',
+    )

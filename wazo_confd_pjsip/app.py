@@ -1,0 +1,23 @@
+"""The Flask application: the HTTP layer around the injected collaborators."""
+from flask import Flask
+from flask_cors import CORS
+
+from .http.api import WazoApi, register_error_handlers
+from .http.auth import Authenticator
+from .http.proxy import ProxyHeaders
+from .plugins import load_plugins
+
+
+def create_app(dependencies):
+    app = Flask('wazo_confd_pjsip')
+    app.wsgi_app = ProxyHeaders(app.wsgi_app)
+    app.json.sort_keys = False
+    app.url_map.strict_slashes = False
+    cors = dependencies.config['rest_api'].get('cors', {})
+    if cors.get('enabled', True):
+        CORS(app, allow_headers=cors.get('allow_headers'), expose_headers=['Location'])
+    register_error_handlers(app)
+    dependencies.api = WazoApi(app, prefix='/1.1', catch_all_404s=True)
+    dependencies.authenticator = Authenticator(dependencies.auth_backend)
+    load_plugins(dependencies)
+    return app

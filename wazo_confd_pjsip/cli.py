@@ -1,0 +1,100 @@
+"""wazo-confd-pjsip: serve the API (default), or run one administrative command."""
+import argparse
+import logging
+import signal
+import sys
+
+from .config import load_config
+from .config.loader import parse_cli_args
+
+logger = logging.getLogger(__name__)
+
+
+def _parser():
+    parser = argparse.ArgumentParser(prog='wazo-confd-pjsip', description=__doc__)
+    parser.add_argument('-c', '--config-file', help='main configuration file')
+    parser.add_argument('-d', '--debug', action='store_true', help='debug mode (log level debug)')
+    parser.add_argument('-l', '--log-level', help='log level: debug, info, warning, error')
+    parser.add_argument('--data-dir', help='where the embedded database and the local tokens file live')
+    commands = parser.add_subparsers(dest='command')
+    commands.add_parser('serve', help='serve the REST API (the default)')
+    commands.add_parser('upgrade-db', help='upgrade the database schema to the latest version')
+    return parser, commands
+
+
+def _setup_logging(config):
+    level = logging.DEBUG if config['debug'] else getattr(logging, config['log_level'].upper(), logging.INFO)
+    logging.basicConfig(level=level, format='%(asctime)s [%(process)d] (%(levelname)s) (%(name)s): %(message)s')
+
+
+def _configuration(args, argv):
+    from .config.loader import DEFAULT_CONFIG, has_configuration_files
+
+    config = load_config(argv)
+    if args.data_dir:
+        config['data_dir'] = args.data_dir
+    if not has_configuration_files(config):
+        # First run with no configuration at all: everything local and private.
+        config['auth'] = dict(DEFAULT_CONFIG['auth'], backend='local')
+    return config
+
+
+def main(argv=None):
+    argv = sys.argv[1:] if argv is None else argv
+    parser, _ = _parser()
+    args = parser.parse_args(argv)
+    config = _configuration(args, argv)
+    _setup_logging(config)
+    if args.command == 'upgrade-db':
+        return upgrade_db(config)
+    return serve(config)
+
+
+def upgrade_db(config):
+    from .database.migrate import upgrade_to_head
+    from .service import DatabaseServer
+
+    server = DatabaseServer(config)
+    try:
+        upgrade_to_head(server.start())
+    finally:
+        server.stop()
+    print('database schema is up to date')
+    return 0
+
+
+def serve(config):
+    from cheroot import wsgi
+
+    from .service import DatabaseServer, build_app, prepare_first_run
+
+    first_run = prepare_first_run(config)
+    database = DatabaseServer(config)
+    try:
+        app, dependencies = build_app(config, database.start())
+        listen, port = config['rest_api']['listen'], config['rest_api']['port']
+        server = wsgi.Server((listen, port), app, numthreads=config['rest_api'].get('max_threads', 10))
+        signal.signal(signal.SIGTERM, lambda *_: server.stop())
+        server.prepare()
+        _print_welcome(listen, server.bind_addr[1], first_run)
+        try:
+            server.serve()
+        except KeyboardInterrupt:
+            pass
+        finally:
+            server.stop()
+            dependencies.db.dispose()
+    finally:
+        database.stop()
+    return 0
+
+
+def _print_welcome(listen, port, first_run):
+    url = f'http://{listen}:{port}/1.1'
+    print(f'wazo-confd-pjsip is serving {url}', flush=True)
+    if first_run is not None:
+        master_tenant_uuid, token = first_run
+        print(f'master tenant: {master_tenant_uuid}')
+        print(f'admin token:   {token}')
+        print('try:')
+        print(f"  curl -s -H 'X-Auth-Token: {token}' {url}/endpoints/sip/templates?recurse=true", flush=True)

@@ -1,0 +1,90 @@
+"""Tables. The schema itself is owned by alembic (see wazo_confd_pjsip/alembic); these mirror it.
+
+Option lists are JSONB arrays of [key, value] pairs: order and repeated keys survive, and one
+row holds a whole endpoint, so reading an endpoint is one index lookup.
+"""
+import sqlalchemy as sa
+from sqlalchemy.dialects.postgresql import JSONB, UUID
+from sqlalchemy.orm import declarative_base
+
+Base = declarative_base()
+
+
+class Tenant(Base):
+    __tablename__ = 'tenant'
+
+    uuid = sa.Column(UUID(as_uuid=False), primary_key=True)
+
+
+class PJSIPObjectName(Base):
+    """One Asterisk id namespace for endpoints, templates and transports, enforced by its primary key."""
+
+    __tablename__ = 'pjsip_object_name'
+
+    name = sa.Column(sa.String(79), primary_key=True)
+    kind = sa.Column(sa.String(32), nullable=False)
+
+
+class SIPTransport(Base):
+    __tablename__ = 'sip_transport'
+
+    uuid = sa.Column(UUID(as_uuid=False), primary_key=True, server_default=sa.text('gen_random_uuid()'))
+    name = sa.Column(
+        sa.String(79),
+        sa.ForeignKey('pjsip_object_name.name', onupdate='CASCADE'),
+        nullable=False,
+        unique=True,
+    )
+    options = sa.Column(JSONB, nullable=False, server_default=sa.text("'[]'::jsonb"))
+
+
+class EndpointSIP(Base):
+    """An endpoint or a template (template=True): the same shape, never shown by the other's routes."""
+
+    __tablename__ = 'endpoint_sip'
+
+    uuid = sa.Column(UUID(as_uuid=False), primary_key=True, server_default=sa.text('gen_random_uuid()'))
+    tenant_uuid = sa.Column(UUID(as_uuid=False), sa.ForeignKey('tenant.uuid', ondelete='CASCADE'), nullable=False)
+    template = sa.Column(sa.Boolean, nullable=False)
+    name = sa.Column(
+        sa.String(79),
+        sa.ForeignKey('pjsip_object_name.name', onupdate='CASCADE'),
+        nullable=False,
+        unique=True,
+    )
+    label = sa.Column(sa.String(128))
+    asterisk_id = sa.Column(sa.String(1024))
+    transport_uuid = sa.Column(UUID(as_uuid=False), sa.ForeignKey('sip_transport.uuid', ondelete='SET NULL'))
+    # {section: [[key, value], ...]} for the sections of wazo_confd_pjsip.sections
+    options = sa.Column(JSONB, nullable=False, server_default=sa.text("'{}'::jsonb"))
+    # lower-cased, accent-stripped name and label: what `search=` matches
+    search_text = sa.Column(sa.Text, nullable=False, server_default='')
+
+    __table_args__ = (sa.Index('endpoint_sip__idx__tenant_template', 'tenant_uuid', 'template'),)
+
+
+class EndpointSIPParent(Base):
+    __tablename__ = 'endpoint_sip_parent'
+
+    child_uuid = sa.Column(
+        UUID(as_uuid=False), sa.ForeignKey('endpoint_sip.uuid', ondelete='CASCADE'), primary_key=True
+    )
+    position = sa.Column(sa.Integer, primary_key=True)
+    # RESTRICT: a template something inherits from cannot vanish, even outside the service.
+    parent_uuid = sa.Column(
+        UUID(as_uuid=False), sa.ForeignKey('endpoint_sip.uuid', ondelete='RESTRICT'), nullable=False
+    )
+
+    __table_args__ = (
+        sa.UniqueConstraint('child_uuid', 'parent_uuid', name='endpoint_sip_parent__uq__child_parent'),
+        sa.Index('endpoint_sip_parent__idx__parent', 'parent_uuid'),
+    )
+
+
+class PJSIPEngineSection(Base):
+    """The engine-wide singleton sections [global] and [system]."""
+
+    __tablename__ = 'pjsip_engine_section'
+
+    name = sa.Column(sa.String(16), primary_key=True)
+    options = sa.Column(JSONB, nullable=False, server_default=sa.text("'[]'::jsonb"))

@@ -1,0 +1,52 @@
+"""Marshmallow fields shared by the resources."""
+import re
+
+from marshmallow import ValidationError, fields, validate
+
+NAME_PATTERN = re.compile(r'^[-_.a-zA-Z0-9]{1,79}$')
+RESERVED_NAMES = frozenset({'global', 'system'})
+OPTION_TEXT_MAX = 4092
+
+
+class OptionLines(fields.Field):
+    """An ordered list of [key, value] string pairs (keys may repeat); its own length is limited."""
+
+    def __init__(self, max_items, **kwargs):
+        super().__init__(**kwargs)
+        self.max_items = max_items
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if not isinstance(value, list):
+            raise ValidationError('Not a valid list.')
+        if len(value) > self.max_items:
+            raise ValidationError(f'Longer than maximum length {self.max_items}.')
+        lines = []
+        for index, pair in enumerate(value):
+            if not isinstance(pair, (list, tuple)) or len(pair) != 2:
+                raise ValidationError(f'item {index}: must be a [key, value] pair')
+            key, option_value = pair
+            for part, text in (('key', key), ('value', option_value)):
+                if not isinstance(text, str):
+                    raise ValidationError(f'item {index}: the {part} must be a string')
+                if not 1 <= len(text) <= OPTION_TEXT_MAX:
+                    raise ValidationError(f'item {index}: the {part} must be 1 to {OPTION_TEXT_MAX} characters long')
+            lines.append([key, option_value])
+        return lines
+
+    def _serialize(self, value, attr, obj, **kwargs):
+        return [list(pair) for pair in value or []]
+
+
+def validate_pjsip_name(name):
+    if not NAME_PATTERN.match(name):
+        raise ValidationError('Must be 1 to 79 characters among letters, digits, "-", "_" and "."')
+    if name in RESERVED_NAMES:
+        raise ValidationError(f'"{name}" is reserved')
+
+
+class PJSIPName(fields.String):
+    def __init__(self, **kwargs):
+        super().__init__(validate=validate_pjsip_name, **kwargs)
+
+
+label_validator = validate.Length(max=128)

@@ -1,0 +1,6 @@
+from flask import url_for
+
+
+def link(rel, endpoint, **values):
+    """An absolute link; behind a proxy, X-Script-Name / X-Forwarded-* shape it (see app.ProxyHeaders)."""
+    return {'rel': rel, 'href': url_for(endpoint, _external=True, **values)}

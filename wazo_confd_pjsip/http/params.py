@@ -1,0 +1,75 @@
+"""Query-string parameters shared by the list routes."""
+import uuid as uuid_lib
+
+from .errors import InputError
+
+_TRUE = {'true', '1', 'yes'}
+_FALSE = {'false', '0', 'no'}
+
+
+def parse_bool(name, raw, default=False):
+    # wazo-confd-client sends recurse=False, capitalised as Python prints it.
+    if raw is None:
+        return default
+    lowered = raw.lower()
+    if lowered in _TRUE:
+        return True
+    if lowered in _FALSE:
+        return False
+    raise InputError(name, 'Not a valid boolean.')
+
+
+def parse_non_negative_int(name, raw):
+    if raw is None or raw == '':
+        return None
+    try:
+        value = int(raw)
+    except ValueError:
+        raise InputError(name, 'Not a valid integer.')
+    if value < 0:
+        raise InputError(name, 'Must be greater than or equal to 0.')
+    return value
+
+
+def parse_uuid_list(raw):
+    """uuid=a,b,c: invalid uuids are dropped; None when the filter is absent."""
+    if raw is None:
+        return None
+    valid = []
+    for item in raw.split(','):
+        try:
+            valid.append(str(uuid_lib.UUID(item.strip())))
+        except ValueError:
+            continue
+    return valid
+
+
+class ListParams:
+    def __init__(self, search, order, direction, limit, offset, recurse, filters, uuids):
+        self.search = search
+        self.order = order
+        self.direction = direction
+        self.limit = limit
+        self.offset = offset
+        self.recurse = recurse
+        self.filters = filters
+        self.uuids = uuids
+
+    @classmethod
+    def from_args(cls, args, *, sortable, default_order, filterable=()):
+        order = args.get('order') or default_order
+        if order not in sortable:
+            raise InputError('order', f"column '{order}' was not found")
+        direction = args.get('direction') or 'asc'
+        if direction not in ('asc', 'desc'):
+            raise InputError('direction', 'Must be one of: asc, desc.')
+        return cls(
+            search=args.get('search') or None,
+            order=order,
+            direction=direction,
+            limit=parse_non_negative_int('limit', args.get('limit')),
+            offset=parse_non_negative_int('offset', args.get('offset')) or 0,
+            recurse=parse_bool('recurse', args.get('recurse')),
+            filters={name: args[name] for name in filterable if name in args},
+            uuids=parse_uuid_list(args.get('uuid')),
+        )

@@ -1,0 +1,18 @@
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+
+class ProxyHeaders:
+    """Links and Location headers as the client sees them behind nginx.
+
+    X-Forwarded-Proto/Host/Port/Prefix are honoured by ProxyFix; Wazo's nginx also sends
+    X-Script-Name (e.g. /api/confd), which becomes the script root.
+    """
+
+    def __init__(self, wsgi_app):
+        self._app = ProxyFix(wsgi_app, x_for=1, x_proto=1, x_host=1, x_port=1, x_prefix=1)
+
+    def __call__(self, environ, start_response):
+        script_name = environ.get('HTTP_X_SCRIPT_NAME')
+        if script_name:
+            environ['SCRIPT_NAME'] = script_name.rstrip('/')
+        return self._app(environ, start_response)

@@ -1,0 +1,31 @@
+"""The one place where template inheritance is resolved: pure functions, no database, no web.
+
+resolve_lines / Resolver: option lines after inheritance, as Asterisk copies them.
+effective_transport: own transport, else inherited.
+merged_view: those lines reduced to what Asterisk ends up with (``?view=merged``).
+descendants / would_create_cycle: "what inherits from T" and loop refusal.
+"""
+
+from .codec_edits import apply_codec_edits, codec_line_value
+from .errors import InheritanceError, InheritanceLoop, MissingParent
+from .graph import descendants, would_create_cycle
+from .merge import merge_section_lines, merged_view
+from .model import ConfigNode, Lookup
+from .resolve import Resolver, effective_transport, resolve_lines
+
+__all__ = [
+    'ConfigNode',
+    'InheritanceError',
+    'InheritanceLoop',
+    'Lookup',
+    'MissingParent',
+    'Resolver',
+    'apply_codec_edits',
+    'codec_line_value',
+    'descendants',
+    'effective_transport',
+    'merge_section_lines',
+    'merged_view',
+    'resolve_lines',
+    'would_create_cycle',
+]

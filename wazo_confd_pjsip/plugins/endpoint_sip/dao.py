@@ -1,0 +1,138 @@
+"""Queries on endpoints and templates (one table, told apart by `template`)."""
+import sqlalchemy as sa
+
+from ...database.models import EndpointSIP, EndpointSIPParent, SIPTransport
+from ...http.search import like_pattern
+from ...inheritance import ConfigNode
+
+SORTABLE = ('name', 'label', 'uuid', 'asterisk_id', 'tenant_uuid')
+FILTERABLE = ('name', 'label', 'asterisk_id')
+
+
+def find(session, uuid, template, lock=False):
+    query = sa.select(EndpointSIP).where(EndpointSIP.uuid == uuid, EndpointSIP.template.is_(template))
+    if lock:
+        query = query.with_for_update()
+    return session.execute(query).scalar_one_or_none()
+
+
+def find_templates(session, uuids):
+    rows = session.execute(sa.select(EndpointSIP).where(EndpointSIP.uuid.in_(uuids), EndpointSIP.template.is_(True)))
+    return {row.uuid: row for row in rows.scalars()}
+
+
+def parents_of(session, uuids):
+    """uuid → [(parent uuid, parent label)] in order."""
+    result = {uuid: [] for uuid in uuids}
+    if not uuids:
+        return result
+    query = (
+        sa.select(EndpointSIPParent.child_uuid, EndpointSIPParent.parent_uuid, EndpointSIP.label)
+        .join(EndpointSIP, EndpointSIP.uuid == EndpointSIPParent.parent_uuid)
+        .where(EndpointSIPParent.child_uuid.in_(list(uuids)))
+        .order_by(EndpointSIPParent.child_uuid, EndpointSIPParent.position)
+    )
+    for child_uuid, parent_uuid, label in session.execute(query):
+        result[child_uuid].append((parent_uuid, label))
+    return result
+
+
+def set_parents(session, child_uuid, parent_uuids):
+    session.execute(sa.delete(EndpointSIPParent).where(EndpointSIPParent.child_uuid == child_uuid))
+    if parent_uuids:
+        session.execute(
+            sa.insert(EndpointSIPParent),
+            [
+                {'child_uuid': child_uuid, 'parent_uuid': parent_uuid, 'position': position}
+                for position, parent_uuid in enumerate(parent_uuids)
+            ],
+        )
+
+
+def _ancestor_uuids(uuids):
+    # UNION (not UNION ALL) stops on loops and diamonds.
+    anchor = sa.select(EndpointSIPParent.parent_uuid.label('uuid')).where(EndpointSIPParent.child_uuid.in_(uuids))
+    ancestors = anchor.cte('ancestors', recursive=True)
+    step = sa.select(EndpointSIPParent.parent_uuid).join(
+        ancestors, EndpointSIPParent.child_uuid == ancestors.c.uuid
+    )
+    return ancestors.union(step)
+
+
+def ancestor_nodes(session, uuids):
+    """Every template the given nodes inherit from, directly or not, as ConfigNodes by uuid."""
+    if not uuids:
+        return {}
+    ancestors = _ancestor_uuids(list(uuids))
+    rows = session.execute(sa.select(EndpointSIP).where(EndpointSIP.uuid.in_(sa.select(ancestors.c.uuid)))).scalars()
+    rows = list(rows)
+    parents = parents_of(session, [row.uuid for row in rows])
+    return {row.uuid: to_node(row, [uuid for uuid, _ in parents[row.uuid]]) for row in rows}
+
+
+def descendant_uuids(session, template_uuid):
+    anchor = sa.select(EndpointSIPParent.child_uuid.label('uuid')).where(
+        EndpointSIPParent.parent_uuid == template_uuid
+    )
+    found = anchor.cte('descendants', recursive=True)
+    step = sa.select(EndpointSIPParent.child_uuid).join(found, EndpointSIPParent.parent_uuid == found.c.uuid)
+    return found.union(step)
+
+
+def direct_children(session, template_uuid):
+    query = (
+        sa.select(EndpointSIP.uuid, EndpointSIP.name, EndpointSIP.template)
+        .join(EndpointSIPParent, EndpointSIPParent.child_uuid == EndpointSIP.uuid)
+        .where(EndpointSIPParent.parent_uuid == template_uuid)
+        .order_by(EndpointSIP.name)
+    )
+    return session.execute(query).all()
+
+
+def template_graph(session, tenant_uuid):
+    """parent adjacency (uuid → parent uuids) of a tenant's templates: for loop checks."""
+    query = (
+        sa.select(EndpointSIPParent.child_uuid, EndpointSIPParent.parent_uuid)
+        .join(EndpointSIP, EndpointSIP.uuid == EndpointSIPParent.child_uuid)
+        .where(EndpointSIP.tenant_uuid == tenant_uuid, EndpointSIP.template.is_(True))
+        .order_by(EndpointSIPParent.child_uuid, EndpointSIPParent.position)
+    )
+    graph = {}
+    for child_uuid, parent_uuid in session.execute(query):
+        graph.setdefault(child_uuid, []).append(parent_uuid)
+    return graph
+
+
+def transport_exists(session, uuid):
+    return session.execute(sa.select(SIPTransport.uuid).where(SIPTransport.uuid == uuid)).first() is not None
+
+
+def transport_named(session, name):
+    return session.execute(sa.select(SIPTransport.uuid).where(SIPTransport.name == name)).scalar()
+
+
+def search(session, template, tenant_uuids, params, template_uuid=None):
+    query = sa.select(EndpointSIP).where(EndpointSIP.template.is_(template), EndpointSIP.tenant_uuid.in_(tenant_uuids))
+    if params.search:
+        query = query.where(EndpointSIP.search_text.like(like_pattern(params.search)))
+    for name, value in params.filters.items():
+        query = query.where(getattr(EndpointSIP, name) == value)
+    if params.uuids is not None:
+        query = query.where(EndpointSIP.uuid.in_(params.uuids))
+    if template_uuid is not None:
+        found = descendant_uuids(session, template_uuid)
+        query = query.where(EndpointSIP.uuid.in_(sa.select(found.c.uuid)))
+    total = session.execute(sa.select(sa.func.count()).select_from(query.subquery())).scalar()
+    column = getattr(EndpointSIP, params.order)
+    ordering = column.desc() if params.direction == 'desc' else column.asc()
+    query = query.order_by(ordering, EndpointSIP.uuid).offset(params.offset).limit(params.limit)
+    return total, list(session.execute(query).scalars())
+
+
+def to_node(row, parent_uuids, sections=None, transport_uuid=...):
+    return ConfigNode(
+        uuid=row.uuid,
+        sections=sections if sections is not None else row.options,
+        parents=tuple(parent_uuids),
+        transport_uuid=row.transport_uuid if transport_uuid is ... else transport_uuid,
+    )

@@ -1,0 +1,79 @@
+"""A tenant's "general" configuration: Wazo's default templates, made once, when the tenant is first seen.
+
+Templates are identified by their label; their names are generated like any other.
+"""
+from ...database.models import EndpointSIP
+from ...database.session import Change
+from ...http.search import normalize_search_text
+from ... import names
+from . import dao
+from .representation import event_summary
+
+GLOBAL_AOR = [
+    ['max_contacts', '1'],
+    ['remove_existing', 'yes'],
+    ['qualify_frequency', '60'],
+    ['maximum_expiration', '3600'],
+    ['default_expiration', '120'],
+    ['minimum_expiration', '60'],
+]
+GLOBAL_ENDPOINT = [
+    ['allow', '!all,ulaw'],
+    ['dtmf_mode', 'rfc4733'],
+    ['direct_media', 'no'],
+    ['language', 'en_US'],
+    ['rtp_timeout', '7200'],
+    ['timers_sess_expires', '600'],
+    ['timers_min_se', '90'],
+    ['allow_subscribe', 'yes'],
+    ['allow_transfer', 'yes'],
+    ['use_ptime', 'yes'],
+    ['inband_progress', 'no'],
+    ['trust_id_inbound', 'no'],
+    ['notify_early_inuse_ringing', 'yes'],
+]
+WEBRTC_AOR = [['max_contacts', '10'], ['remove_existing', 'no']]
+WEBRTC_ENDPOINT = [
+    ['webrtc', 'yes'],
+    ['dtls_auto_generate_cert', 'yes'],
+    ['allow', '!all,opus,g722,alaw,ulaw,vp9,vp8,h264'],
+    ['max_audio_streams', '1'],
+    ['max_video_streams', '25'],
+]
+REGISTRATION_TRUNK_REGISTRATION = [
+    ['retry_interval', '20'],
+    ['max_retries', '10000'],
+    ['forbidden_retry_interval', '30'],
+    ['fatal_retry_interval', '30'],
+    ['auth_rejection_permanent', 'no'],
+]
+
+# label, parent label, transport name, sections — parents listed before their children.
+DEFAULT_TEMPLATES = (
+    ('global', None, 'transport-udp', {'aor': GLOBAL_AOR, 'endpoint': GLOBAL_ENDPOINT}),
+    ('webrtc', 'global', 'transport-wss', {'aor': WEBRTC_AOR, 'endpoint': WEBRTC_ENDPOINT}),
+    ('meeting_guest', 'webrtc', None, {}),
+    ('registration_trunk', 'global', None, {'registration': REGISTRATION_TRUNK_REGISTRATION}),
+)
+
+
+def create_default_templates(uow, tenant_uuid):
+    session = uow.session
+    created = {}
+    for label, parent_label, transport_name, sections in DEFAULT_TEMPLATES:
+        name = names.generate(session, 'template')
+        row = EndpointSIP(
+            tenant_uuid=tenant_uuid,
+            template=True,
+            name=name,
+            label=label,
+            transport_uuid=dao.transport_named(session, transport_name) if transport_name else None,
+            options={section: [list(line) for line in lines] for section, lines in sections.items()},
+            search_text=normalize_search_text(name, label),
+        )
+        session.add(row)
+        session.flush()
+        if parent_label:
+            dao.set_parents(session, row.uuid, [created[parent_label].uuid])
+        created[label] = row
+        uow.record(Change('sip_endpoint_template', 'created', row.uuid, tenant_uuid, event_summary(row, True)))

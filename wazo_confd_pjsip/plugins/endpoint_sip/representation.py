@@ -1,0 +1,39 @@
+"""The wire form of endpoints and templates, fields in wazo-confd's order."""
+from ...http.links import link
+from ...sections import SECTIONS, field_name
+
+
+def represent(row, parents, *, template, sections=None, transport_uuid=...):
+    sections = row.options if sections is None else sections
+    transport_uuid = row.transport_uuid if transport_uuid is ... else transport_uuid
+    body = {'uuid': row.uuid, 'tenant_uuid': row.tenant_uuid, 'name': row.name, 'label': row.label}
+    for section in SECTIONS:
+        body[field_name(section)] = [list(line) for line in sections.get(section, ())]
+    body['templates'] = [{'uuid': uuid, 'label': label} for uuid, label in parents]
+    body['transport'] = {'uuid': transport_uuid} if transport_uuid else None
+    body['asterisk_id'] = row.asterisk_id
+    if template:
+        body['links'] = [link('endpoint_sip_templates', 'endpoint_sip_template', uuid=row.uuid)]
+    else:
+        body['links'] = [link('endpoint_sip', 'endpoint_sip', uuid=row.uuid)]
+        body['trunk'] = None
+        body['line'] = None
+    return body
+
+
+def _first_value(lines, key):
+    return next(([k, v] for k, v in lines if k == key), None)
+
+
+def event_summary(row, template):
+    """The body of the bus events (wazo-auth.md): a summary, never secrets."""
+    summary = {'uuid': row.uuid, 'tenant_uuid': row.tenant_uuid, 'name': row.name, 'label': row.label}
+    if template:
+        return summary
+    username = _first_value(row.options.get('auth', ()), 'username')
+    client_uri = _first_value(row.options.get('registration', ()), 'client_uri')
+    summary['auth_section_options'] = [username] if username else []
+    summary['registration_section_options'] = [client_uri] if client_uri else []
+    summary['trunk'] = None
+    summary['line'] = None
+    return summary

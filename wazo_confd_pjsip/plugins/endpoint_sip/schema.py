@@ -1,0 +1,48 @@
+from marshmallow import EXCLUDE, Schema, fields, validate
+
+from ...http.fields import OptionLines, PJSIPName, label_validator
+from ...sections import SECTIONS, field_name
+
+MAX_SECTION_OPTIONS = 512
+
+
+class _Reference(Schema):
+    class Meta:
+        unknown = EXCLUDE
+
+    uuid = fields.UUID(required=True)
+
+
+def _section_fields():
+    return {field_name(section): OptionLines(max_items=MAX_SECTION_OPTIONS, load_default=list) for section in SECTIONS}
+
+
+# Read-only keys (uuid, tenant_uuid, links, trunk, line, templates[].label) are ignored, so a GET
+# body can be PUT back as it is, as wazo-confd-client does.
+EndpointSIPSchema = Schema.from_dict(
+    {
+        'name': PJSIPName(),
+        'label': fields.String(allow_none=True, validate=label_validator, load_default=None),
+        **_section_fields(),
+        'templates': fields.List(fields.Nested(_Reference), load_default=list),
+        'transport': fields.Nested(_Reference, allow_none=True, load_default=None),
+        'asterisk_id': fields.String(allow_none=True, validate=validate.Length(max=1024), load_default=None),
+    },
+    name='EndpointSIPSchema',
+)
+
+
+def load_create(body):
+    return EndpointSIPSchema(unknown=EXCLUDE).load(body)
+
+
+def load_update(body):
+    return EndpointSIPSchema(unknown=EXCLUDE).load(body, partial=True)
+
+
+class ViewSchema(Schema):
+    class Meta:
+        unknown = EXCLUDE
+
+    view = fields.String(validate=validate.OneOf(['merged']), load_default=None)
+    template_uuid = fields.UUID(load_default=None)

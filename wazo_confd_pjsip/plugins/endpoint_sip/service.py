@@ -1,0 +1,160 @@
+import sqlalchemy as sa
+
+from ... import names
+from ...database.models import EndpointSIP
+from ...database.session import Change
+from ...http.errors import AlreadyExistsError, NotFoundError, ResourceError
+from ...http.search import normalize_search_text
+from ...inheritance import Resolver, merged_view
+from ...sections import SECTIONS, field_name
+from . import dao, validator
+from .representation import event_summary
+
+
+class EndpointSIPService:
+    """Endpoints (template=False) or templates (template=True) of the tenants."""
+
+    def __init__(self, db, catalogue, tenants, engines, template):
+        self._db = db
+        self._catalogue = catalogue
+        self._tenants = tenants
+        self._engines = engines
+        self.template = template
+        self.resource = 'SIPEndpointTemplate' if template else 'SIPEndpoint'
+        self._change_resource = 'sip_endpoint_template' if template else 'sip_endpoint'
+        self._name_kind = 'template' if template else 'endpoint'
+
+    # reads
+
+    def list(self, tenant, params, template_uuid=None):
+        self._tenants.ensure_known(self._db, tenant.uuid)
+        with self._db.read_only() as session:
+            scope = tenant.list_scope(params.recurse)
+            total, rows = dao.search(session, self.template, scope, params, template_uuid)
+            parents = dao.parents_of(session, [row.uuid for row in rows])
+        return total, [(row, parents[row.uuid]) for row in rows]
+
+    def get(self, tenant, uuid):
+        with self._db.read_only() as session:
+            row = self._find(session, tenant, uuid)
+            return row, dao.parents_of(session, [uuid])[uuid]
+
+    def get_merged(self, tenant, uuid):
+        """The row, its parents, and its sections and transport after inheritance."""
+        with self._db.read_only() as session:
+            row = self._find(session, tenant, uuid)
+            parents = dao.parents_of(session, [uuid])[uuid]
+            resolver = Resolver(dao.ancestor_nodes(session, [uuid]))
+        node = dao.to_node(row, [parent_uuid for parent_uuid, _ in parents])
+        sections = merged_view(resolver.lines(node), self._catalogue.is_repeatable)
+        return row, parents, sections, resolver.transport(node)
+
+    # writes
+
+    def create(self, tenant, body):
+        validator.check_sections(self._catalogue, body)
+        validator.check_asterisk_id(self._engines, body['asterisk_id'])
+        parent_uuids = [str(ref['uuid']) for ref in body['templates']]
+        transport_uuid = _transport_uuid(body)
+        with self._db.unit_of_work() as uow:
+            session = uow.session
+            self._tenants.ensure(uow, tenant.uuid)
+            validator.check_parents(session, None, tenant.uuid, parent_uuids, self.template)
+            validator.check_transport(session, transport_uuid)
+            name = self._claim_name(session, body.get('name'))
+            row = EndpointSIP(
+                tenant_uuid=tenant.uuid,
+                template=self.template,
+                name=name,
+                label=body['label'],
+                asterisk_id=body['asterisk_id'],
+                transport_uuid=transport_uuid,
+                options={section: body[field_name(section)] for section in SECTIONS},
+                search_text=normalize_search_text(name, body['label']),
+            )
+            session.add(row)
+            session.flush()
+            dao.set_parents(session, row.uuid, parent_uuids)
+            parents = dao.parents_of(session, [row.uuid])[row.uuid]
+            uow.record(Change(self._change_resource, 'created', row.uuid, row.tenant_uuid, event_summary(row, self.template)))
+        return row, parents
+
+    def update(self, tenant, uuid, body):
+        validator.check_sections(self._catalogue, body)
+        if 'asterisk_id' in body:
+            validator.check_asterisk_id(self._engines, body['asterisk_id'])
+        with self._db.unit_of_work() as uow:
+            session = uow.session
+            row = self._find(session, tenant, uuid, lock=True)
+            if 'templates' in body:
+                parent_uuids = [str(ref['uuid']) for ref in body['templates']]
+                validator.check_parents(session, row.uuid, row.tenant_uuid, parent_uuids, self.template)
+                dao.set_parents(session, row.uuid, parent_uuids)
+            if 'transport' in body:
+                row.transport_uuid = _transport_uuid(body)
+                validator.check_transport(session, row.transport_uuid)
+            if 'name' in body and body['name'] != row.name:
+                self._rename(session, row, body['name'])
+            for key in ('label', 'asterisk_id'):
+                if key in body:
+                    setattr(row, key, body[key])
+            options = dict(row.options)
+            for section in SECTIONS:
+                if field_name(section) in body:
+                    options[section] = body[field_name(section)]
+            row.options = options
+            row.search_text = normalize_search_text(row.name, row.label)
+            session.flush()
+            uow.record(Change(self._change_resource, 'edited', row.uuid, row.tenant_uuid, event_summary(row, self.template)))
+
+    def delete(self, tenant, uuid):
+        with self._db.unit_of_work() as uow:
+            session = uow.session
+            row = self._find(session, tenant, uuid, lock=True)
+            if self.template:
+                self._refuse_if_inherited(session, row)
+            session.delete(row)
+            session.flush()
+            names.release(session, row.name)
+            uow.record(Change(self._change_resource, 'deleted', row.uuid, row.tenant_uuid, event_summary(row, self.template)))
+
+    # helpers
+
+    def _find(self, session, tenant, uuid, lock=False):
+        row = dao.find(session, uuid, self.template, lock=lock)
+        if row is None or not tenant.can_see(row.tenant_uuid):
+            raise NotFoundError(self.resource, uuid=uuid)
+        return row
+
+    def _claim_name(self, session, name):
+        if name is None:
+            return names.generate(session, self._name_kind)
+        try:
+            names.claim(session, name, self._name_kind)
+        except names.NameTaken:
+            raise AlreadyExistsError(self.resource, name=name)
+        return name
+
+    def _rename(self, session, row, new_name):
+        def repoint():
+            row.name = new_name
+            session.flush()
+
+        try:
+            names.rename(session, row.name, new_name, self._name_kind, repoint)
+        except names.NameTaken:
+            raise AlreadyExistsError(self.resource, name=new_name)
+
+    def _refuse_if_inherited(self, session, row):
+        children = dao.direct_children(session, row.uuid)
+        if children:
+            listed = ', '.join(
+                f"{'SIPEndpointTemplate' if child.template else 'SIPEndpoint'} '{child.name}' ({child.uuid})"
+                for child in children
+            )
+            raise ResourceError(f'SIPEndpointTemplate is inherited by: {listed}')
+
+
+def _transport_uuid(body):
+    transport = body.get('transport')
+    return str(transport['uuid']) if transport else None

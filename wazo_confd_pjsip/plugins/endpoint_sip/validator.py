@@ -1,0 +1,48 @@
+"""Business checks of an endpoint or template body that need more than its own fields."""
+from ...http.errors import InputError, RelatedNotFoundError
+from ...inheritance import would_create_cycle
+from ...sections import SECTION_OBJECT_TYPES, SECTIONS_WITH_CUSTOM_KEYS, field_name
+from ..option_checks import check_option_lines
+from . import dao
+
+
+def check_sections(catalogue, body):
+    for section, object_type in SECTION_OBJECT_TYPES.items():
+        lines = body.get(field_name(section))
+        if lines is not None:
+            check_option_lines(
+                catalogue,
+                field_name(section),
+                object_type,
+                lines,
+                allow_custom_keys=section in SECTIONS_WITH_CUSTOM_KEYS,
+            )
+
+
+def check_asterisk_id(engines, asterisk_id):
+    if asterisk_id is not None and asterisk_id not in engines:
+        raise InputError('asterisk_id', f"unknown Asterisk engine '{asterisk_id}' (known: {', '.join(sorted(engines))})")
+
+
+def check_parents(session, node_uuid, tenant_uuid, parent_uuids, is_template):
+    """Parents must be distinct templates of the node's own tenant, and must not create a loop."""
+    if len(set(parent_uuids)) != len(parent_uuids):
+        raise InputError('templates', 'the same template cannot be given twice')
+    if node_uuid is not None and node_uuid in parent_uuids:
+        raise InputError('templates', f"a template cannot include itself ('uuid': '{node_uuid}')")
+    found = dao.find_templates(session, parent_uuids)
+    for uuid in parent_uuids:
+        template = found.get(uuid)
+        # Another tenant's template is reported exactly like a missing one: its existence is not ours to reveal.
+        if template is None or template.tenant_uuid != tenant_uuid:
+            raise RelatedNotFoundError('templates', 'endpoint_sip', templates=uuid)
+    if is_template and node_uuid is not None:
+        loop = would_create_cycle(node_uuid, parent_uuids, dao.template_graph(session, tenant_uuid))
+        if loop:
+            others = ', '.join(uuid for uuid in loop[1:])
+            raise InputError('templates', f'these templates would inherit from each other in a loop: {others}')
+
+
+def check_transport(session, transport_uuid):
+    if transport_uuid is not None and not dao.transport_exists(session, transport_uuid):
+        raise RelatedNotFoundError('transport', 'SIPTransport', uuid=transport_uuid)

@@ -1,0 +1,16 @@
+"""Option lines checked against the catalogue, turned into the API's 400s (field and option named)."""
+from ..http.errors import APIError
+from ..options.validation import validate_option_mapping, validate_options
+
+
+def _raise(field, errors):
+    if errors:
+        raise APIError(*(f'Input Error - {error.describe(field)}' for error in errors))
+
+
+def check_option_lines(catalogue, field, object_type, lines, allow_custom_keys=False):
+    _raise(field, validate_options(catalogue, object_type, lines, allow_custom_keys=allow_custom_keys))
+
+
+def check_option_mapping(catalogue, field, object_type, mapping):
+    _raise(field, validate_option_mapping(catalogue, object_type, mapping))

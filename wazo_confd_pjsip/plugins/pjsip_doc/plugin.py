@@ -1,0 +1,17 @@
+from ...http.auth import AuthResource, required_acl
+
+
+class PJSIPDocResource(AuthResource):
+    @required_acl('confd.asterisk.pjsip.doc.read')
+    def get(self):
+        return self.catalogue.doc()
+
+
+class Plugin:
+    def load(self, dependencies):
+        dependencies.api.add_resource(
+            PJSIPDocResource,
+            '/asterisk/pjsip/doc',
+            resource_class_args=(dependencies.authenticator,),
+            resource_class_kwargs={'catalogue': dependencies.catalogue},
+        )

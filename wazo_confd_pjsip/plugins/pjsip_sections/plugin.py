@@ -1,0 +1,15 @@
+from .resource import engine_section_resource
+from .service import EngineSectionService
+
+
+class Plugin:
+    def load(self, dependencies):
+        for section in ('global', 'system'):
+            service = EngineSectionService(dependencies.db, dependencies.catalogue, section)
+            dependencies.api.add_resource(
+                engine_section_resource(section),
+                f'/asterisk/pjsip/{section}',
+                endpoint=f'pjsip_{section}',
+                resource_class_args=(dependencies.authenticator,),
+                resource_class_kwargs={'service': service},
+            )

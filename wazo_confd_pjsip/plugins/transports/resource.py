@@ -1,0 +1,61 @@
+from flask import request
+
+from ...http.auth import AuthResource, master_tenant_only, required_acl
+from ...http.body import json_body
+from ...http.links import link
+from ...http.errors import NotFoundError
+from ...http.params import ListParams, parse_uuid_list
+from .schema import TransportSchema, TransportUpdateSchema
+
+SORTABLE = ('name', 'uuid')
+
+
+def serialize(transport):
+    body = TransportSchema().dump(transport)
+    body['links'] = [link('sip_transports', 'transport', uuid=transport.uuid)]
+    return body
+
+
+class TransportList(AuthResource):
+    @required_acl('confd.sip.transports.read')
+    def get(self):
+        params = ListParams.from_args(request.args, sortable=SORTABLE, default_order='name', filterable=('name',))
+        total, items = self.service.list(params)
+        return {'total': total, 'items': [serialize(item) for item in items]}
+
+    @required_acl('confd.sip.transports.create')
+    @master_tenant_only
+    def post(self):
+        body = TransportSchema().load(json_body())
+        transport = self.service.create(body)
+        result = serialize(transport)
+        return result, 201, {'Location': result['links'][0]['href']}
+
+
+class TransportItem(AuthResource):
+    @required_acl('confd.sip.transports.{uuid}.read')
+    def get(self, uuid):
+        return serialize(self.service.get(str(uuid)))
+
+    @required_acl('confd.sip.transports.{uuid}.update')
+    @master_tenant_only
+    def put(self, uuid):
+        body = TransportUpdateSchema().load(json_body())
+        self.service.update(str(uuid), body)
+        return '', 204
+
+    @required_acl('confd.sip.transports.{uuid}.delete')
+    @master_tenant_only
+    def delete(self, uuid):
+        self.service.delete(str(uuid), fallback_uuid=_fallback_uuid())
+        return '', 204
+
+
+def _fallback_uuid():
+    raw = request.args.get('fallback')
+    if raw is None:
+        return None
+    valid = parse_uuid_list(raw)
+    if len(valid) != 1:
+        raise NotFoundError('Transport', uuid=raw)
+    return valid[0]

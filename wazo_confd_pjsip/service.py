@@ -1,0 +1,59 @@
+"""Builds the running service from its configuration: database, auth, catalogue, Flask app."""
+import logging
+import os
+from pathlib import Path
+
+from .app import create_app
+from .auth import make_auth_backend, write_first_run_tokens_file
+from .database.embedded import EmbeddedPostgres
+from .database.migrate import upgrade_to_head
+from .database.session import Database
+from .dependencies import Dependencies
+from .options.catalogue import OptionCatalogue
+from .tenants import TenantRegistry
+
+logger = logging.getLogger(__name__)
+
+
+class DatabaseServer:
+    """The configured PostgreSQL, or a private embedded one under data_dir when db_uri is null."""
+
+    def __init__(self, config):
+        self._embedded = None if config['db_uri'] else EmbeddedPostgres(config['data_dir'])
+        self.uri = config['db_uri']
+
+    def start(self):
+        if self._embedded is not None:
+            self.uri = self._embedded.start()
+        return self.uri
+
+    def stop(self):
+        if self._embedded is not None:
+            self._embedded.stop()
+
+
+def prepare_first_run(config):
+    """With the local auth backend and no tokens file yet, create a master tenant and an admin token."""
+    auth = config['auth']
+    if auth['backend'] != 'local':
+        return None
+    if not auth.get('tokens_file'):
+        auth['tokens_file'] = os.path.join(config['data_dir'], 'tokens.yml')
+    return write_first_run_tokens_file(Path(auth['tokens_file']))
+
+
+def build_dependencies(config, db_uri):
+    upgrade_to_head(db_uri)
+    catalogue = OptionCatalogue.with_doc_file(config.get('pjsip_doc_file'))
+    return Dependencies(
+        config=config,
+        db=Database(db_uri, pool_size=config['rest_api'].get('max_threads', 10)),
+        auth_backend=make_auth_backend(config['auth']),
+        catalogue=catalogue,
+        tenants=TenantRegistry(),
+    )
+
+
+def build_app(config, db_uri):
+    dependencies = build_dependencies(config, db_uri)
+    return create_app(dependencies), dependencies
