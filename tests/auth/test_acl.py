@@ -111,7 +111,7 @@ def test_star_is_one_segment_and_hash_any_number(segments):
 
 
 @pytest.mark.parametrize('template, params, expected', [
-    ('confd.sip.transports.{transport_uuid}.update', {'transport_uuid': '6f1c8a0e-1'}, 'confd.sip.transports.6f1c8a0e-1.update'),
+    ('confd.sip.transports.{uuid}.update', {'uuid': '6f1c8a0e-1'}, 'confd.sip.transports.6f1c8a0e-1.update'),
     ('confd.endpoints.sip.{uuid}.read', {'uuid': 'a.b.c'}, 'confd.endpoints.sip.a_b_c.read'),
     ('confd.sip.transports.read', {}, 'confd.sip.transports.read'),
     ('confd.{a}.{b}', {'a': 1, 'b': 'x{b}'}, 'confd.1.x{b}'),

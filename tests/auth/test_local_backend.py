@@ -105,7 +105,10 @@ def test_token_info(tokens_path):
 def test_visible_tenants_with_tenant_read_acl(tokens_path):
     backend = backend_with(tokens_path, [token('t', acl=['confd.#', 'auth.tenants.read'])])
     assert [t.uuid for t in backend.visible_tenants('t', MAIN)] == [MAIN, SUB1, SUB2, SUB1_CHILD]
-    assert backend.visible_tenants('t', SUB1) == [TenantInfo(SUB1, MAIN, 'sub1'), TenantInfo(SUB1_CHILD, SUB1, 'sub1-child')]
+    assert backend.visible_tenants('t', SUB1) == [
+        TenantInfo(SUB1, MAIN, 'sub1'),
+        TenantInfo(SUB1_CHILD, SUB1, 'sub1-child'),
+    ]
     assert backend.visible_tenants('t', SUB2) == [TenantInfo(SUB2, MAIN, 'sub2')]
 
 

@@ -1,6 +1,7 @@
 import base64
 import datetime
 import json
+import threading
 import time
 
 import pytest
@@ -28,10 +29,22 @@ def fake():
 
 
 @pytest.fixture
-def backend(fake):
-    backend = WazoAuthBackend(fake.config())
-    yield backend
-    backend.close()
+def make_backend(fake):
+    """WazoAuthBackend(fake.config(**config), **options), closed at the end of the test."""
+    made = []
+
+    def make(options=None, **config):
+        made.append(WazoAuthBackend(fake.config(**config), **(options or {})))
+        return made[-1]
+
+    yield make
+    for backend in made:
+        backend.close()
+
+
+@pytest.fixture
+def backend(make_backend):
+    return make_backend()
 
 
 def wait_until(condition, timeout=3.0):
@@ -83,14 +96,13 @@ def test_no_token_is_refused_without_asking(fake, backend):
 
 
 @pytest.mark.parametrize('mode', ['down', 'broken', 'slow'])
-def test_no_answer_is_unavailable(fake, mode):
-    backend = WazoAuthBackend(fake.config(timeout=0.2))
+def test_no_answer_is_unavailable(fake, make_backend, mode):
+    backend = make_backend(timeout=0.2)
     fake.set_mode(mode, delay=0.5)
     with pytest.raises(AuthServiceUnavailable):
         backend.check_token('admin', 'confd.status.read')
     with pytest.raises(AuthServiceUnavailable):
         backend.visible_tenants('admin', MAIN)
-    backend.close()
 
 
 def test_wazo_auth_coming_back_is_used_again(fake, backend):
@@ -160,25 +172,23 @@ def test_base_url(config, expected):
     assert base_url(config) == expected
 
 
-def test_configured_master_tenant_needs_no_service_token(fake):
-    backend = WazoAuthBackend(fake.config(master_tenant_uuid=MAIN))
+def test_configured_master_tenant_needs_no_service_token(fake, make_backend):
+    backend = make_backend(master_tenant_uuid=MAIN)
     backend.start()
     assert backend.master_tenant_uuid() == MAIN
     assert backend.status() == {'master_tenant': {'status': 'ok'}, 'service_token': {'status': 'disabled'}}
     assert fake.requests_of('POST') == []
-    backend.close()
 
 
-def test_without_master_tenant_nor_credentials(fake):
-    backend = WazoAuthBackend(fake.config())
+def test_without_master_tenant_nor_credentials(fake, make_backend):
+    backend = make_backend()
     assert backend.master_tenant_uuid() is None
     assert backend.status()['master_tenant'] == {'status': 'fail'}
-    backend.close()
 
 
-def test_the_master_tenant_is_the_service_token_tenant(fake):
+def test_the_master_tenant_is_the_service_token_tenant(fake, make_backend):
     fake.add_user('wazo-confd-pjsip', 's3cret', tenant_uuid=MAIN)
-    backend = WazoAuthBackend(fake.config(username='wazo-confd-pjsip', password='s3cret'))
+    backend = make_backend(username='wazo-confd-pjsip', password='s3cret')
 
     assert backend.master_tenant_uuid() is None  # first use starts the service token, in the background
     wait_until(lambda: backend.master_tenant_uuid() == MAIN)
@@ -189,49 +199,43 @@ def test_the_master_tenant_is_the_service_token_tenant(fake):
     assert request.header('Authorization') == f'Basic {expected}'
     assert json.loads(request.body) == {'expiration': 21600}
     assert backend.status() == {'master_tenant': {'status': 'ok'}, 'service_token': {'status': 'ok'}}
-    backend.close()
 
 
-def test_the_configured_master_tenant_wins(fake):
+def test_the_configured_master_tenant_wins(fake, make_backend):
     fake.add_user('svc', 'pw', tenant_uuid=SUB1)
-    backend = WazoAuthBackend(fake.config(username='svc', password='pw', master_tenant_uuid=MAIN))
+    backend = make_backend(username='svc', password='pw', master_tenant_uuid=MAIN)
     backend.start()
     wait_until(lambda: backend.status()['service_token'] == {'status': 'ok'})
     assert backend.master_tenant_uuid() == MAIN
-    backend.close()
 
 
-def test_refused_credentials_are_retried(fake):
+def test_refused_credentials_are_retried(fake, make_backend):
     fake.add_user('svc', 'pw', tenant_uuid=MAIN)
-    backend = WazoAuthBackend(fake.config(username='svc', password='wrong'), retry_interval=0.05)
+    backend = make_backend({'retry_interval': 0.05}, username='svc', password='wrong')
     backend.start()
     wait_until(lambda: len(fake.requests_of('POST')) >= 3)
     assert backend.master_tenant_uuid() is None
     assert backend.status() == {'master_tenant': {'status': 'fail'}, 'service_token': {'status': 'fail'}}
-    backend.close()
 
 
-def test_the_service_token_is_obtained_once_wazo_auth_is_up(fake):
+def test_the_service_token_is_obtained_once_wazo_auth_is_up(fake, make_backend):
     fake.add_user('svc', 'pw', tenant_uuid=MAIN)
     fake.set_mode('down')
-    backend = WazoAuthBackend(fake.config(username='svc', password='pw'), retry_interval=0.05)
+    backend = make_backend({'retry_interval': 0.05}, username='svc', password='pw')
     backend.start()
     time.sleep(0.2)
     assert backend.master_tenant_uuid() is None
     fake.set_mode('normal')
     wait_until(lambda: backend.master_tenant_uuid() == MAIN)
-    backend.close()
 
 
-def test_the_service_token_is_renewed_before_it_expires(fake):
+def test_the_service_token_is_renewed_before_it_expires(fake, make_backend):
     fake.add_user('svc', 'pw', tenant_uuid=MAIN)
-    backend = WazoAuthBackend(fake.config(username='svc', password='pw'), service_token_expiration=1)
+    backend = make_backend({'service_token_expiration': 1}, username='svc', password='pw')
     backend.start()
     wait_until(lambda: len(fake.requests_of('POST')) == 2)
     # renewed at 3/4 of its life: the service never was without a valid token
     assert all(json.loads(r.body) == {'expiration': 1} for r in fake.requests_of('POST'))
     assert backend.status()['service_token'] == {'status': 'ok'}
     backend.close()
-    posts = len(fake.requests_of('POST'))
-    time.sleep(0.8)
-    assert len(fake.requests_of('POST')) == posts  # closed: no more renewals
+    assert not any(thread.name == 'wazo-auth-service-token' for thread in threading.enumerate())

@@ -7,6 +7,7 @@ Modes: ``normal``, ``down`` (listening socket and open connections closed: conne
 """
 import base64
 import datetime
+import functools
 import json
 import socket
 import threading
@@ -110,7 +111,9 @@ class FakeWazoAuth:
         self._server = _Server(('127.0.0.1', self.port or 0), _Handler)
         self._server.fake = self
         self.port = self._server.server_address[1]
-        threading.Thread(target=self._server.serve_forever, name='fake-wazo-auth', daemon=True).start()
+        # a short poll interval: stopping (and "down") waits for it
+        serve = functools.partial(self._server.serve_forever, poll_interval=0.02)
+        threading.Thread(target=serve, name='fake-wazo-auth', daemon=True).start()
 
     def stop(self):
         if self._server is None:
@@ -246,6 +249,7 @@ class _Server(ThreadingHTTPServer):
 
 class _Handler(BaseHTTPRequestHandler):
     protocol_version = 'HTTP/1.1'  # keep-alive, as the real wazo-auth: the client reuses connections
+    disable_nagle_algorithm = True  # headers and body are sent apart: no 40 ms delayed-ACK wait
 
     def setup(self):
         super().setup()

@@ -7,6 +7,8 @@ from wazo_confd_pjsip.inheritance import (
     ConfigNode,
     InheritanceLoop,
     Resolver,
+    apply_codec_edits,
+    codec_line_value,
     descendants,
     effective_transport,
     merged_view,
@@ -18,7 +20,7 @@ from wazo_confd_pjsip.sections import SECTION_OBJECT_TYPES
 from .conftest import is_repeatable
 
 # The codecs this fake Asterisk knows, in the order its format cache lists them.
-KNOWN_CODECS = ['ulaw', 'alaw', 'opus', 'g722', 'g729']
+KNOWN_CODECS = ['g729', 'opus', 'g722', 'alaw', 'ulaw']
 
 codec_token = st.sampled_from(['ulaw', 'alaw', 'opus', 'ULAW:20', 'all', '!all', '!ulaw', '!opus', 'nosuch', ''])
 codec_value = st.one_of(
@@ -141,7 +143,7 @@ def has_loop(uuid, nodes, path=()):
     return any(has_loop(parent, nodes, (*path, uuid)) for parent in nodes[uuid].parents)
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=100, deadline=None)
 @given(template_graphs())
 def test_resolution_matches_asterisk_copying_lines(graph):
     nodes, endpoint = graph
@@ -154,7 +156,7 @@ def test_resolution_matches_asterisk_copying_lines(graph):
     assert effective_transport(endpoint, nodes) == (transports[-1] if transports else None)
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=100, deadline=None)
 @given(template_graphs())
 def test_merged_view_matches_what_asterisk_keeps(graph):
     nodes, endpoint = graph
@@ -178,7 +180,17 @@ def test_merged_view_matches_what_asterisk_keeps(graph):
             assert allow_lines == []
 
 
-@settings(max_examples=80, deadline=None)
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(['allow', 'disallow']), codec_value), max_size=6))
+def test_codec_edits_give_asterisk_the_same_codecs(codec_lines):
+    tokens = apply_codec_edits(codec_lines)
+
+    assert asterisk_codecs([('allow', codec_line_value(tokens))]) == asterisk_codecs(codec_lines)
+    if 'all' not in tokens:  # without "all" the tokens are the plain list, each codec once
+        assert [token.split(':')[0].lower() for token in tokens if token != 'nosuch'] == asterisk_codecs(codec_lines)
+
+
+@settings(max_examples=60, deadline=None)
 @given(template_graphs(acyclic=False))
 def test_loops_are_reported_with_a_real_loop(graph):
     nodes, endpoint = graph
@@ -214,7 +226,7 @@ def test_a_shared_resolver_matches_fresh_resolution_after_invalidation(graph, da
         assert resolver.transport(node) == effective_transport(node, nodes)
 
 
-@settings(max_examples=80, deadline=None)
+@settings(max_examples=60, deadline=None)
 @given(template_graphs(), st.data())
 def test_would_create_cycle_iff_new_parents_make_a_loop(graph, data):
     nodes, _ = graph
@@ -234,7 +246,7 @@ def test_would_create_cycle_iff_new_parents_make_a_loop(graph, data):
         assert all(parent in changed[name].parents for name, parent in zip(loop, following))
 
 
-@settings(max_examples=80, deadline=None)
+@settings(max_examples=60, deadline=None)
 @given(template_graphs(acyclic=False), st.data())
 def test_descendants_are_everything_with_the_template_among_its_ancestors(graph, data):
     nodes, endpoint = graph

@@ -155,7 +155,10 @@ KIND_TABLE = [
     ),
     (
         'auth', 'password_digest',
-        [f'md5:{MD5}', MD5, f'sha-256:{SHA256}', f'SHA-256:{SHA256}', f'sha-512-256:{SHA256}', f'md5:{MD5},sha-256:{SHA256}'],
+        [
+            f'md5:{MD5}', MD5, f'sha-256:{SHA256}', f'SHA-256:{SHA256}', f'sha-512-256:{SHA256}',
+            f'md5:{MD5},sha-256:{SHA256}',
+        ],
         [f'md5:{MD5[:-1]}', f'sha-1:{MD5}12345678', f'md5:{"g" * 32}', f'sha-256:{MD5}', f'md5:{MD5},'],
     ),
     (

@@ -47,7 +47,8 @@ class LocalAuthBackend(AuthBackend):
         except Unauthorized:
             valid = None
         # where wazo-auth answers 401, the service falls back to the tenant alone
-        if valid is None or not _allows(valid, TENANTS_READ_ACL) or tenant_uuid not in content.subtree(valid.tenant_uuid):
+        may_list = valid is not None and _allows(valid, TENANTS_READ_ACL)
+        if not may_list or tenant_uuid not in content.subtree(valid.tenant_uuid):
             return [TenantInfo(tenant_uuid, None, None)]
         return [content.tenants[uuid] for uuid in content.subtree(tenant_uuid)]
 

@@ -95,7 +95,8 @@ def write_first_run_tokens_file(path) -> tuple[str | None, str | None]:
         'master_tenant_uuid': master_uuid,
         'tenants': [{'uuid': master_uuid, 'name': 'main', 'parent_uuid': None}],
         'tokens': [{'token': str(uuid.uuid4()), 'user_uuid': str(uuid.uuid4()), 'tenant_uuid': master_uuid,
-                    'acl': ['confd.#'], 'expires_at': None}],
+                    # auth.tenants.read: recursive lists see the sub-tenants, as with wazo-auth
+                    'acl': ['confd.#', 'auth.tenants.read'], 'expires_at': None}],
     }
     os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
     # O_EXCL: never overwrite a file another process created meanwhile; 0600: it holds secrets

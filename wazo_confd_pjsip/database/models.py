@@ -88,3 +88,46 @@ class PJSIPEngineSection(Base):
 
     name = sa.Column(sa.String(16), primary_key=True)
     options = sa.Column(JSONB, nullable=False, server_default=sa.text("'[]'::jsonb"))
+
+
+class ApplyOutbox(Base):
+    """What must still reach an Asterisk engine; written in the transaction of the change itself."""
+
+    __tablename__ = 'apply_outbox'
+
+    id = sa.Column(sa.BigInteger, sa.Identity(), primary_key=True)
+    engine = sa.Column(sa.String(1024), nullable=False)
+    owner_uuid = sa.Column(UUID(as_uuid=False))
+    kind = sa.Column(sa.String(16), nullable=False)  # endpoint, engine (sections), resync
+    created_at = sa.Column(sa.DateTime(timezone=True), nullable=False, server_default=sa.func.now())
+    attempts = sa.Column(sa.Integer, nullable=False, server_default='0')
+    next_attempt_at = sa.Column(sa.DateTime(timezone=True), nullable=False, server_default=sa.func.now())
+    claimed_until = sa.Column(sa.DateTime(timezone=True))
+    last_error = sa.Column(sa.Text)
+
+
+class EngineObject(Base):
+    """An object an engine acknowledged, as it was sent: what the next change is diffed against."""
+
+    __tablename__ = 'engine_object'
+
+    engine = sa.Column(sa.String(1024), primary_key=True)
+    object_type = sa.Column(sa.String(32), primary_key=True)
+    object_id = sa.Column(sa.String(79), primary_key=True)
+    owner_uuid = sa.Column(UUID(as_uuid=False), nullable=False, index=True)
+    fields = sa.Column(JSONB, nullable=False)
+
+
+class EngineState(Base):
+    __tablename__ = 'engine_state'
+
+    engine = sa.Column(sa.String(1024), primary_key=True)
+    reachable = sa.Column(sa.Boolean, nullable=False, server_default=sa.false())
+    asterisk_version = sa.Column(sa.Text)
+    startup_time = sa.Column(sa.Text)
+    last_contact_at = sa.Column(sa.DateTime(timezone=True))
+    last_error = sa.Column(sa.Text)
+    last_error_at = sa.Column(sa.DateTime(timezone=True))
+    last_full_resync_at = sa.Column(sa.DateTime(timezone=True))
+    restart_required = sa.Column(sa.Text)
+    engine_sections = sa.Column(JSONB)

@@ -43,8 +43,8 @@ class Database:
             uri, future=True, pool_size=pool_size, max_overflow=10, pool_pre_ping=True
         )
         self._sessionmaker = sessionmaker(self.engine, future=True, expire_on_commit=False)
-        self.before_commit_hooks = []
-        self.after_commit_hooks = []
+        self.before_commit_hooks = []  # hook(uow), inside the transaction
+        self.after_commit_hooks = []  # hook(changes), once committed
 
     @contextmanager
     def unit_of_work(self):
@@ -53,7 +53,7 @@ class Database:
         try:
             yield uow
             for hook in self.before_commit_hooks:
-                hook(session, uow.changes)
+                hook(uow)
             session.commit()
         except BaseException:
             session.rollback()

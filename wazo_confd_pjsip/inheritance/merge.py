@@ -25,7 +25,7 @@ def _slot(object_type, index, key, value, is_repeatable):
     if key in CODEC_KEYS:
         return ('codecs',)
     if key == 'set_var':
-        return ('set_var', value)
+        return ('set_var', value.partition('=')[0])
     if key in DISTINCT_LINE_KEYS:
         return ('line', key, value)
     return ('each', index)

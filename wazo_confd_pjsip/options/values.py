@@ -7,6 +7,7 @@ and what is accepted by Asterisk but is certainly a typo (`direct_media=maybe` r
 """
 
 import ipaddress
+import math
 import re
 
 MAX_LENGTH = 4092
@@ -14,7 +15,7 @@ MAX_LENGTH = 4092
 # Line breaks (for Asterisk or for Python), other C0/C1 controls, DEL, and lone surrogates (not UTF-8 encodable).
 _FORBIDDEN_CHARACTERS = re.compile('[\x00-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff]')
 # A value never starts a pjsip.conf line (no line breaks, always after "key = "), so a leading '[' is harmless.
-# ';' is accepted: a pjsip.conf writer must escape it as '\;' (ARI takes values verbatim), so it is always representable.
+# ';' is accepted, not refused: pjsip.conf writers escape it as '\;' (ARI takes values verbatim).
 
 _KEY = re.compile(r'@?[A-Za-z0-9_./-]+')
 
@@ -105,7 +106,7 @@ def _check_int(value, spec):
 
 
 def _check_double(value, spec):
-    if not _DECIMAL.fullmatch(value) or float(value) in (float('inf'), float('-inf')):
+    if not _DECIMAL.fullmatch(value) or math.isinf(float(value)):
         return 'must be a decimal number'
     return None
 
@@ -252,7 +253,7 @@ def _check_acl(value, spec):
     return _list_error(
         value,
         lambda item: _is_network(item.removeprefix('!').strip(' ')),
-        'an address or network, optionally negated (![address[/mask])',
+        'an address or network, optionally negated: [!]address[/mask]',
     )
 
 
