@@ -1,5 +1,6 @@
 """wazo-confd-pjsip: serve the API (default), or run one administrative command."""
 import argparse
+import contextlib
 import logging
 import signal
 import sys
@@ -19,6 +20,9 @@ def _parser():
     commands = parser.add_subparsers(dest='command')
     commands.add_parser('serve', help='serve the REST API (the default)')
     commands.add_parser('upgrade-db', help='upgrade the database schema to the latest version')
+    commands.add_parser('apply-worker', help='run only the worker that applies changes to Asterisk')
+    render = commands.add_parser('render-pjsip-conf', help='print a complete pjsip.conf for an engine')
+    render.add_argument('--engine', default='default', help='the Asterisk engine (asterisk_id); default: default')
     return parser, commands
 
 
@@ -49,6 +53,10 @@ def main(argv=None):
     _setup_logging(config)
     if args.command == 'upgrade-db':
         return upgrade_db(config)
+    if args.command == 'apply-worker':
+        return run_apply_worker(config)
+    if args.command == 'render-pjsip-conf':
+        return render_pjsip_conf(config, args.engine)
     return serve(config)
 
 
@@ -65,30 +73,73 @@ def upgrade_db(config):
     return 0
 
 
-def serve(config):
-    from cheroot import wsgi
+@contextlib.contextmanager
+def _running_dependencies(config):
+    from .service import DatabaseServer, build_dependencies
 
-    from .service import DatabaseServer, build_app, prepare_first_run
-
-    first_run = prepare_first_run(config)
     database = DatabaseServer(config)
     try:
-        app, dependencies = build_app(config, database.start())
-        listen, port = config['rest_api']['listen'], config['rest_api']['port']
-        server = wsgi.Server((listen, port), app, numthreads=config['rest_api'].get('max_threads', 10))
-        # systemd stops with SIGTERM: leave serve() the way Ctrl-C does, through the finally clauses.
-        signal.signal(signal.SIGTERM, signal.default_int_handler)
-        server.prepare()
-        _print_welcome(listen, server.bind_addr[1], first_run)
+        dependencies = build_dependencies(config, database.start())
+        dependencies.auth_backend.start()
         try:
-            server.serve()
-        except KeyboardInterrupt:
-            pass
+            yield dependencies
         finally:
-            server.stop()
+            dependencies.apply.worker.stop()
+            dependencies.auth_backend.close()
             dependencies.db.dispose()
     finally:
         database.stop()
+
+
+def _until_stopped(wait):
+    # systemd stops with SIGTERM: leave the same way as Ctrl-C does, through the finally clauses.
+    signal.signal(signal.SIGTERM, signal.default_int_handler)
+    try:
+        wait()
+    except KeyboardInterrupt:
+        pass
+
+
+def serve(config):
+    from cheroot import wsgi
+
+    from .app import create_app
+    from .service import prepare_first_run
+
+    first_run = prepare_first_run(config)
+    with _running_dependencies(config) as dependencies:
+        app = create_app(dependencies)
+        if config['apply'].get('worker', True):
+            dependencies.apply.worker.start()
+        listen, port = config['rest_api']['listen'], config['rest_api']['port']
+        server = wsgi.Server((listen, port), app, numthreads=config['rest_api'].get('max_threads', 10))
+        server.prepare()
+        _print_welcome(listen, server.bind_addr[1], first_run)
+        try:
+            _until_stopped(server.serve)
+        finally:
+            server.stop()
+    return 0
+
+
+def run_apply_worker(config):
+    import threading
+
+    with _running_dependencies(config) as dependencies:
+        dependencies.apply.worker.start()
+        print('apply worker running', flush=True)
+        _until_stopped(threading.Event().wait)
+    return 0
+
+
+def render_pjsip_conf(config, engine_name):
+    from .apply.full_render import render_engine
+
+    with _running_dependencies(config) as dependencies:
+        if engine_name not in dependencies.apply.engines:
+            print(f'unknown engine: {engine_name}', file=sys.stderr)
+            return 2
+        sys.stdout.write(render_engine(dependencies.db, dependencies.apply.desired, engine_name))
     return 0
 
 

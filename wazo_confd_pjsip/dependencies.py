@@ -12,5 +12,10 @@ class Dependencies:
     tenants: object
     # name → callable returning {"status": "ok"|"fail", ...}, shown by /1.1/status
     status_reporters: dict = dataclasses.field(default_factory=dict)
+    # the Asterisk side: engines, desired-state builder, apply worker (apply.components)
+    apply: object = None
     api: object = None
     authenticator: object = None
+    # set by the plugins that own them, for the plugins that build on them
+    endpoint_service: object = None
+    transport_service: object = None

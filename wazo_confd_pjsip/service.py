@@ -4,6 +4,7 @@ import os
 from pathlib import Path
 
 from .app import create_app
+from .apply.components import build_apply
 from .auth import make_auth_backend, write_first_run_tokens_file
 from .database.embedded import EmbeddedPostgres
 from .database.migrate import upgrade_to_head
@@ -45,12 +46,14 @@ def prepare_first_run(config):
 def build_dependencies(config, db_uri):
     upgrade_to_head(db_uri)
     catalogue = OptionCatalogue.with_doc_file(config.get('pjsip_doc_file'))
+    db = Database(db_uri, pool_size=config['rest_api'].get('max_threads', 10))
     return Dependencies(
         config=config,
-        db=Database(db_uri, pool_size=config['rest_api'].get('max_threads', 10)),
+        db=db,
         auth_backend=make_auth_backend(config['auth']),
         catalogue=catalogue,
         tenants=TenantRegistry(),
+        apply=build_apply(config, db, catalogue),
     )
 
 

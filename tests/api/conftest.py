@@ -6,6 +6,7 @@ import sqlalchemy as sa
 
 from tests.fakes.wazo_auth import FakeWazoAuth
 from wazo_confd_pjsip.app import create_app
+from wazo_confd_pjsip.apply.components import build_apply
 from wazo_confd_pjsip.auth import make_auth_backend
 from wazo_confd_pjsip.config import DEFAULT_CONFIG, merge_configs
 from wazo_confd_pjsip.database.session import Database
@@ -61,7 +62,10 @@ def database(db_uri):
 def reset_database(database):
     with database.engine.begin() as connection:
         connection.execute(
-            sa.text('TRUNCATE endpoint_sip_parent, endpoint_sip, sip_transport, pjsip_object_name, tenant CASCADE')
+            sa.text(
+                'TRUNCATE endpoint_sip_parent, endpoint_sip, sip_transport, pjsip_object_name, tenant, '
+                'apply_outbox, engine_object, engine_state CASCADE'
+            )
         )
         for name, options in ENGINE_SECTIONS_RESET.items():
             connection.execute(
@@ -71,20 +75,35 @@ def reset_database(database):
 
 
 @pytest.fixture
-def dependencies(database, fake_auth):
+def engines_config():
+    """asterisk.engines of the app under test; tests of the Asterisk side override it."""
+    return None
+
+
+@pytest.fixture
+def dependencies(database, fake_auth, engines_config):
     reset_database(database)
     fake_auth.set_mode('normal')
     fake_auth.requests.clear()
     config = make_config(fake_auth)
+    if engines_config is not None:
+        config['asterisk'] = {'engines': engines_config}
     backend = make_auth_backend(config['auth'])
+    catalogue = OptionCatalogue.bundled()
     deps = Dependencies(
         config=config,
         db=database,
         auth_backend=backend,
-        catalogue=OptionCatalogue.bundled(),
+        catalogue=catalogue,
         tenants=TenantRegistry(),
+        apply=build_apply(config, database, catalogue),
     )
+    database.before_commit_hooks.clear()
+    database.after_commit_hooks.clear()
     yield deps
+    deps.apply.worker.stop()
+    database.before_commit_hooks.clear()
+    database.after_commit_hooks.clear()
     backend.close()
 
 

@@ -60,6 +60,14 @@ DEFAULT_CONFIG = {
             },
         },
     },
+    'apply': {
+        # run the apply worker inside the service; false when `wazo-confd-pjsip apply-worker` runs apart
+        'worker': True,
+        'health_interval': 5.0,
+        'parallelism': 4,
+        'batch_size': 500,
+        'max_backoff': 60.0,
+    },
     'bus': {
         'enabled': False,
         'host': 'localhost',

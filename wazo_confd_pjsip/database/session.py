@@ -21,6 +21,8 @@ class Change:
     uuid: str | None = None
     tenant_uuid: str | None = None
     data: dict = dataclasses.field(default_factory=dict)
+    # other objects the change touched (e.g. a transport delete's fallback); for appliers, never published
+    affects: tuple = ()
 
 
 class UnitOfWork:

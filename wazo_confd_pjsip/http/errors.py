@@ -50,6 +50,13 @@ class AlreadyExistsError(ResourceError):
         super().__init__(f'{resource} already exists ({_format_ids(ids)})')
 
 
+class ResourceAssociatedError(ResourceError):
+    """A resource that something else still uses, e.g. a transport of an endpoint."""
+
+    def __init__(self, resource, associated, **ids):
+        super().__init__(f'{resource} is associated with a {associated} ({_format_ids(ids)})')
+
+
 class UnauthorizedError(APIError):
     status_code = 401
 

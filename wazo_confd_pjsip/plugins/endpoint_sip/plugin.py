@@ -17,6 +17,8 @@ class Plugin:
             service = EndpointSIPService(
                 dependencies.db, dependencies.catalogue, dependencies.tenants, engines, template=template
             )
+            if not template:
+                dependencies.endpoint_service = service
             kwargs = {'service': service}
             api.add_resource(list_resource, path, endpoint=f'{endpoint}_list', resource_class_args=args, resource_class_kwargs=kwargs)
             api.add_resource(

@@ -1,4 +1,4 @@
-from marshmallow import Schema, ValidationError, fields
+from marshmallow import EXCLUDE, Schema, ValidationError, fields
 
 from ...http.auth import AuthResource, master_tenant_only, required_acl
 from ...http.body import json_body
@@ -15,6 +15,10 @@ class OptionMapping(fields.Field):
 
 
 class EngineSectionSchema(Schema):
+    class Meta:
+        # As for every resource, a GET body (plus anything a client adds) can be PUT back.
+        unknown = EXCLUDE
+
     options = OptionMapping(required=True)
 
 

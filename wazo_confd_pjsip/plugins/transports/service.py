@@ -3,7 +3,8 @@ import sqlalchemy as sa
 from ... import names
 from ...database.models import EndpointSIP, SIPTransport
 from ...database.session import Change
-from ...http.errors import AlreadyExistsError, NotFoundError, ResourceError
+from ...http.errors import AlreadyExistsError, InputError, NotFoundError, ResourceAssociatedError
+from ...http.search import like_pattern
 from ..option_checks import check_option_lines
 
 RESOURCE = 'Transport'
@@ -21,7 +22,7 @@ class TransportService:
     def list(self, params):
         query = sa.select(SIPTransport)
         if params.search:
-            query = query.where(SIPTransport.name.ilike(f'%{params.search}%'))
+            query = query.where(SIPTransport.name.ilike(like_pattern(params.search)))
         if 'name' in params.filters:
             query = query.where(SIPTransport.name == params.filters['name'])
         if params.uuids is not None:
@@ -71,18 +72,23 @@ class TransportService:
             transport = self._find(session, uuid, lock=True)
             users = sa.select(EndpointSIP.uuid).where(EndpointSIP.transport_uuid == uuid)
             if fallback_uuid is not None:
-                fallback = self._find(session, fallback_uuid)
+                # Locked: a fallback deleted meanwhile would leave the re-pointed users on nothing.
+                fallback = self._find(session, fallback_uuid, lock=True)
+                if fallback.uuid == transport.uuid:
+                    # Re-pointing onto the deleted transport would leave its users without one, silently.
+                    raise InputError('fallback', 'Must be another transport than the deleted one')
                 session.execute(
                     sa.update(EndpointSIP).where(EndpointSIP.transport_uuid == uuid).values(transport_uuid=fallback.uuid)
                 )
             else:
                 in_use = session.execute(users.limit(1)).first()
                 if in_use is not None:
-                    raise ResourceError(f"Transport is associated with a EndpointSIP (uuid: '{in_use.uuid}')")
+                    raise ResourceAssociatedError(RESOURCE, 'EndpointSIP', uuid=in_use.uuid)
             session.delete(transport)
             session.flush()
             names.release(session, transport.name)
-            uow.record(Change('sip_transport', 'deleted', transport.uuid, data=summary(transport)))
+            affects = (fallback_uuid,) if fallback_uuid else ()
+            uow.record(Change('sip_transport', 'deleted', transport.uuid, data=summary(transport), affects=affects))
 
     def _claim(self, session, name):
         try:

@@ -1,0 +1,233 @@
+"""Changes made through the API reach a (fake, faithful) Asterisk 22 ARI, per changed object."""
+import threading
+
+import sqlalchemy as sa
+
+from wazo_confd_pjsip.apply.components import build_apply
+
+
+def _create_endpoint(api, name='alice', **extra):
+    body = {
+        'name': name,
+        'auth_section_options': [['username', name], ['password', 'secret']],
+        'aor_section_options': [['max_contacts', '1']],
+        'endpoint_section_options': [['context', 'from-internal'], ['allow', '!all,ulaw']],
+        **extra,
+    }
+    response = api.post('/endpoints/sip', json=body)
+    assert response.status_code == 201, response.json
+    return response.json
+
+
+def _requests(fake_ari, method=None):
+    return [r for r in fake_ari.request_log if method is None or r['method'] == method]
+
+
+def _pending(database):
+    with database.engine.connect() as connection:
+        return connection.execute(sa.text('SELECT count(*) FROM apply_outbox')).scalar()
+
+
+def test_created_endpoint_reaches_asterisk(api, worker, fake_ari, dependencies):
+    endpoint = _create_endpoint(api)
+
+    worker.drain()
+
+    objects = fake_ari.objects()
+    assert objects[('auth', 'alice')]['username'] == 'alice'
+    assert objects[('aor', 'alice')]['max_contacts'] == '1'
+    assert objects[('endpoint', 'alice')]['context'] == 'from-internal'
+    assert objects[('endpoint', 'alice')]['aors'] == 'alice'
+    assert objects[('endpoint', 'alice')]['auth'] == 'alice'
+    assert objects[('endpoint', 'alice')]['set_var'] == {'__WAZO_TENANT_UUID': endpoint['tenant_uuid']}
+    assert _pending(dependencies.db) == 0
+
+
+def test_scalar_change_is_one_merge_of_the_changed_option(api, worker, fake_ari):
+    endpoint = _create_endpoint(api, endpoint_section_options=[['context', 'a'], ['allow', '!all,ulaw']])
+    worker.drain()
+    fake_ari.request_log.clear()
+
+    api.put(f'/endpoints/sip/{endpoint["uuid"]}', json={'aor_section_options': [['max_contacts', '3']]})
+    worker.drain()
+
+    writes = [(r['method'], r['path']) for r in fake_ari.request_log if r['method'] in ('PUT', 'DELETE')]
+    assert writes == [('PUT', '/ari/asterisk/config/dynamic/res_pjsip/aor/alice')]
+    assert fake_ari.objects()[('aor', 'alice')]['max_contacts'] == '3'
+
+
+def test_endpoint_with_set_var_is_recreated_not_merged(api, worker, fake_ari):
+    endpoint = _create_endpoint(api)
+    worker.drain()
+    fake_ari.request_log.clear()
+
+    api.put(
+        f'/endpoints/sip/{endpoint["uuid"]}',
+        json={'endpoint_section_options': [['context', 'other'], ['allow', '!all,alaw']]},
+    )
+    worker.drain()
+
+    writes = [(r['method'], r['path'].rsplit('/', 2)[-2]) for r in fake_ari.request_log if r['method'] in ('PUT', 'DELETE')]
+    assert writes == [('DELETE', 'endpoint'), ('PUT', 'endpoint')]
+    endpoint_object = fake_ari.objects()[('endpoint', 'alice')]
+    assert endpoint_object['context'] == 'other'
+    assert endpoint_object['allow'] == ('alaw',)
+
+
+def test_template_change_fans_out_to_every_descendant(api, worker, fake_ari):
+    base = api.post('/endpoints/sip/templates', json={'name': 'base', 'endpoint_section_options': [['language', 'fr_FR']]}).json
+    middle = api.post('/endpoints/sip/templates', json={'name': 'middle', 'templates': [{'uuid': base['uuid']}]}).json
+    for index in range(5):
+        _create_endpoint(api, f'line{index}', templates=[{'uuid': middle['uuid']}])
+    _create_endpoint(api, 'outsider')
+    worker.drain()
+    fake_ari.request_log.clear()
+
+    api.put(f'/endpoints/sip/templates/{base["uuid"]}', json={'endpoint_section_options': [['language', 'de_DE']]})
+    worker.drain()
+
+    objects = fake_ari.objects()
+    assert {objects[('endpoint', f'line{i}')]['language'] for i in range(5)} == {'de_DE'}
+    touched = {r['path'].rsplit('/', 1)[-1] for r in _requests(fake_ari, 'PUT')}
+    assert touched == {f'line{i}' for i in range(5)}
+
+
+def test_deleted_endpoint_leaves_asterisk(api, worker, fake_ari):
+    endpoint = _create_endpoint(api)
+    worker.drain()
+
+    assert api.delete(f'/endpoints/sip/{endpoint["uuid"]}').status_code == 204
+    worker.drain()
+
+    assert not [key for key in fake_ari.objects() if key[1] == 'alice']
+
+
+def test_outage_then_recovery_loses_nothing(api, worker, fake_ari, dependencies):
+    worker.drain()  # first contact
+    fake_ari.down()
+    _create_endpoint(api, 'bob')
+    worker.drain()
+    assert _pending(dependencies.db) == 1
+    status = api.get('/asterisk/pjsip/sync').json['engines']['default']
+    assert status['reachable'] is False
+    assert status['pending_changes'] == 1
+
+    fake_ari.up()
+    with dependencies.db.engine.begin() as connection:  # the backoff has passed
+        connection.execute(sa.text('UPDATE apply_outbox SET next_attempt_at = now()'))
+    worker.drain()
+
+    assert ('endpoint', 'bob') in fake_ari.objects()
+    assert _pending(dependencies.db) == 0
+
+
+def test_restarted_asterisk_gets_everything_again(api, worker, fake_ari):
+    _create_endpoint(api, 'carol')
+    _create_endpoint(api, 'dave')
+    worker.drain()
+
+    fake_ari.restart()
+    assert ('endpoint', 'carol') not in fake_ari.objects()
+    worker.check_engines(force=True)
+
+    objects = fake_ari.objects()
+    assert {('endpoint', 'carol'), ('endpoint', 'dave'), ('aor', 'carol'), ('auth', 'dave')} <= set(objects)
+    puts = [r['path'].split('/')[-2] for r in _requests(fake_ari, 'PUT')[-6:]]
+    assert puts == ['auth', 'auth', 'aor', 'aor', 'endpoint', 'endpoint']  # phased
+
+
+def test_a_restarted_service_applies_its_outbox(api, dependencies, fake_ari, catalogue=None):
+    _create_endpoint(api, 'erin')  # no worker ran: the service "stopped" here
+
+    restarted = build_apply(dependencies.config, dependencies.db, dependencies.catalogue)
+    restarted.worker.drain()
+
+    assert ('endpoint', 'erin') in fake_ari.objects()
+
+
+def test_concurrent_workers_apply_each_change_once(api, dependencies, fake_ari):
+    first = build_apply(dependencies.config, dependencies.db, dependencies.catalogue).worker
+    second = build_apply(dependencies.config, dependencies.db, dependencies.catalogue).worker
+    first.drain()  # first contact, so that both then only apply changes
+    second.check_engines(force=True)
+    fake_ari.request_log.clear()
+    for index in range(20):
+        _create_endpoint(api, f'user{index}')
+
+    threads = [threading.Thread(target=worker.drain) for worker in (first, second)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    puts = [r['path'] for r in _requests(fake_ari, 'PUT')]
+    assert len(puts) == len(set(puts)) == 60
+    assert _pending(dependencies.db) == 0
+
+
+def test_engine_sections_are_written_and_reloaded(api, worker, fake_ari, pjsip_conf_file):
+    worker.drain()
+    response = api.post('/sip/transports', json={'name': 'transport-udp', 'options': [['protocol', 'udp'], ['bind', '0.0.0.0:5060']]})
+    assert response.status_code == 201
+    api.put('/asterisk/pjsip/system', json={'options': {'timer_t1': '600'}})
+    reloads_before = len(fake_ari.reloads)
+
+    worker.drain()
+
+    text = pjsip_conf_file.read_text()
+    assert '[transport-udp]\ntype = transport\nprotocol = udp\nbind = 0.0.0.0:5060\n' in text
+    assert '[global]\ntype = global\nuser_agent = Wazo PBX\n' in text
+    assert '[system]\ntype = system\ntimer_t1 = 600\n' in text
+    assert len(fake_ari.reloads) == reloads_before + 1
+    api.put('/asterisk/pjsip/system', json={'options': {'timer_t1': '500'}})
+    worker.drain()
+    assert 'system' in api.get('/asterisk/pjsip/sync').json['engines']['default']['restart_required']
+
+
+def test_endpoint_asterisk_view(api, worker, fake_ari):
+    endpoint = _create_endpoint(api)
+    before = api.get(f'/endpoints/sip/{endpoint["uuid"]}/asterisk').json
+    assert before['pending'] is True
+    assert {(o['type'], o['id'], o['applied']) for o in before['objects']} == {
+        ('auth', 'alice', False),
+        ('aor', 'alice', False),
+        ('endpoint', 'alice', False),
+    }
+
+    worker.drain()
+
+    after = api.get(f'/endpoints/sip/{endpoint["uuid"]}/asterisk').json
+    assert after['pending'] is False
+    assert all(o['applied'] for o in after['objects'])
+    text = api.get(f'/endpoints/sip/{endpoint["uuid"]}/asterisk', headers={'Accept': 'text/plain'})
+    assert text.mimetype == 'text/plain'
+    assert '[alice]\ntype = endpoint\n' in text.get_data(as_text=True)
+
+
+def test_wait_applied_returns_once_applied(api, worker, fake_ari):
+    worker.drain()
+    worker.start()
+    try:
+        response = api.post(
+            '/endpoints/sip',
+            json={'name': 'frank', 'auth_section_options': [['username', 'f'], ['password', 'p']]},
+            query={'wait_applied': '5'},
+        )
+    finally:
+        worker.stop()
+    assert response.status_code == 201
+    assert response.headers['Wazo-Apply-Status'] == 'applied'
+    assert ('auth', 'frank') in fake_ari.objects()
+
+
+def test_forced_resync(api, worker, fake_ari):
+    _create_endpoint(api, 'gina')
+    worker.drain()
+    fake_ari.request_log.clear()
+
+    assert api.post('/asterisk/pjsip/sync').status_code == 204
+    worker.drain()
+
+    assert ('endpoint', 'gina') in fake_ari.objects()
+    assert [r['method'] for r in fake_ari.request_log if r['method'] in ('PUT', 'DELETE')].count('PUT') == 3
+    assert api.get('/asterisk/pjsip/sync').json['engines']['default']['last_full_resync_at'] is not None

@@ -1,0 +1,315 @@
+"""The fake's behaviour where the transcripts are silent: Asterisk's hazards and the test controls."""
+
+import json
+
+import pytest
+import requests
+
+from tests.fakes.fake_ari import FakeAri
+
+from .conftest import PASSWORD, USER
+
+CONFIG = '/ari/asterisk/config/dynamic/res_pjsip'
+
+
+def put(fake, object_type, object_id, fields, auth=(USER, PASSWORD)):
+    body = {'fields': [{'attribute': attribute, 'value': value} for attribute, value in fields]}
+    return requests.put(f'{fake.url}{CONFIG}/{object_type}/{object_id}', json=body, auth=auth, timeout=5)
+
+
+def request(fake, method, path, auth=(USER, PASSWORD), **kwargs):
+    return requests.request(method, f'{fake.url}{path}', auth=auth, timeout=5, **kwargs)
+
+
+def shown(response):
+    return [(field['attribute'], field['value']) for field in response.json()]
+
+
+ENDPOINT = [('context', 'from-internal'), ('allow', '!all,ulaw'), ('callerid', '"Alice" <1001>')]
+
+
+def test_read_only_user_cannot_write_but_can_read(fake_ari):
+    put(fake_ari, 'endpoint', 'alice', ENDPOINT)
+
+    refused = put(fake_ari, 'endpoint', 'alice', [('context', 'x')], auth=('viewer', 'look'))
+    read = request(fake_ari, 'GET', f'{CONFIG}/endpoint/alice', auth=('viewer', 'look'))
+
+    assert (refused.status_code, refused.json()) == (403, {'message': 'Write access denied'})
+    assert read.status_code == 200
+    assert fake_ari.objects()[('endpoint', 'alice')]['context'] == 'from-internal'
+
+
+def test_booting_asterisk_answers_503_after_authentication(fake_ari):
+    fake_ari.booting = True
+
+    booting = request(fake_ari, 'GET', '/ari/asterisk/info')
+    unauthenticated = request(fake_ari, 'GET', '/ari/asterisk/info', auth=(USER, 'wrong'))
+
+    assert (booting.status_code, booting.json()) == (503, {'message': 'Asterisk not booted'})
+    assert unauthenticated.status_code == 401
+
+
+def test_api_key_query_authenticates(fake_ari):
+    response = requests.get(f'{fake_ari.url}/ari/asterisk/info?api_key={USER}:{PASSWORD}', timeout=5)
+
+    assert response.status_code == 200
+
+
+@pytest.mark.parametrize(
+    'fields',
+    [
+        [('set_var', 'FOO=bar')],  # reads back as FOO=bar: no such option for the copy
+        [('context', 'x')],  # no codecs: reads back as (nothing), not a codec
+    ],
+    ids=['set_var', 'no-codecs'],
+)
+def test_endpoint_update_that_asterisk_cannot_copy_is_500(fake_ari, fields):
+    put(fake_ari, 'endpoint', 'alice', fields)
+
+    response = put(fake_ari, 'endpoint', 'alice', [('context', 'other')])
+    empty_update = request(fake_ari, 'PUT', f'{CONFIG}/endpoint/alice', json={})
+
+    assert (response.status_code, response.json()) == (500, {'error': 'Allocation failed'})
+    assert empty_update.status_code == 500  # the copy fails before the fields are even looked at
+    assert fake_ari.objects()[('endpoint', 'alice')]['context'] != 'other'
+
+
+def test_set_var_reads_back_as_the_variables(fake_ari):
+    response = put(fake_ari, 'endpoint', 'alice', ENDPOINT + [('set_var', '__WAZO_TENANT_UUID=t1'), ('set_var', 'X=1')])
+
+    fields = shown(response)
+    assert ('__WAZO_TENANT_UUID', 't1') in fields and ('X', '1') in fields
+    assert 'set_var' not in dict(fields)
+    assert fake_ari.objects()[('endpoint', 'alice')]['set_var'] == {'__WAZO_TENANT_UUID': 't1', 'X': '1'}
+
+
+def test_inline_acl_becomes_a_missing_named_acl_on_update(fake_ari):
+    created = put(fake_ari, 'endpoint', 'alice', ENDPOINT + [('deny', '0.0.0.0/0'), ('permit', '10.1.0.0/16')])
+    updated = put(fake_ari, 'endpoint', 'alice', [('context', 'other')])
+
+    assert dict(shown(created))['acl'] == 'deny/permit'
+    assert 'deny' not in dict(shown(created)) and 'permit' not in dict(shown(created))
+    assert updated.status_code == 200
+    assert fake_ari.objects()[('endpoint', 'alice')]['acl'] == (('acl', 'deny/permit'),)
+
+
+def test_repeatable_options_append_on_update(fake_ari):
+    put(fake_ari, 'endpoint', 'alice', ENDPOINT)
+    put(fake_ari, 'aor', 'alice', [('contact', 'sip:a@192.0.2.1')])
+    put(fake_ari, 'identify', 'alice', [('endpoint', 'alice'), ('match', '192.0.2.1')])
+
+    put(fake_ari, 'endpoint', 'alice', [('allow', 'alaw')])
+    put(fake_ari, 'aor', 'alice', [('contact', 'sip:b@192.0.2.2')])
+    put(fake_ari, 'identify', 'alice', [('match', '192.0.2.0/24')])
+
+    objects = fake_ari.objects()
+    assert objects[('endpoint', 'alice')]['allow'] == ('ulaw', 'alaw')
+    assert objects[('aor', 'alice')]['contact'] == ('sip:a@192.0.2.1', 'sip:b@192.0.2.2')
+    assert objects[('identify', 'alice')]['match'] == ('192.0.2.1/255.255.255.255', '192.0.2.0/255.255.255.0')
+
+
+def test_several_matches_read_back_as_several_attributes(fake_ari):
+    response = put(fake_ari, 'identify', 'trunk', [('endpoint', 'trunk'), ('match', '192.0.2.1,2001:db8::/32')])
+
+    assert [value for attribute, value in shown(response) if attribute == 'match'] == [
+        '192.0.2.1/255.255.255.255',
+        '2001:db8::/ffff:ffff::',
+    ]
+
+
+def test_update_of_endpoint_without_callerid_makes_it_unknown(fake_ari):
+    created = put(fake_ari, 'endpoint', 'alice', [('allow', 'ulaw')])
+    put(fake_ari, 'endpoint', 'alice', [('context', 'other')])
+
+    assert dict(shown(created))['callerid'] == '<unknown>'
+    assert fake_ari.objects()[('endpoint', 'alice')]['callerid'] == 'unknown'
+
+
+@pytest.mark.parametrize(
+    'object_type, fields',
+    [
+        ('endpoint', [('dtmf_mode', 'bogus')]),
+        ('endpoint', [('allow', 'ulaw,notacodec')]),
+        ('endpoint', [('timers_min_se', '-1')]),
+        ('endpoint', [('tos_audio', 'bogus')]),
+        ('endpoint', [('set_var', 'NO_EQUAL_SIGN')]),
+        ('endpoint', [('deny', 'not-an-address')]),
+        ('aor', [('qualify_timeout', 'soon')]),
+        ('aor', [('contact', 'http://example.com')]),
+        ('auth', [('password', 'p')]),  # no username
+        ('auth', [('username', 'u'), ('password', 'p'), ('supported_algorithms_uas', 'sha-1')]),
+        ('identify', [('match', '192.0.2.1')]),  # no endpoint
+        ('identify', [('endpoint', 'e')]),  # matches nothing
+        ('registration', [('server_uri', 'sip:192.0.2.1')]),  # no client_uri
+        ('registration', [('server_uri', 'sip:p'), ('client_uri', 'sip:u@p'), ('line', 'yes')]),
+    ],
+)
+def test_values_asterisk_refuses_are_400_and_create_nothing(fake_ari, object_type, fields):
+    response = put(fake_ari, object_type, 'x', fields)
+
+    assert response.status_code == 400
+    assert response.json() == {'message': "Creation of object 'x' failed field value validation"}
+    assert (object_type, 'x') not in fake_ari.objects()
+
+
+def test_values_are_normalized_as_asterisk_reads_them_back(fake_ari):
+    response = put(
+        fake_ari,
+        'endpoint',
+        'alice',
+        [
+            ('allow', '!all,ULAW,alaw:20'),
+            ('direct_media', 'maybe'),
+            ('timers', 'forced'),
+            ('callerid', '1001'),
+            ('tos_audio', 'ef'),
+            ('identify_by', 'ip,username,ip'),
+            ('webrtc', 'yes'),
+        ],
+    )
+
+    fields = dict(shown(response))
+    assert fields['allow'] == '(ulaw|alaw)'
+    assert fields['direct_media'] == 'false'
+    assert fields['timers'] == 'always'
+    assert fields['callerid'] == '1001'
+    assert fields['tos_audio'] == '184'
+    assert fields['identify_by'] == 'ip,username'
+    assert fields['webrtc'] == 'yes'
+
+
+def test_custom_fields_are_kept(fake_ari):
+    response = put(fake_ari, 'endpoint', 'alice', ENDPOINT + [('@department', 'sales')])
+
+    assert ('@department', 'sales') in shown(response)
+
+
+def test_file_objects_are_visible_but_read_only(fake_ari):
+    fake_ari.define_file_object('endpoint', 'static', [('context', 'from-file'), ('allow', 'ulaw'), ('callerid', 'x')])
+
+    read = request(fake_ari, 'GET', f'{CONFIG}/endpoint/static')
+    update = put(fake_ari, 'endpoint', 'static', [('context', 'pushed')])
+    delete = request(fake_ari, 'DELETE', f'{CONFIG}/endpoint/static')
+
+    assert dict(shown(read))['context'] == 'from-file'
+    assert (update.status_code, update.json()) == (403, {'message': "Cannot update sorcery objects of type 'endpoint'"})
+    assert (delete.status_code, delete.json()) == (403, {'message': "Could not delete object with id 'static'"})
+
+
+def test_file_object_hides_its_pushed_twin(fake_ari):
+    put(fake_ari, 'endpoint', 'twin', ENDPOINT)
+    fake_ari.define_file_object('endpoint', 'twin', [('context', 'from-file'), ('allow', 'ulaw'), ('callerid', 'x')])
+
+    update = put(fake_ari, 'endpoint', 'twin', [('context', 'pushed')])
+
+    assert update.status_code == 200
+    assert fake_ari.objects()[('endpoint', 'twin')]['context'] == 'from-file'
+
+
+def test_engine_wide_types_cannot_be_created(fake_ari):
+    response = put(fake_ari, 'transport', 'transport-udp', [('protocol', 'udp'), ('bind', '0.0.0.0')])
+
+    assert (response.status_code, response.json()) == (403, {'message': "Cannot create sorcery objects of type 'transport'"})
+
+
+def test_body_not_sent_as_json_is_ignored(fake_ari):
+    put(fake_ari, 'endpoint', 'alice', ENDPOINT)
+    body = json.dumps({'fields': [{'attribute': 'context', 'value': 'x'}]})
+
+    response = request(fake_ari, 'PUT', f'{CONFIG}/endpoint/alice', data=body, headers={'Content-Type': 'text/plain'})
+
+    assert (response.status_code, response.json()) == (400, {'message': "Fields must be provided to update object 'alice'"})
+
+
+def test_module_reload(fake_ari):
+    put(fake_ari, 'endpoint', 'alice', ENDPOINT)
+    before = request(fake_ari, 'GET', '/ari/asterisk/info').json()['status']
+
+    reloaded = request(fake_ari, 'PUT', '/ari/asterisk/modules/res_pjsip.so')
+    unknown = request(fake_ari, 'PUT', '/ari/asterisk/modules/nope.so')
+
+    after = request(fake_ari, 'GET', '/ari/asterisk/info').json()['status']
+    assert (reloaded.status_code, reloaded.content) == (204, b'')
+    assert (unknown.status_code, unknown.json()) == (404, {'message': 'Module not found in running modules'})
+    assert fake_ari.reloads == ['res_pjsip.so']
+    assert after['startup_time'] == before['startup_time']
+    assert ('endpoint', 'alice') in fake_ari.objects()  # pushed objects survive a reload
+
+
+def test_restart_loses_pushed_objects_and_changes_startup_time(fake_ari):
+    fake_ari.define_file_object('endpoint', 'static', [('allow', 'ulaw')])
+    put(fake_ari, 'endpoint', 'alice', ENDPOINT)
+    before = request(fake_ari, 'GET', '/ari/asterisk/info').json()['status']['startup_time']
+
+    fake_ari.restart()
+
+    after = request(fake_ari, 'GET', '/ari/asterisk/info').json()['status']['startup_time']
+    assert after != before
+    assert list(fake_ari.objects()) == [('endpoint', 'static')]
+
+
+def test_down_refuses_connections_and_up_answers_with_state_kept(fake_ari):
+    put(fake_ari, 'endpoint', 'alice', ENDPOINT)
+
+    fake_ari.down()
+    with pytest.raises(requests.ConnectionError):
+        request(fake_ari, 'GET', '/ari/asterisk/info')
+    fake_ari.up()
+
+    assert request(fake_ari, 'GET', f'{CONFIG}/endpoint/alice').status_code == 200
+
+
+@pytest.mark.parametrize(
+    'fields',
+    [
+        [{'attribute': 'max_contacts', 'value': 5}],
+        [{'attribute': 'max_contacts', 'value': None}],
+        [{'attribute': 'remove_existing', 'value': True}],
+        [{'attribute': 'max_contacts'}],
+        [{'value': '1'}],
+        [{'attribute': 'max_contacts', 'value': '2'}, 7],
+        [None],
+    ],
+)
+def test_non_string_attribute_or_value_crashes_asterisk(fields):
+    with FakeAri(username=USER, password=PASSWORD) as fake:
+        put(fake, 'endpoint', 'alice', ENDPOINT)
+        session = requests.Session()
+        session.auth = (USER, PASSWORD)
+        assert session.get(f'{fake.url}/ari/asterisk/info', timeout=5).status_code == 200
+
+        with pytest.raises(requests.ConnectionError):
+            session.put(f'{fake.url}{CONFIG}/aor/crash', json={'fields': fields}, timeout=5)
+
+        assert len(fake.crashes) == 1
+        with pytest.raises(AssertionError, match='crashed'):
+            fake.assert_healthy()
+        with pytest.raises(requests.ConnectionError):
+            session.get(f'{fake.url}/ari/asterisk/info', timeout=5)
+        fake.up()  # listening again is not coming back to life
+        with pytest.raises(requests.ConnectionError):
+            session.get(f'{fake.url}/ari/asterisk/info', timeout=5)
+        fake.restart()
+        assert session.get(f'{fake.url}/ari/asterisk/info', timeout=5).status_code == 200
+        assert fake.objects() == {}
+
+
+def test_request_log_and_counters(fake_ari):
+    put(fake_ari, 'endpoint', 'alice', ENDPOINT)
+    request(fake_ari, 'GET', f'{CONFIG}/endpoint/nope')
+
+    assert [(entry['method'], entry['path'], entry['status']) for entry in fake_ari.request_log] == [
+        ('PUT', f'{CONFIG}/endpoint/alice', 200),
+        ('GET', f'{CONFIG}/endpoint/nope', 404),
+    ]
+    assert json.loads(fake_ari.request_log[0]['body'])['fields'][0] == {'attribute': 'context', 'value': 'from-internal'}
+    assert fake_ari.counters['requests'] == 2
+    assert fake_ari.counters[('PUT', 'endpoint')] == 1
+
+
+def test_latency_delays_answers(fake_ari):
+    fake_ari.latency = 0.05
+
+    response = request(fake_ari, 'GET', '/ari/asterisk/info')
+
+    assert response.elapsed.total_seconds() >= 0.05

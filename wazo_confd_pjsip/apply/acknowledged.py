@@ -1,0 +1,76 @@
+"""What each engine acknowledged (engine_object rows), read and written on a plain connection.
+
+Each write is committed at once: after a crash, the record is at most one object behind Asterisk.
+"""
+import sqlalchemy as sa
+from sqlalchemy.dialects.postgresql import insert
+
+from ..asterisk.objects import AsteriskObject
+from ..database.models import EngineObject
+
+_table = EngineObject.__table__
+
+
+def _object(row):
+    return AsteriskObject(row.object_type, row.object_id, tuple(tuple(line) for line in row.fields))
+
+
+def of_owner(connection, engine, owner_uuid):
+    rows = connection.execute(
+        sa.select(_table).where(_table.c.engine == engine, _table.c.owner_uuid == owner_uuid)
+    )
+    return {(row.object_type, row.object_id): _object(row) for row in rows}
+
+
+def of_engine(connection, engine):
+    rows = connection.execute(sa.select(_table).where(_table.c.engine == engine))
+    return {(row.object_type, row.object_id): (row.owner_uuid, _object(row)) for row in rows}
+
+
+def record(connection, engine, owner_uuid, obj):
+    values = {
+        'engine': engine,
+        'object_type': obj.type,
+        'object_id': obj.id,
+        'owner_uuid': owner_uuid,
+        'fields': [list(line) for line in obj.fields],
+    }
+    statement = insert(_table).values(values)
+    statement = statement.on_conflict_do_update(
+        index_elements=['engine', 'object_type', 'object_id'],
+        set_={'owner_uuid': statement.excluded.owner_uuid, 'fields': statement.excluded.fields},
+    )
+    connection.execute(statement)
+    connection.commit()
+
+
+def forget(connection, engine, object_type, object_id):
+    connection.execute(
+        sa.delete(_table).where(
+            _table.c.engine == engine, _table.c.object_type == object_type, _table.c.object_id == object_id
+        )
+    )
+    connection.commit()
+
+
+def replace_engine(connection, engine, owned_objects):
+    """After a full push: exactly these (owner uuid, object) pairs."""
+    connection.execute(sa.delete(_table).where(_table.c.engine == engine))
+    rows = [
+        {
+            'engine': engine,
+            'object_type': obj.type,
+            'object_id': obj.id,
+            'owner_uuid': owner_uuid,
+            'fields': [list(line) for line in obj.fields],
+        }
+        for owner_uuid, obj in owned_objects
+    ]
+    if rows:
+        connection.execute(sa.insert(_table), rows)
+    connection.commit()
+
+
+def forget_engine(connection, engine):
+    connection.execute(sa.delete(_table).where(_table.c.engine == engine))
+    connection.commit()

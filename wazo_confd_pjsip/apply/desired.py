@@ -1,0 +1,87 @@
+"""What an endpoint must be in Asterisk: its inheritance resolved, then its objects built.
+
+What is pushed is the merged view (one line per setting, codecs as one `allow`), the same
+configuration `?view=merged` shows and Asterisk would end up with from pjsip.conf templates.
+"""
+import sqlalchemy as sa
+
+from ..asterisk.builder import build_objects
+from ..database.models import EndpointSIP, EndpointSIPParent, SIPTransport
+from ..inheritance import ConfigNode, Resolver, merged_view
+from .outbox import DEFAULT_ENGINE
+
+
+def engine_of(row):
+    return row.asterisk_id or DEFAULT_ENGINE
+
+
+class DesiredState:
+    def __init__(self, catalogue):
+        self._catalogue = catalogue
+
+    def for_owners(self, session, owner_uuids, engine):
+        """owner uuid → objects, for the endpoints among owner_uuids that live on `engine` (others: [])."""
+        rows = session.execute(
+            sa.select(EndpointSIP).where(EndpointSIP.uuid.in_(list(owner_uuids)), EndpointSIP.template.is_(False))
+        ).scalars()
+        rows = [row for row in rows if engine_of(row) == engine]
+        result = {uuid: [] for uuid in owner_uuids}
+        result.update(self._build(session, rows, self._ancestors_of(session, [row.uuid for row in rows])))
+        return result
+
+    def for_engine(self, session, engine):
+        """owner uuid → objects, for every endpoint of `engine` (a full push)."""
+        condition = (
+            EndpointSIP.asterisk_id.is_(None) | (EndpointSIP.asterisk_id == engine)
+            if engine == DEFAULT_ENGINE
+            else EndpointSIP.asterisk_id == engine
+        )
+        rows = list(session.execute(sa.select(EndpointSIP).where(EndpointSIP.template.is_(False), condition)).scalars())
+        templates = session.execute(sa.select(EndpointSIP).where(EndpointSIP.template.is_(True))).scalars()
+        return self._build(session, rows, list(templates))
+
+    def for_row(self, session, row):
+        return self._build(session, [row], self._ancestors_of(session, [row.uuid]))[row.uuid]
+
+    def _build(self, session, rows, template_rows):
+        parents = _parents_of(session, [row.uuid for row in rows] + [row.uuid for row in template_rows])
+        templates = {row.uuid: _node(row, parents) for row in template_rows}
+        resolver = Resolver(templates)
+        transport_names = dict(session.execute(sa.select(SIPTransport.uuid, SIPTransport.name)).all())
+        result = {}
+        for row in rows:
+            node = _node(row, parents)
+            lines = merged_view(resolver.lines(node), self._catalogue.is_repeatable)
+            transport = transport_names.get(resolver.transport(node))
+            resolved = {section: [tuple(line) for line in section_lines] for section, section_lines in lines.items()}
+            result[row.uuid] = build_objects(row.name, row.tenant_uuid, resolved, transport)
+        return result
+
+    @staticmethod
+    def _ancestors_of(session, uuids):
+        if not uuids:
+            return []
+        anchor = sa.select(EndpointSIPParent.parent_uuid.label('uuid')).where(EndpointSIPParent.child_uuid.in_(uuids))
+        found = anchor.cte('ancestors', recursive=True)
+        found = found.union(
+            sa.select(EndpointSIPParent.parent_uuid).join(found, EndpointSIPParent.child_uuid == found.c.uuid)
+        )
+        return list(session.execute(sa.select(EndpointSIP).where(EndpointSIP.uuid.in_(sa.select(found.c.uuid)))).scalars())
+
+
+def _parents_of(session, uuids):
+    parents = {}
+    if not uuids:
+        return parents
+    query = (
+        sa.select(EndpointSIPParent.child_uuid, EndpointSIPParent.parent_uuid)
+        .where(EndpointSIPParent.child_uuid.in_(uuids))
+        .order_by(EndpointSIPParent.child_uuid, EndpointSIPParent.position)
+    )
+    for child_uuid, parent_uuid in session.execute(query):
+        parents.setdefault(child_uuid, []).append(parent_uuid)
+    return parents
+
+
+def _node(row, parents):
+    return ConfigNode(row.uuid, row.options, tuple(parents.get(row.uuid, ())), row.transport_uuid)

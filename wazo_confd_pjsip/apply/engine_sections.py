@@ -1,0 +1,76 @@
+"""The engine-wide sections (transports, [global], [system]) live in a pjsip.conf file Asterisk includes.
+
+Transports are not pushed through ARI: a deleted transport keeps its socket until Asterisk
+restarts, and bind/protocol/TLS changes only apply with allow_reload. So the file is rewritten and
+res_pjsip reloaded; what only a restart can apply is reported.
+"""
+import os
+import tempfile
+
+import sqlalchemy as sa
+
+from ..asterisk.objects import AsteriskObject
+from ..asterisk.renderer import render_pjsip_conf
+from ..database.models import PJSIPEngineSection, SIPTransport
+
+ENGINE_FILE_HEADER = '; Written by wazo-confd-pjsip: engine-wide sections. Endpoints are pushed through ARI.\n\n'
+
+# Transport options a module reload does not apply to an existing socket.
+RESTART_TRANSPORT_OPTIONS = frozenset(
+    {'bind', 'protocol', 'cert_file', 'priv_key_file', 'ca_list_file', 'ca_list_path', 'cipher', 'method'}
+)
+
+
+def engine_section_objects(session):
+    transports = session.execute(sa.select(SIPTransport).order_by(SIPTransport.name)).scalars()
+    sections = dict(session.execute(sa.select(PJSIPEngineSection.name, PJSIPEngineSection.options)).all())
+    objects = [AsteriskObject('transport', t.name, tuple(tuple(line) for line in t.options)) for t in transports]
+    for name in ('global', 'system'):
+        objects.append(AsteriskObject(name, name, tuple(tuple(line) for line in sections.get(name, []))))
+    return objects
+
+
+def snapshot(objects):
+    """JSON-friendly form stored in engine_state.engine_sections."""
+    return {f'{obj.type}:{obj.id}': [list(line) for line in obj.fields] for obj in objects}
+
+
+def restart_reasons(previous, current):
+    """Why the new sections need an Asterisk restart, compared with what was last written."""
+    if previous is None:
+        return []
+    reasons = []
+    if previous.get('system:system') != current.get('system:system'):
+        reasons.append('the [system] section changed')
+    for key, old_lines in previous.items():
+        if not key.startswith('transport:'):
+            continue
+        name = key.split(':', 1)[1]
+        new_lines = current.get(key)
+        if new_lines is None:
+            reasons.append(f'transport {name} was removed (its socket stays bound)')
+        elif _socket_options(old_lines) != _socket_options(new_lines):
+            reasons.append(f'transport {name} changed its socket options')
+    return reasons
+
+
+def _socket_options(lines):
+    return [line for line in lines if line[0] in RESTART_TRANSPORT_OPTIONS]
+
+
+def write_atomically(path, text):
+    directory = os.path.dirname(os.path.abspath(path))
+    os.makedirs(directory, exist_ok=True)
+    descriptor, temporary = tempfile.mkstemp(dir=directory, prefix='.wazo-confd-pjsip-')
+    try:
+        with os.fdopen(descriptor, 'w') as f:
+            f.write(text)
+        os.chmod(temporary, 0o640)
+        os.replace(temporary, path)
+    except BaseException:
+        os.unlink(temporary)
+        raise
+
+
+def render(objects, header=ENGINE_FILE_HEADER):
+    return header + render_pjsip_conf(objects)

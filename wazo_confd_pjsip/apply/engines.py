@@ -1,0 +1,52 @@
+"""The configured Asterisk engines: where each one's ARI is and which pjsip.conf file it includes."""
+import dataclasses
+import threading
+
+from ..asterisk.ari import AriClient
+
+
+@dataclasses.dataclass(frozen=True)
+class EngineConfig:
+    name: str
+    ari_url: str | None
+    ari_username: str | None
+    ari_password: str | None
+    ari_timeout: float
+    pjsip_conf_file: str | None
+
+    @classmethod
+    def from_config(cls, name, config):
+        ari = config.get('ari') or {}
+        return cls(
+            name=name,
+            ari_url=ari.get('url'),
+            ari_username=ari.get('username'),
+            ari_password=ari.get('password'),
+            ari_timeout=float(ari.get('timeout') or 5),
+            pjsip_conf_file=config.get('pjsip_conf_file'),
+        )
+
+
+class Engine:
+    """One engine; ARI clients are per thread (a requests.Session is not shared across threads)."""
+
+    def __init__(self, config):
+        self.config = config
+        self.name = config.name
+        self._local = threading.local()
+
+    @property
+    def has_ari(self):
+        return bool(self.config.ari_url)
+
+    def client(self):
+        client = getattr(self._local, 'client', None)
+        if client is None:
+            client = self._local.client = AriClient(
+                self.config.ari_url, self.config.ari_username or '', self.config.ari_password or '', self.config.ari_timeout
+            )
+        return client
+
+
+def engines_from_config(config):
+    return {name: Engine(EngineConfig.from_config(name, engine)) for name, engine in config['asterisk']['engines'].items()}

@@ -1,0 +1,16 @@
+"""A complete pjsip.conf for one engine: engine-wide sections and every endpoint, flattened.
+
+For an Asterisk without ARI push configuration, and for export.
+"""
+from . import engine_sections
+
+
+FULL_RENDER_HEADER = '; Written by wazo-confd-pjsip: engine-wide sections and every endpoint, flattened.\n\n'
+
+
+def render_engine(db, desired, engine_name):
+    with db.read_only() as session:
+        objects = engine_sections.engine_section_objects(session)
+        for endpoint_objects in desired.for_engine(session, engine_name).values():
+            objects.extend(endpoint_objects)
+    return engine_sections.render(objects, header=FULL_RENDER_HEADER)

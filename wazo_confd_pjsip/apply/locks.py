@@ -1,0 +1,32 @@
+"""PostgreSQL advisory locks, so that several workers (threads or processes) never apply one thing twice.
+
+An owner's apply holds its engine's lock shared and the owner's lock exclusively; a full resync
+holds the engine's lock exclusively. Session-level locks, always released in `finally`.
+"""
+import contextlib
+
+import sqlalchemy as sa
+
+
+def _key(text):
+    return sa.func.hashtextextended(text, 0)
+
+
+@contextlib.contextmanager
+def advisory_lock(connection, text, shared=False):
+    suffix = '_shared' if shared else ''
+    connection.execute(sa.select(getattr(sa.func, f'pg_advisory_lock{suffix}')(_key(text))))
+    connection.commit()
+    try:
+        yield
+    finally:
+        connection.execute(sa.select(getattr(sa.func, f'pg_advisory_unlock{suffix}')(_key(text))))
+        connection.commit()
+
+
+def engine_lock_name(engine_name):
+    return f'apply-engine:{engine_name}'
+
+
+def owner_lock_name(engine_name, owner_uuid):
+    return f'apply-owner:{engine_name}:{owner_uuid}'

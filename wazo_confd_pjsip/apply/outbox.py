@@ -1,0 +1,119 @@
+"""The outbox: the transaction that changes configuration also records what must reach Asterisk.
+
+A PostgreSQL NOTIFY, sent in the same transaction, is delivered only on commit: the worker wakes
+up exactly when there is committed work, and never for a rolled-back change.
+"""
+import contextlib
+import contextvars
+
+import sqlalchemy as sa
+
+from ..database.models import ApplyOutbox, EndpointSIP, EndpointSIPParent, EngineObject
+
+NOTIFY_CHANNEL = 'wazo_confd_pjsip_apply'
+DEFAULT_ENGINE = 'default'
+
+KIND_ENDPOINT = 'endpoint'
+KIND_SECTIONS = 'sections'
+KIND_RESYNC = 'resync'
+
+ENGINE_WIDE_RESOURCES = frozenset({'sip_transport', 'pjsip_global', 'pjsip_system'})
+
+# The outbox ids written by the current request, for callers that wait until they are applied.
+_written_ids = contextvars.ContextVar('apply_outbox_ids', default=None)
+
+
+@contextlib.contextmanager
+def collect_written_ids():
+    ids = []
+    token = _written_ids.set(ids)
+    try:
+        yield ids
+    finally:
+        _written_ids.reset(token)
+
+
+def _descendant_endpoints(template_uuids):
+    anchor = sa.select(EndpointSIPParent.child_uuid.label('uuid')).where(
+        EndpointSIPParent.parent_uuid.in_(template_uuids)
+    )
+    found = anchor.cte('descendants', recursive=True)
+    found = found.union(
+        sa.select(EndpointSIPParent.child_uuid).join(found, EndpointSIPParent.parent_uuid == found.c.uuid)
+    )
+    return sa.select(EndpointSIP.uuid).where(EndpointSIP.uuid.in_(sa.select(found.c.uuid)), EndpointSIP.template.is_(False))
+
+
+def _transport_users(transport_uuids):
+    """Endpoints whose effective transport may be one of these: their own, or through a template."""
+    direct = sa.select(EndpointSIP.uuid).where(EndpointSIP.transport_uuid.in_(transport_uuids))
+    templates = sa.select(EndpointSIP.uuid).where(
+        EndpointSIP.transport_uuid.in_(transport_uuids), EndpointSIP.template.is_(True)
+    )
+    return sa.union(
+        direct.where(EndpointSIP.template.is_(False)), _descendant_endpoints(templates)
+    )
+
+
+class OutboxRecorder:
+    """A before-commit hook of the Database: turns the unit of work's changes into outbox rows."""
+
+    def __init__(self, engine_names):
+        self._engine_names = list(engine_names)
+
+    def __call__(self, uow):
+        owners, sections_changed = self._affected(uow.session, uow.changes)
+        ids = []
+        if owners:
+            ids += self._enqueue_endpoints(uow.session, owners)
+        if sections_changed:
+            ids += self.enqueue_engines(uow.session, KIND_SECTIONS, self._engine_names)
+        if ids:
+            uow.session.execute(sa.text(f'NOTIFY {NOTIFY_CHANNEL}'))
+            collected = _written_ids.get()
+            if collected is not None:
+                collected.extend(ids)
+
+    def _affected(self, session, changes):
+        owners = set()
+        templates = set()
+        transports = set()
+        sections_changed = False
+        for change in changes:
+            if change.resource == 'sip_endpoint':
+                owners.add(change.uuid)
+            elif change.resource == 'sip_endpoint_template':
+                templates.add(change.uuid)
+            elif change.resource in ENGINE_WIDE_RESOURCES:
+                sections_changed = True
+                if change.resource == 'sip_transport':
+                    transports.add(change.uuid)
+                    transports.update(change.affects)
+        if templates:
+            owners.update(session.execute(_descendant_endpoints(list(templates))).scalars())
+        if transports:
+            owners.update(session.execute(_transport_users(list(transports))).scalars())
+        return owners, sections_changed
+
+    def _enqueue_endpoints(self, session, owners):
+        owners = list(owners)
+        # The endpoint's engine now, and every engine still holding its objects (a moved or deleted endpoint).
+        current = sa.select(sa.func.coalesce(EndpointSIP.asterisk_id, DEFAULT_ENGINE), EndpointSIP.uuid).where(
+            EndpointSIP.uuid.in_(owners), EndpointSIP.template.is_(False)
+        )
+        holding = sa.select(EngineObject.engine, EngineObject.owner_uuid).where(EngineObject.owner_uuid.in_(owners))
+        targets = sa.union(current, holding).subquery()
+        insert = (
+            sa.insert(ApplyOutbox)
+            .from_select(
+                ['engine', 'owner_uuid', 'kind'],
+                sa.select(targets.c[0], targets.c[1], sa.literal(KIND_ENDPOINT)),
+            )
+            .returning(ApplyOutbox.id)
+        )
+        return list(session.execute(insert).scalars())
+
+    @staticmethod
+    def enqueue_engines(session, kind, engine_names):
+        insert = sa.insert(ApplyOutbox).returning(ApplyOutbox.id)
+        return [session.execute(insert.values(engine=name, kind=kind)).scalar_one() for name in engine_names]

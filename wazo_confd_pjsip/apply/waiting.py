@@ -1,0 +1,52 @@
+"""`?wait_applied=` on any write: answer only once the change reached Asterisk (bounded wait).
+
+Provisioning scripts use it to know a line works before they move on. The status code stays the
+usual one (clients accept only 200/201/204); the `Wazo-Apply-Status` header says `applied` or
+`pending` (the change is committed and will still be applied).
+"""
+from flask import g, request
+
+from ..http.errors import InputError
+from .outbox import collect_written_ids
+
+MAX_WAIT_SECONDS = 30.0
+DEFAULT_WAIT_SECONDS = 10.0
+APPLY_STATUS_HEADER = 'Wazo-Apply-Status'
+
+
+def requested_wait():
+    raw = request.args.get('wait_applied')
+    if raw is None or raw.lower() in ('false', '0', 'no'):
+        return None
+    if raw.lower() in ('true', 'yes'):
+        return DEFAULT_WAIT_SECONDS
+    try:
+        seconds = float(raw)
+    except ValueError:
+        raise InputError('wait_applied', 'Must be a boolean or a number of seconds.')
+    if not 0 < seconds <= MAX_WAIT_SECONDS:
+        raise InputError('wait_applied', f'Must be between 0 and {MAX_WAIT_SECONDS:g} seconds.')
+    return seconds
+
+
+def install(app, worker):
+    @app.before_request
+    def collect_outbox_ids():
+        if request.method in ('POST', 'PUT', 'DELETE') and 'wait_applied' in request.args:
+            g.apply_wait = requested_wait()
+            g.apply_collector = collect_written_ids()
+            g.apply_ids = g.apply_collector.__enter__()
+
+    @app.after_request
+    def wait_until_applied(response):
+        collector = g.pop('apply_collector', None)
+        if collector is None:
+            return response
+        collector.__exit__(None, None, None)
+        ids = g.pop('apply_ids')
+        if response.status_code < 300 and g.apply_wait and ids:
+            applied = worker.wait_applied(ids, g.apply_wait)
+            response.headers[APPLY_STATUS_HEADER] = 'applied' if applied else 'pending'
+        elif response.status_code < 300:
+            response.headers[APPLY_STATUS_HEADER] = 'applied'
+        return response

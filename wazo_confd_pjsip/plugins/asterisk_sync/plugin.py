@@ -1,0 +1,23 @@
+from ...apply import waiting
+from ...apply.outbox import OutboxRecorder
+from .resource import EndpointAsteriskResource, SyncResource
+from .service import AsteriskSyncService
+
+
+class Plugin:
+    def load(self, dependencies):
+        apply = dependencies.apply
+        dependencies.db.before_commit_hooks.append(OutboxRecorder(apply.engines))
+        waiting.install(dependencies.api.app, apply.worker)
+        service = AsteriskSyncService(dependencies.db, apply.engines, apply.desired, dependencies.endpoint_service)
+        args = (dependencies.authenticator,)
+        kwargs = {'service': service}
+        dependencies.api.add_resource(
+            SyncResource, '/asterisk/pjsip/sync', resource_class_args=args, resource_class_kwargs=kwargs
+        )
+        dependencies.api.add_resource(
+            EndpointAsteriskResource,
+            '/endpoints/sip/<uuid:uuid>/asterisk',
+            resource_class_args=args,
+            resource_class_kwargs=kwargs,
+        )

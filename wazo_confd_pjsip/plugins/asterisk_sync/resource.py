@@ -1,0 +1,41 @@
+from flask import Response, g, request
+
+from ...asterisk.renderer import render_pjsip_conf
+from ...http.auth import AuthResource, master_tenant_only, required_acl
+from ...http.body import json_body
+
+
+class SyncResource(AuthResource):
+    @required_acl('confd.asterisk.pjsip.sync.read')
+    @master_tenant_only
+    def get(self):
+        return {'engines': self.service.status()}
+
+    @required_acl('confd.asterisk.pjsip.sync.create')
+    @master_tenant_only
+    def post(self):
+        body = json_body() if request.get_data() else {}
+        self.service.force_resync(body.get('engine'))
+        return '', 204
+
+
+class EndpointAsteriskResource(AuthResource):
+    @required_acl('confd.endpoints.sip.{uuid}.asterisk.read')
+    def get(self, uuid):
+        engine, objects, held, pending = self.service.endpoint_objects(g.tenant, str(uuid))
+        if request.accept_mimetypes.best_match(['application/json', 'text/plain']) == 'text/plain':
+            return Response(render_pjsip_conf(objects), mimetype='text/plain')
+        return {
+            'engine': engine,
+            'pending': pending,
+            'objects': [
+                {
+                    'type': obj.type,
+                    'id': obj.id,
+                    'fields': [list(line) for line in obj.fields],
+                    'applied': held.get(obj.key) == obj,
+                }
+                for obj in objects
+            ],
+            'stale_objects': [{'type': key[0], 'id': key[1]} for key in held if key not in {o.key for o in objects}],
+        }

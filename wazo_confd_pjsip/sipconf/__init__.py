@@ -1,0 +1,20 @@
+"""chan_sip sip.conf -> PJSIP migration, pure: parse the text, then map it to an ImportPlan."""
+from .mapping import GENERAL_TEMPLATE, flatten_peer, map_flat_peer, map_sip_conf
+from .parser import DEFAULT_MAX_BYTES, SipConf, SipConfError, parse
+from .plan import ImportPlan, Issue, PlanEntry, PlanTransport, Unmapped
+
+__all__ = [
+    'DEFAULT_MAX_BYTES',
+    'GENERAL_TEMPLATE',
+    'ImportPlan',
+    'Issue',
+    'PlanEntry',
+    'PlanTransport',
+    'SipConf',
+    'SipConfError',
+    'Unmapped',
+    'flatten_peer',
+    'map_flat_peer',
+    'map_sip_conf',
+    'parse',
+]

@@ -1,0 +1,57 @@
+"""What a sip.conf becomes: the objects to create through the service, and what did not map."""
+from dataclasses import dataclass, field
+
+
+@dataclass
+class PlanEntry:
+    """An endpoint or template as the REST API takes it.
+
+    sections maps a section of wazo_confd_pjsip.sections (aor, auth, endpoint...) to its
+    [key, value] options in order; parents are template names, applied in order.
+    """
+
+    name: str
+    parents: list
+    sections: dict
+    file: str | None = None
+    line: int | None = None
+
+
+@dataclass
+class PlanTransport:
+    name: str
+    options: list
+
+
+@dataclass(frozen=True)
+class Unmapped:
+    """A sip.conf line that has no effect on the plan, and why."""
+
+    section: str
+    file: str
+    line: int
+    key: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class Issue:
+    message: str
+    section: str | None = None
+    file: str | None = None
+    line: int | None = None
+
+
+@dataclass
+class ImportPlan:
+    """Templates are listed parents first. The plan must not be applied while errors is not empty."""
+
+    templates: list = field(default_factory=list)
+    endpoints: list = field(default_factory=list)
+    registrations: list = field(default_factory=list)
+    transports: list = field(default_factory=list)
+    global_options: dict = field(default_factory=dict)
+    system_options: dict = field(default_factory=dict)
+    unmapped: list = field(default_factory=list)
+    warnings: list = field(default_factory=list)
+    errors: list = field(default_factory=list)
