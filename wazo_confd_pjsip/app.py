@@ -4,6 +4,7 @@ from flask_cors import CORS
 
 from .http.api import WazoApi, register_error_handlers
 from .http.auth import Authenticator
+from .http import request_log
 from .http.proxy import ProxyHeaders
 from .plugins import load_plugins
 
@@ -17,6 +18,7 @@ def create_app(dependencies):
     if cors.get('enabled', True):
         CORS(app, allow_headers=cors.get('allow_headers'), expose_headers=['Location'])
     register_error_handlers(app)
+    request_log.install(app)
     dependencies.api = WazoApi(app, prefix='/1.1', catch_all_404s=True)
     dependencies.authenticator = Authenticator(dependencies.auth_backend)
     load_plugins(dependencies)

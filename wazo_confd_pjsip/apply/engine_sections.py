@@ -65,7 +65,8 @@ def write_atomically(path, text):
     try:
         with os.fdopen(descriptor, 'w') as f:
             f.write(text)
-        os.chmod(temporary, 0o640)
+        # Asterisk (another user) reads it; it holds no secret (TLS keys are referenced by path).
+        os.chmod(temporary, 0o644)
         os.replace(temporary, path)
     except BaseException:
         os.unlink(temporary)

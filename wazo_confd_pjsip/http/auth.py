@@ -52,6 +52,12 @@ class RequestTenant:
                 raise ServiceUnavailableError(f'Authentication server unreachable: {e}')
         return self._token_info
 
+    def known_uuid(self):
+        """The tenant if already known without asking the auth service, else None."""
+        if self._tenant_header:
+            return self._tenant_header
+        return self._token_info.tenant_uuid if self._token_info else None
+
     @property
     def uuid(self):
         return self._tenant_header or self.token_info.tenant_uuid

@@ -1,5 +1,6 @@
 """Parents: order, same tenant, no loops, diamonds, and templates that cannot go while inherited."""
 import threading
+import time
 import uuid
 
 import pytest
@@ -127,6 +128,36 @@ def test_concurrent_parent_changes_cannot_close_a_loop(app, api, dependencies):
         dependencies.db.before_commit_hooks.remove(hold)
 
     assert sorted(results) == [204, 400]
+
+
+def test_a_template_deleted_while_a_child_is_created_gives_a_400_not_a_500(app, api, dependencies):
+    doomed = create_template(api, name='doomed')
+    deleting = threading.Event()
+
+    def hold_the_delete(uow):
+        if any(change.action == 'deleted' for change in uow.changes):
+            deleting.set()
+            time.sleep(0.5)  # the create below runs meanwhile
+
+    results = {}
+
+    def delete():
+        results['delete'] = ApiClient(app.test_client()).delete(item_path(TEMPLATES, doomed)).status_code
+
+    dependencies.db.before_commit_hooks.append(hold_the_delete)
+    try:
+        deleter = threading.Thread(target=delete)
+        deleter.start()
+        assert deleting.wait(timeout=5)
+        response = api.post(ENDPOINTS, json={'name': 'orphan', 'templates': parents(doomed)})
+        deleter.join(timeout=10)
+    finally:
+        dependencies.db.before_commit_hooks.remove(hold_the_delete)
+
+    assert results == {'delete': 204}
+    assert (response.status_code, response.json) == (
+        400, [f"Input Error - field 'templates': endpoint_sip was not found ('templates': '{doomed['uuid']}')"]
+    )
 
 
 def test_deleting_an_inherited_template_is_refused_listing_its_children(api, database):

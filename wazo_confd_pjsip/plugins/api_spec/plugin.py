@@ -3,6 +3,7 @@ from flask import Response
 from flask_restful import Resource
 
 from .. import api_fragments
+from ...http.auth import no_auth
 from ...http.openapi import build_document
 
 
@@ -10,6 +11,7 @@ class ApiSpecResource(Resource):
     def __init__(self, document_text):
         self._document_text = document_text
 
+    @no_auth  # clients and tools read the document before they have a token
     def get(self):
         return Response(self._document_text, mimetype='application/x-yaml')
 

@@ -1,7 +1,7 @@
 """Queries on endpoints and templates (one table, told apart by `template`)."""
 import sqlalchemy as sa
 
-from ...database.models import EndpointSIP, EndpointSIPParent, SIPTransport
+from ...database.models import EndpointSIP, EndpointSIPParent, SIPTransport, Tenant
 from ...http.search import like_pattern
 from ...inheritance import ConfigNode
 
@@ -12,13 +12,28 @@ FILTERABLE = ('name', 'label', 'asterisk_id')
 def find(session, uuid, template, lock=False):
     query = sa.select(EndpointSIP).where(EndpointSIP.uuid == uuid, EndpointSIP.template.is_(template))
     if lock:
-        query = query.with_for_update()
+        # populate_existing: a row read earlier in the transaction is refreshed once locked.
+        query = query.with_for_update().execution_options(populate_existing=True)
     return session.execute(query).scalar_one_or_none()
 
 
 def find_templates(session, uuids):
-    rows = session.execute(sa.select(EndpointSIP).where(EndpointSIP.uuid.in_(uuids), EndpointSIP.template.is_(True)))
-    return {row.uuid: row for row in rows.scalars()}
+    """Templates by uuid, share-locked: a template being deleted is waited for, then not found."""
+    query = (
+        sa.select(EndpointSIP)
+        .where(EndpointSIP.uuid.in_(uuids), EndpointSIP.template.is_(True))
+        .with_for_update(read=True, key_share=True)
+    )
+    return {row.uuid: row for row in session.execute(query).scalars()}
+
+
+def lock_template_graph(session, tenant_uuid):
+    """Serialise changes of a tenant's template parents, whose loop checks read the whole graph.
+
+    FOR NO KEY UPDATE of the tenant row: it does not block the key-share locks that inserting
+    the tenant's endpoints takes on it.
+    """
+    session.execute(sa.select(Tenant.uuid).where(Tenant.uuid == tenant_uuid).with_for_update(key_share=True))
 
 
 def parents_of(session, uuids):

@@ -85,6 +85,9 @@ class EndpointSIPService:
             validator.check_asterisk_id(self._engines, body['asterisk_id'])
         with self._db.unit_of_work() as uow:
             session = uow.session
+            if self.template and 'templates' in body:
+                # Before the row lock, always in this order, so that two such updates cannot deadlock.
+                dao.lock_template_graph(session, self._find(session, tenant, uuid).tenant_uuid)
             row = self._find(session, tenant, uuid, lock=True)
             if 'templates' in body:
                 parent_uuids = [str(ref['uuid']) for ref in body['templates']]

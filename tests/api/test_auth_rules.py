@@ -1,0 +1,271 @@
+"""Authentication and tenant rules of wazo-auth.md, on every route the application exposes.
+
+The routes are read from an application built at collection time (its collaborators mocked: only
+the routing matters), so a route added by any plugin is covered without editing this file.
+"""
+import dataclasses
+import json
+import uuid
+from unittest import mock
+
+import pytest
+
+from wazo_confd_pjsip.app import create_app
+from wazo_confd_pjsip.config import DEFAULT_CONFIG
+
+from .conftest import MAIN, MASTER_TOKEN, NO_ACL_TOKEN, OTHER, READ_ONLY_TOKEN, SUB, SUB_TOKEN
+from .test_status import app_with_auth  # noqa: F401 (fixture)
+
+UNAUTHORIZED = ['Unauthorized: invalid token or unauthorized access']
+ITEM_UUID = '0f1e2d3c-4b5a-4968-8776-a5b4c3d2e1f0'
+PUBLIC_PATHS = {'/1.1/api/api.yml'}
+WRITE_METHODS = {'POST', 'PUT', 'DELETE'}
+
+# The ACL of each route of the reference (wazo-confd-api.md, wazo-auth.md).
+REFERENCE_ACLS = {
+    ('GET', '/1.1/endpoints/sip'): 'confd.endpoints.sip.read',
+    ('POST', '/1.1/endpoints/sip'): 'confd.endpoints.sip.create',
+    ('GET', '/1.1/endpoints/sip/<uuid:uuid>'): 'confd.endpoints.sip.{uuid}.read',
+    ('PUT', '/1.1/endpoints/sip/<uuid:uuid>'): 'confd.endpoints.sip.{uuid}.update',
+    ('DELETE', '/1.1/endpoints/sip/<uuid:uuid>'): 'confd.endpoints.sip.{uuid}.delete',
+    ('GET', '/1.1/endpoints/sip/templates'): 'confd.endpoints.sip.templates.read',
+    ('POST', '/1.1/endpoints/sip/templates'): 'confd.endpoints.sip.templates.create',
+    ('GET', '/1.1/endpoints/sip/templates/<uuid:uuid>'): 'confd.endpoints.sip.templates.{uuid}.read',
+    ('PUT', '/1.1/endpoints/sip/templates/<uuid:uuid>'): 'confd.endpoints.sip.templates.{uuid}.update',
+    ('DELETE', '/1.1/endpoints/sip/templates/<uuid:uuid>'): 'confd.endpoints.sip.templates.{uuid}.delete',
+    ('GET', '/1.1/sip/transports'): 'confd.sip.transports.read',
+    ('POST', '/1.1/sip/transports'): 'confd.sip.transports.create',
+    ('GET', '/1.1/sip/transports/<uuid:uuid>'): 'confd.sip.transports.{uuid}.read',
+    ('PUT', '/1.1/sip/transports/<uuid:uuid>'): 'confd.sip.transports.{uuid}.update',
+    ('DELETE', '/1.1/sip/transports/<uuid:uuid>'): 'confd.sip.transports.{uuid}.delete',
+    ('GET', '/1.1/asterisk/pjsip/global'): 'confd.asterisk.pjsip.global.read',
+    ('PUT', '/1.1/asterisk/pjsip/global'): 'confd.asterisk.pjsip.global.update',
+    ('GET', '/1.1/asterisk/pjsip/system'): 'confd.asterisk.pjsip.system.read',
+    ('PUT', '/1.1/asterisk/pjsip/system'): 'confd.asterisk.pjsip.system.update',
+    ('GET', '/1.1/asterisk/pjsip/doc'): 'confd.asterisk.pjsip.doc.read',
+    ('GET', '/1.1/status'): 'confd.status.read',
+}
+REFERENCE_MASTER_ONLY = {
+    ('POST', '/1.1/sip/transports'),
+    ('PUT', '/1.1/sip/transports/<uuid:uuid>'),
+    ('DELETE', '/1.1/sip/transports/<uuid:uuid>'),
+    ('GET', '/1.1/asterisk/pjsip/global'),
+    ('PUT', '/1.1/asterisk/pjsip/global'),
+    ('GET', '/1.1/asterisk/pjsip/system'),
+    ('PUT', '/1.1/asterisk/pjsip/system'),
+}
+
+_NO_MARKER = object()
+
+
+@dataclasses.dataclass(frozen=True)
+class Route:
+    method: str
+    rule: str
+    path: str  # the rule with its parameters filled in
+    acl: object  # the required_acl template; None when public, _NO_MARKER when the marker is missing
+    master_only: bool
+
+    @property
+    def expected_scope(self):
+        return self.acl.replace('{uuid}', ITEM_UUID)
+
+    def __str__(self):
+        return f'{self.method} {self.rule}'
+
+
+def _routes():
+    dependencies = mock.MagicMock(config=DEFAULT_CONFIG, status_reporters={})
+    app = create_app(dependencies)
+    urls = app.url_map.bind('localhost')
+    routes = []
+    for rule in app.url_map.iter_rules():
+        if rule.endpoint == 'static':
+            continue
+        view_class = app.view_functions[rule.endpoint].view_class
+        path = urls.build(rule.endpoint, {name: ITEM_UUID for name in rule.arguments})
+        for method in sorted(rule.methods - {'HEAD', 'OPTIONS'}):
+            handler = getattr(view_class, method.lower())
+            routes.append(
+                Route(
+                    method,
+                    rule.rule,
+                    path,
+                    getattr(handler, 'required_acl', _NO_MARKER),
+                    getattr(handler, 'master_tenant_only', False),
+                )
+            )
+    return routes
+
+
+ALL_ROUTES = _routes()
+PROTECTED = [route for route in ALL_ROUTES if route.path not in PUBLIC_PATHS]
+MASTER_ONLY = [route for route in PROTECTED if route.master_only]
+NOT_MASTER_ONLY = [route for route in PROTECTED if not route.master_only]
+
+
+def call(client, route, token=MASTER_TOKEN, tenant=None):
+    headers = {'Accept': 'application/json'}
+    if token:
+        headers['X-Auth-Token'] = token
+    if tenant:
+        headers['Wazo-Tenant'] = tenant
+    body = json.dumps({}) if route.method in ('POST', 'PUT') else None
+    return client.open(route.path, method=route.method, data=body, content_type='application/json', headers=headers)
+
+
+def assert_error(response, status, body=None):
+    assert response.status_code == status, (response.status_code, response.data)
+    assert isinstance(response.json, list) and response.json
+    assert all(isinstance(message, str) for message in response.json)
+    if body is not None:
+        assert response.json == body
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+# --- the routes themselves
+
+
+def test_the_reference_routes_are_all_there():
+    exposed = {(route.method, route.rule) for route in ALL_ROUTES}
+    assert set(REFERENCE_ACLS) <= exposed
+
+
+@pytest.mark.parametrize('route', ALL_ROUTES, ids=str)
+def test_every_route_declares_its_acl(route):
+    if route.path in PUBLIC_PATHS:
+        assert route.acl is None
+        return
+    assert isinstance(route.acl, str), f'{route}: no required_acl marker'
+    assert route.acl.startswith('confd.')
+    assert REFERENCE_ACLS.get((route.method, route.rule), route.acl) == route.acl
+    assert route.master_only == ((route.method, route.rule) in REFERENCE_MASTER_ONLY) or (
+        (route.method, route.rule) not in REFERENCE_ACLS
+    )
+
+
+def test_the_api_document_is_public(client, fake_auth):
+    assert client.get('/1.1/api/api.yml').status_code == 200
+    assert fake_auth.requests_of('HEAD') == []
+
+
+# --- refusals: 401
+
+
+@pytest.mark.parametrize('route', PROTECTED, ids=str)
+def test_no_token(client, route, fake_auth):
+    assert_error(call(client, route, token=None), 401, UNAUTHORIZED)
+    assert fake_auth.requests == []  # refused without asking wazo-auth
+
+
+@pytest.mark.parametrize('route', PROTECTED, ids=str)
+def test_unknown_token(client, route):
+    assert_error(call(client, route, token='no-such-token'), 401, UNAUTHORIZED)
+
+
+@pytest.mark.parametrize('route', PROTECTED, ids=str)
+def test_token_without_the_acl(client, route):
+    assert_error(call(client, route, token=NO_ACL_TOKEN), 401, UNAUTHORIZED)
+
+
+@pytest.mark.parametrize('route', [route for route in PROTECTED if route.method in WRITE_METHODS], ids=str)
+def test_read_only_token_may_not_write(client, route):
+    assert_error(call(client, route, token=READ_ONLY_TOKEN), 401, UNAUTHORIZED)
+
+
+@pytest.mark.parametrize('route', PROTECTED, ids=str)
+def test_tenant_not_visible_to_the_token(client, route, fake_auth):
+    # OTHER is SUB's sibling; the last one does not exist at all.
+    for tenant in (OTHER, MAIN, str(uuid.uuid4())):
+        assert_error(call(client, route, token=SUB_TOKEN, tenant=tenant), 401, UNAUTHORIZED)
+    assert fake_auth.requests_of('HEAD')[-1].query['tenant'] == fake_auth.requests_of('HEAD')[-1].query['tenant']
+
+
+@pytest.mark.parametrize('route', PROTECTED, ids=str)
+@pytest.mark.parametrize('tenant', ['not-a-uuid', 'eeeeeeee-eeee-eeee-eeee-eeeeeeeeeee1.x', "' OR 1=1 --"])
+def test_invalid_tenant_header(client, route, tenant, fake_auth):
+    assert_error(call(client, route, tenant=tenant), 401, UNAUTHORIZED)
+    assert fake_auth.requests == []
+
+
+# --- what reaches wazo-auth: the substituted ACL and the tenant
+
+
+@pytest.mark.parametrize('route', PROTECTED, ids=str)
+def test_token_check_asks_for_the_substituted_acl(client, route, fake_auth):
+    call(client, route, tenant=SUB)
+
+    check = fake_auth.requests_of('HEAD', '/0.1/token/')[0]
+    assert check.path == f'/0.1/token/{MASTER_TOKEN}'
+    assert check.query == {'scope': route.expected_scope, 'tenant': SUB}
+    assert '{' not in check.query['scope']
+
+
+@pytest.mark.parametrize('route', PROTECTED, ids=str)
+def test_exactly_the_required_acl_is_enough(client, route, fake_auth):
+    token = f'exact-{route.method}-{route.rule}'
+    fake_auth.add_token(token, tenant_uuid=MAIN, acl=[route.expected_scope])
+    other_item = f'exact-other-{route.method}-{route.rule}'
+    fake_auth.add_token(other_item, tenant_uuid=MAIN, acl=[route.acl.replace('{uuid}', str(uuid.uuid4()))])
+
+    response = call(client, route, token=token)
+
+    assert response.status_code not in (401, 503), response.json
+    if '{uuid}' in route.acl:
+        assert_error(call(client, route, token=other_item), 401, UNAUTHORIZED)
+
+
+# --- wazo-auth unavailable: 503
+
+
+@pytest.mark.parametrize('route', PROTECTED, ids=str)
+@pytest.mark.parametrize('mode', ['down', 'broken'])
+def test_wazo_auth_unavailable(client, route, mode, fake_auth):
+    fake_auth.set_mode(mode)
+
+    response = call(client, route)
+
+    assert_error(response, 503)
+    assert response.json[0].startswith('Authentication server unreachable: ')
+
+
+def test_wazo_auth_too_slow(app_with_auth, fake_auth):  # noqa: F811
+    api = app_with_auth(timeout=0.2)
+    fake_auth.set_mode('slow', delay=1.0)
+
+    response = api.get('/sip/transports')
+
+    assert_error(response, 503)
+
+
+# --- master tenant
+
+
+@pytest.mark.parametrize('route', MASTER_ONLY, ids=str)
+def test_master_only_routes_refuse_other_tenants(client, route):
+    assert_error(call(client, route, token=SUB_TOKEN), 401, UNAUTHORIZED)
+    assert_error(call(client, route, token=SUB_TOKEN, tenant=SUB), 401, UNAUTHORIZED)
+
+
+@pytest.mark.parametrize('route', MASTER_ONLY, ids=str)
+def test_master_tenant_unknown(app_with_auth, route, fake_auth):  # noqa: F811
+    api = app_with_auth(master_tenant_uuid=None)
+
+    response = api.request(route.method, route.path.removeprefix('/1.1'), json={})
+
+    assert_error(response, 503, ['The master tenant is not known yet'])
+    # the token check comes first: a refused token is still a 401
+    response = api.as_(NO_ACL_TOKEN).request(route.method, route.path.removeprefix('/1.1'), json={})
+    assert_error(response, 401, UNAUTHORIZED)
+
+
+def test_master_tenant_unknown_spares_the_other_routes(app_with_auth):  # noqa: F811
+    api = app_with_auth(master_tenant_uuid=None)
+
+    assert api.get('/sip/transports').status_code == 200
+    assert api.get('/asterisk/pjsip/doc').status_code == 200
+    assert api.get('/endpoints/sip').status_code == 200
