@@ -1,0 +1,1 @@
+"""Benchmarks of wazo-confd-pjsip, run against the real service: ``python -m benchmarks [api|all]``."""

@@ -1,7 +1,9 @@
 """Authentication and tenant rules of wazo-auth.md, on every route the application exposes.
 
-The routes are read from an application built at collection time (its collaborators mocked: only
-the routing matters), so a route added by any plugin is covered without editing this file.
+The routes are read from an application built at collection time, so a route added by any plugin
+is covered without editing this file. Refusals happen before any handler runs: they are checked on
+applications whose collaborators, but for the auth backend, are mocks (no database, fast). What
+must get through the checks is tried on the real application.
 """
 import dataclasses
 import json
@@ -11,9 +13,10 @@ from unittest import mock
 import pytest
 
 from wazo_confd_pjsip.app import create_app
+from wazo_confd_pjsip.auth import make_auth_backend
 from wazo_confd_pjsip.config import DEFAULT_CONFIG
 
-from .conftest import MAIN, MASTER_TOKEN, NO_ACL_TOKEN, OTHER, READ_ONLY_TOKEN, SUB, SUB_TOKEN
+from .conftest import MAIN, MASTER_TOKEN, NO_ACL_TOKEN, OTHER, READ_ONLY_TOKEN, SUB, SUB_TOKEN, make_config
 from .test_status import app_with_auth  # noqa: F401 (fixture)
 
 UNAUTHORIZED = ['Unauthorized: invalid token or unauthorized access']
@@ -74,9 +77,13 @@ class Route:
         return f'{self.method} {self.rule}'
 
 
+def mocked_app(config, auth_backend=None):
+    """The application with only `config` and `auth_backend` real: enough for routing and refusals."""
+    return create_app(mock.MagicMock(config=config, auth_backend=auth_backend, status_reporters={}))
+
+
 def _routes():
-    dependencies = mock.MagicMock(config=DEFAULT_CONFIG, status_reporters={})
-    app = create_app(dependencies)
+    app = mocked_app(DEFAULT_CONFIG)
     urls = app.url_map.bind('localhost')
     routes = []
     for rule in app.url_map.iter_rules():
@@ -122,6 +129,24 @@ def assert_error(response, status, body=None):
         assert response.json == body
 
 
+@pytest.fixture(scope='module')
+def refusing_apps(fake_auth):
+    """name → a test client of an application that only refuses; its auth backend is configured per name."""
+    auth_overrides = {'normal': {}, 'no_master': {'master_tenant_uuid': None}}
+    backends = {name: make_auth_backend(make_config(fake_auth, auth=overrides)['auth'])
+                for name, overrides in auth_overrides.items()}
+    yield {name: mocked_app(make_config(fake_auth), backend).test_client() for name, backend in backends.items()}
+    for backend in backends.values():
+        backend.close()
+
+
+@pytest.fixture
+def refusing(refusing_apps, fake_auth):
+    fake_auth.set_mode('normal')
+    fake_auth.requests.clear()
+    return refusing_apps['normal']
+
+
 @pytest.fixture
 def client(app):
     return app.test_client()
@@ -157,77 +182,56 @@ def test_the_api_document_is_public(client, fake_auth):
 
 
 @pytest.mark.parametrize('route', PROTECTED, ids=str)
-def test_no_token(client, route, fake_auth):
-    assert_error(call(client, route, token=None), 401, UNAUTHORIZED)
+def test_no_token(refusing, route, fake_auth):
+    assert_error(call(refusing, route, token=None), 401, UNAUTHORIZED)
+    assert_error(call(refusing, route, token=''), 401, UNAUTHORIZED)
     assert fake_auth.requests == []  # refused without asking wazo-auth
 
 
 @pytest.mark.parametrize('route', PROTECTED, ids=str)
-def test_unknown_token(client, route):
-    assert_error(call(client, route, token='no-such-token'), 401, UNAUTHORIZED)
+def test_unknown_token(refusing, route):
+    assert_error(call(refusing, route, token='no-such-token'), 401, UNAUTHORIZED)
 
 
 @pytest.mark.parametrize('route', PROTECTED, ids=str)
-def test_token_without_the_acl(client, route):
-    assert_error(call(client, route, token=NO_ACL_TOKEN), 401, UNAUTHORIZED)
+def test_token_without_the_acl(refusing, route):
+    assert_error(call(refusing, route, token=NO_ACL_TOKEN), 401, UNAUTHORIZED)
 
 
 @pytest.mark.parametrize('route', [route for route in PROTECTED if route.method in WRITE_METHODS], ids=str)
-def test_read_only_token_may_not_write(client, route):
-    assert_error(call(client, route, token=READ_ONLY_TOKEN), 401, UNAUTHORIZED)
+def test_read_only_token_may_not_write(refusing, route):
+    assert_error(call(refusing, route, token=READ_ONLY_TOKEN), 401, UNAUTHORIZED)
 
 
 @pytest.mark.parametrize('route', PROTECTED, ids=str)
-def test_tenant_not_visible_to_the_token(client, route, fake_auth):
-    # OTHER is SUB's sibling; the last one does not exist at all.
-    for tenant in (OTHER, MAIN, str(uuid.uuid4())):
-        assert_error(call(client, route, token=SUB_TOKEN, tenant=tenant), 401, UNAUTHORIZED)
-    assert fake_auth.requests_of('HEAD')[-1].query['tenant'] == fake_auth.requests_of('HEAD')[-1].query['tenant']
+@pytest.mark.parametrize('tenant', [OTHER, MAIN, 'eeeeeeee-eeee-eeee-eeee-eeeeeeeeee99'], ids=['sibling', 'parent', 'unknown'])
+def test_tenant_not_visible_to_the_token(refusing, route, tenant, fake_auth):
+    assert_error(call(refusing, route, token=SUB_TOKEN, tenant=tenant), 401, UNAUTHORIZED)
+    assert fake_auth.requests_of('HEAD')[0].query['tenant'] == tenant
 
 
 @pytest.mark.parametrize('route', PROTECTED, ids=str)
-@pytest.mark.parametrize('tenant', ['not-a-uuid', 'eeeeeeee-eeee-eeee-eeee-eeeeeeeeeee1.x', "' OR 1=1 --"])
-def test_invalid_tenant_header(client, route, tenant, fake_auth):
-    assert_error(call(client, route, tenant=tenant), 401, UNAUTHORIZED)
+def test_invalid_tenant_header(refusing, route, fake_auth):
+    for tenant in ('not-a-uuid', f'{MAIN}.x', "' OR 1=1 --"):
+        assert_error(call(refusing, route, tenant=tenant), 401, UNAUTHORIZED)
     assert fake_auth.requests == []
 
 
-# --- what reaches wazo-auth: the substituted ACL and the tenant
+@pytest.mark.parametrize('route', MASTER_ONLY, ids=str)
+def test_master_only_routes_refuse_other_tenants(refusing, route):
+    assert_error(call(refusing, route, token=SUB_TOKEN), 401, UNAUTHORIZED)
+    assert_error(call(refusing, route, token=SUB_TOKEN, tenant=SUB), 401, UNAUTHORIZED)
 
 
-@pytest.mark.parametrize('route', PROTECTED, ids=str)
-def test_token_check_asks_for_the_substituted_acl(client, route, fake_auth):
-    call(client, route, tenant=SUB)
-
-    check = fake_auth.requests_of('HEAD', '/0.1/token/')[0]
-    assert check.path == f'/0.1/token/{MASTER_TOKEN}'
-    assert check.query == {'scope': route.expected_scope, 'tenant': SUB}
-    assert '{' not in check.query['scope']
-
-
-@pytest.mark.parametrize('route', PROTECTED, ids=str)
-def test_exactly_the_required_acl_is_enough(client, route, fake_auth):
-    token = f'exact-{route.method}-{route.rule}'
-    fake_auth.add_token(token, tenant_uuid=MAIN, acl=[route.expected_scope])
-    other_item = f'exact-other-{route.method}-{route.rule}'
-    fake_auth.add_token(other_item, tenant_uuid=MAIN, acl=[route.acl.replace('{uuid}', str(uuid.uuid4()))])
-
-    response = call(client, route, token=token)
-
-    assert response.status_code not in (401, 503), response.json
-    if '{uuid}' in route.acl:
-        assert_error(call(client, route, token=other_item), 401, UNAUTHORIZED)
-
-
-# --- wazo-auth unavailable: 503
+# --- 503: wazo-auth unavailable, master tenant unknown
 
 
 @pytest.mark.parametrize('route', PROTECTED, ids=str)
 @pytest.mark.parametrize('mode', ['down', 'broken'])
-def test_wazo_auth_unavailable(client, route, mode, fake_auth):
+def test_wazo_auth_unavailable(refusing, route, mode, fake_auth):
     fake_auth.set_mode(mode)
 
-    response = call(client, route)
+    response = call(refusing, route)
 
     assert_error(response, 503)
     assert response.json[0].startswith('Authentication server unreachable: ')
@@ -237,30 +241,16 @@ def test_wazo_auth_too_slow(app_with_auth, fake_auth):  # noqa: F811
     api = app_with_auth(timeout=0.2)
     fake_auth.set_mode('slow', delay=1.0)
 
-    response = api.get('/sip/transports')
-
-    assert_error(response, 503)
-
-
-# --- master tenant
+    assert_error(api.get('/sip/transports'), 503)
 
 
 @pytest.mark.parametrize('route', MASTER_ONLY, ids=str)
-def test_master_only_routes_refuse_other_tenants(client, route):
-    assert_error(call(client, route, token=SUB_TOKEN), 401, UNAUTHORIZED)
-    assert_error(call(client, route, token=SUB_TOKEN, tenant=SUB), 401, UNAUTHORIZED)
+def test_master_tenant_unknown(refusing_apps, refusing, route):
+    client = refusing_apps['no_master']
 
-
-@pytest.mark.parametrize('route', MASTER_ONLY, ids=str)
-def test_master_tenant_unknown(app_with_auth, route, fake_auth):  # noqa: F811
-    api = app_with_auth(master_tenant_uuid=None)
-
-    response = api.request(route.method, route.path.removeprefix('/1.1'), json={})
-
-    assert_error(response, 503, ['The master tenant is not known yet'])
+    assert_error(call(client, route), 503, ['The master tenant is not known yet'])
     # the token check comes first: a refused token is still a 401
-    response = api.as_(NO_ACL_TOKEN).request(route.method, route.path.removeprefix('/1.1'), json={})
-    assert_error(response, 401, UNAUTHORIZED)
+    assert_error(call(client, route, token=NO_ACL_TOKEN), 401, UNAUTHORIZED)
 
 
 def test_master_tenant_unknown_spares_the_other_routes(app_with_auth):  # noqa: F811
@@ -269,3 +259,23 @@ def test_master_tenant_unknown_spares_the_other_routes(app_with_auth):  # noqa: 
     assert api.get('/sip/transports').status_code == 200
     assert api.get('/asterisk/pjsip/doc').status_code == 200
     assert api.get('/endpoints/sip').status_code == 200
+
+
+# --- what gets through: the ACL asked of wazo-auth, with its URL parameters substituted
+
+
+@pytest.mark.parametrize('route', PROTECTED, ids=str)
+def test_exactly_the_substituted_acl_is_enough(client, route, fake_auth):
+    exact, other_item = f'exact-{uuid.uuid4().hex}', f'other-item-{uuid.uuid4().hex}'
+    fake_auth.add_token(exact, tenant_uuid=MAIN, acl=[route.expected_scope])
+    fake_auth.add_token(other_item, tenant_uuid=MAIN, acl=[route.acl.replace('{uuid}', str(uuid.uuid4()))])
+
+    response = call(client, route, token=exact, tenant=SUB if not route.master_only else None)
+
+    assert response.status_code not in (401, 503), response.json
+    check = fake_auth.requests_of('HEAD', '/0.1/token/')[0]
+    assert check.path == f'/0.1/token/{exact}'
+    expected_query = {'scope': route.expected_scope} if route.master_only else {'scope': route.expected_scope, 'tenant': SUB}
+    assert check.query == expected_query
+    if '{uuid}' in route.acl:
+        assert_error(call(client, route, token=other_item), 401, UNAUTHORIZED)

@@ -534,6 +534,7 @@ class _Server(ThreadingHTTPServer):
 
 class _Handler(BaseHTTPRequestHandler):
     protocol_version = 'HTTP/1.1'
+    disable_nagle_algorithm = True  # headers and body go in two writes: no delayed-ACK stall between them
 
     def version_string(self):
         return 'Asterisk'

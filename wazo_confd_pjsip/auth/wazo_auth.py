@@ -7,6 +7,7 @@ from urllib.parse import quote
 import requests
 from requests.adapters import HTTPAdapter
 
+from ..config.loader import DEFAULT_CONFIG as SERVICE_DEFAULTS
 from .interface import (
     STATUS_DISABLED,
     AuthBackend,
@@ -19,17 +20,7 @@ from .interface import (
 
 logger = logging.getLogger(__name__)
 
-DEFAULT_CONFIG = {
-    'host': 'localhost',
-    'port': 9497,
-    'prefix': None,
-    'https': False,
-    'verify_certificate': True,
-    'timeout': 10,
-    'username': None,
-    'password': None,
-    'master_tenant_uuid': None,
-}
+DEFAULT_CONFIG = SERVICE_DEFAULTS['auth']
 SERVICE_TOKEN_EXPIRATION = 21600  # seconds, as every Wazo service asks
 RENEWAL_FRACTION = 0.75  # renew once this part of the service token's life is gone
 # Each web server thread may be waiting on wazo-auth at once; keep one connection per thread.

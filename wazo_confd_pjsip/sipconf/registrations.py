@@ -54,14 +54,16 @@ def registration_sections(registration, settings, transports, peers):
     if problem:
         warnings.append(problem)
     named_peer = peers.get((registration.peer or registration.host).lower())
-    if named_peer and named_peer.address:  # the registrar is given as a peer: use its address
+    if named_peer and named_peer.address:  # chan_sip reaches the registrar at the named peer's address
         host, port = named_peer.address[0], registration.port or named_peer.address[1]
     else:
         host, port = registration.host, registration.port
+    # 'peer?' only says how to reach the registrar: the host written stays the registration's domain.
+    client_host, client_port = (registration.host, registration.port) if registration.peer else (host, port)
     options = [
         ('server_uri', sip_uri(host, port)),
         ('client_uri', f'sip:{registration.user}@{registration.domain}' if registration.domain
-         else sip_uri(host, port, registration.user)),
+         else sip_uri(client_host, client_port, registration.user)),
     ]
     if registration.extension:
         options.append(('contact_user', registration.extension))
