@@ -17,6 +17,5 @@ def fake_ari():
 
 @pytest.fixture
 def ari(fake_ari):
-    client = AriClient(fake_ari.url, USER, PASSWORD, timeout=2)
-    yield client
-    client.close()
+    with AriClient(fake_ari.url, USER, PASSWORD, timeout=2) as client:
+        yield client

@@ -52,18 +52,14 @@ def test_unknown_type_is_rejected_even_on_delete(ari):
 
 
 def test_read_only_user_is_rejected(fake_ari):
-    client = AriClient(fake_ari.url, 'viewer', 'look', timeout=2)
-
-    with pytest.raises(AriRejected) as raised:
+    with AriClient(fake_ari.url, 'viewer', 'look', timeout=2) as client, pytest.raises(AriRejected) as raised:
         client.put_object(ALICE)
 
     assert (raised.value.status, raised.value.message) == (403, 'Write access denied')
 
 
 def test_wrong_password_is_an_auth_error_to_retry_later(fake_ari):
-    client = AriClient(fake_ari.url, USER, 'wrong', timeout=2)
-
-    with pytest.raises(AriAuthError) as raised:
+    with AriClient(fake_ari.url, USER, 'wrong', timeout=2) as client, pytest.raises(AriAuthError) as raised:
         client.asterisk_info()
 
     assert isinstance(raised.value, AriUnavailable)
@@ -97,9 +93,7 @@ def test_asterisk_down_is_unavailable(ari, fake_ari):
 
 def test_timeout_is_unavailable(fake_ari):
     fake_ari.latency = 0.3
-    client = AriClient(fake_ari.url, USER, PASSWORD, timeout=0.05)
-
-    with pytest.raises(AriUnavailable):
+    with AriClient(fake_ari.url, USER, PASSWORD, timeout=0.05) as client, pytest.raises(AriUnavailable):
         client.asterisk_info()
 
 
@@ -135,6 +129,5 @@ def test_reload_module(ari, fake_ari):
 
 @pytest.mark.parametrize('url', ['{}', '{}/', '{}/ari', '{}/ari/'])
 def test_url_with_or_without_ari_prefix(fake_ari, url):
-    client = AriClient(url.format(fake_ari.url), USER, PASSWORD, timeout=2)
-
-    assert client.asterisk_info().version == '22.10.1'
+    with AriClient(url.format(fake_ari.url), USER, PASSWORD, timeout=2) as client:
+        assert client.asterisk_info().version == '22.10.1'

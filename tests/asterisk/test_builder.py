@@ -1,5 +1,5 @@
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from wazo_confd_pjsip.asterisk.builder import build_objects, derived_id
@@ -146,7 +146,18 @@ def test_longest_names_give_ids_asterisk_accepts():
     assert len({obj.key for obj in objects}) == len(objects)
 
 
-@given(st.lists(st.from_regex(r'[-_.a-zA-Z0-9]{1,79}', fullmatch=True), min_size=2, max_size=8, unique=True))
+def test_long_names_cut_to_the_same_prefix_keep_distinct_ids():
+    first, second = 'n' * MAX_ID_LENGTH, 'n' * (MAX_ID_LENGTH - 1) + 'm'
+
+    assert derived_id(first, '~outbound') != derived_id(second, '~outbound')
+    assert derived_id(first, '~outbound').startswith('n' * 60)
+
+
+NAME_CHARACTERS = '-_.abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789'
+
+
+@settings(max_examples=40)
+@given(st.lists(st.text(NAME_CHARACTERS, min_size=1, max_size=MAX_ID_LENGTH), min_size=2, max_size=8, unique=True))
 def test_derived_ids_never_collide_with_names_or_each_other(names):
     derived = [derived_id(name, suffix) for name in names for suffix in ('~outbound', '~registration')]
 

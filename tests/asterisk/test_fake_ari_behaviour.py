@@ -1,6 +1,7 @@
 """The fake's behaviour where the transcripts are silent: Asterisk's hazards and the test controls."""
 
 import json
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 import requests
@@ -115,6 +116,14 @@ def test_several_matches_read_back_as_several_attributes(fake_ari):
         '192.0.2.1/255.255.255.255',
         '2001:db8::/ffff:ffff::',
     ]
+
+
+def test_update_turns_dtls_fingerprint_verification_into_full_verification(fake_ari):
+    created = put(fake_ari, 'endpoint', 'alice', ENDPOINT + [('dtls_verify', 'fingerprint')])
+    put(fake_ari, 'endpoint', 'alice', [('context', 'other')])
+
+    assert dict(shown(created))['dtls_verify'] == 'Yes'
+    assert fake_ari.objects()[('endpoint', 'alice')]['dtls_verify'] == 'yes'
 
 
 def test_update_of_endpoint_without_callerid_makes_it_unknown(fake_ari):
@@ -272,10 +281,9 @@ def test_down_refuses_connections_and_up_answers_with_state_kept(fake_ari):
     ],
 )
 def test_non_string_attribute_or_value_crashes_asterisk(fields):
-    with FakeAri(username=USER, password=PASSWORD) as fake:
-        put(fake, 'endpoint', 'alice', ENDPOINT)
-        session = requests.Session()
+    with FakeAri(username=USER, password=PASSWORD) as fake, requests.Session() as session:
         session.auth = (USER, PASSWORD)
+        put(fake, 'endpoint', 'alice', ENDPOINT)
         assert session.get(f'{fake.url}/ari/asterisk/info', timeout=5).status_code == 200
 
         with pytest.raises(requests.ConnectionError):
@@ -313,3 +321,13 @@ def test_latency_delays_answers(fake_ari):
     response = request(fake_ari, 'GET', '/ari/asterisk/info')
 
     assert response.elapsed.total_seconds() >= 0.05
+
+
+def test_concurrent_requests_are_all_answered(fake_ari):
+    names = [f'e{i}' for i in range(40)]
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        statuses = list(pool.map(lambda name: put(fake_ari, 'endpoint', name, ENDPOINT).status_code, names))
+
+    assert statuses == [200] * len(names)
+    assert sorted(object_id for _, object_id in fake_ari.objects()) == sorted(names)

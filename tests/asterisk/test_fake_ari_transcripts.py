@@ -41,6 +41,7 @@ def replay():
             if fake.crashes and _is_live_request(exchange):
                 fake.restart()  # as the recording did with the start script
             answers.append(_send(session, fake, exchange))
+        session.close()
     return answers
 
 

@@ -1,15 +1,17 @@
 """A fake Asterisk 22 ARI (push configuration of res_pjsip objects) that answers like the real one.
 
-The yardstick is /work/shared/reference/ari-transcripts.json (45 exchanges with Asterisk 22.10.1);
-where the transcripts are silent, the behaviour follows what Asterisk's source does:
+The yardstick is the 45 exchanges recorded with Asterisk 22.10.1 (tests/asterisk/ari-transcripts.json,
+replayed by tests/asterisk/test_fake_ari_transcripts.py); where they are silent, the behaviour
+follows what Asterisk's source does:
 
 - PUT on a new id creates the object (defaults, then the given lines, then the type's checks);
   PUT on an existing id *copies* it through its text form and applies the lines on top, so every
   lossy read-back of Asterisk is reproduced: repeatable options append, ``set_var`` reads back as
-  the variables themselves (the copy then fails: 500), codecs of an endpoint without any read
-  back as ``(nothing)`` (500), inline deny/permit read back as a named ACL ``deny/permit``, an
-  empty caller id reads back as ``<unknown>`` (the copy makes it the number ``unknown``), options
-  Asterisk never reads back are lost;
+  the variables themselves (the copy then fails: 500 ``{"error": "Allocation failed"}``), codecs
+  of an endpoint without any read back as ``(nothing)`` (500 too), inline deny/permit read back as a named ACL ``deny/permit``, an
+  empty caller id reads back as ``<unknown>`` (the copy makes it the number ``unknown``),
+  ``dtls_verify=fingerprint`` reads back as ``Yes`` (the copy verifies the certificate too),
+  options Asterisk never reads back are lost;
 - an attribute or value that is not a JSON string "crashes" Asterisk: every pushed object is lost
   and nothing answers (connection refused) until `restart()`; the crash is recorded, and
   `assert_healthy()` fails loudly;
@@ -170,8 +172,6 @@ def _enum(object_type, name, value, choices):
         return 'always' if word == 'forced' else _choice(value, choices)
     if (object_type, name) in {('endpoint', 'direct_media_method'), ('endpoint', 'connected_line_method')}:
         return 'invite' if word == 'reinvite' else _choice(value, choices)
-    if (object_type, name) == ('endpoint', 'dtls_verify'):
-        return 'No' if _choice(value, choices) == 'no' else 'Yes'
     return _choice(value, choices) if choices else value
 
 
@@ -354,7 +354,7 @@ class ObjectType:
             elif spec['default'] or spec['datatype'] in {'callerid', 'bool', 'codec_prefs'}:
                 self.apply(state, option, spec['default'])
             else:
-                state[slot] = _EMPTY.get(spec['datatype'], '')
+                state[slot] = _EMPTY.get(self.specs[slot]['datatype'], '')
         return state
 
     def apply(self, state, option, value):
@@ -388,28 +388,11 @@ class ObjectType:
             state[slot] = current + tuple(_match_entries(value))
         elif kind == 'digest':
             state[slot] = _password_digests(current, value)
-        elif (self.name, option) == ('auth', 'md5_cred'):
-            if value:
-                state['password_digest'] = _password_digests(state['password_digest'], f'MD5:{value}')
+        elif option == 'md5_cred':
+            state[slot] = _password_digests(current, f'MD5:{value}') if value else current
         else:
-            state[slot] = self._scalar(option, kind, spec['choices'], value)
-
-    def _scalar(self, option, kind, choices, value):
-        handlers = {
-            'bool': lambda: _bool(self.name, option, value),
-            'uint': lambda: _uint(value),
-            'int': lambda: _int(value),
-            'double': lambda: _double(value),
-            'enum': lambda: _enum(self.name, option, value, choices),
-            'list:enum': lambda: _enum_list(option, value, choices),
-            'list:auth': lambda: ','.join(_split(value)),
-            'list:string': lambda: ','.join(_split(value)),
-            'group': lambda: _group(value),
-            'tos': lambda: _tos(value),
-            'callerid': lambda: _callerid(value),
-            'codec_prefs': lambda: _codec_prefs(value),
-        }
-        return handlers.get(kind, lambda: value)()
+            handler = _SCALAR_HANDLERS.get(kind, lambda object_type, option, value, choices: value)
+            state[slot] = handler(self.name, option, value, spec['choices'])
 
     def check(self, state):
         """The type's apply handler: what a whole object must have."""
@@ -433,23 +416,8 @@ class ObjectType:
         """The object as ARI shows it: a list of (attribute, value), in catalogue order."""
         fields = []
         for option in self.specs:
-            if option in self.hidden:
-                continue
-            value = state[option]
-            if option == 'allow':
-                fields.append((option, f'({"|".join(value)})' if value else '(nothing)'))
-            elif option in {'acl', 'contact_acl'}:
-                fields.append((option, _acl_text(value)))
-            elif option == 'set_var':
-                fields.extend(value.items() or [(option, '')])
-            elif option in {'match', 'contact'}:
-                fields.extend((option, entry) for entry in value or [''])
-            elif option == 'password_digest':
-                fields.append((option, ','.join(f'{algorithm}:{digest}' for algorithm, digest in value)))
-            elif (self.name, option) == ('auth', 'md5_cred'):
-                fields.append((option, dict(state['password_digest']).get('MD5', '')))
-            else:
-                fields.append((option, value))
+            if option not in self.hidden:
+                fields.extend(_read_back(option, state[_slot(option)]))
         fields.extend((name, value) for name, value in state.items() if name.startswith('@'))
         return fields
 
@@ -463,17 +431,52 @@ class ObjectType:
 
 
 _EMPTY = {'codec': (), 'acl': (), 'keyvalue': {}, 'list:uri': (), 'list:host_or_cidr': (), 'digest': ()}
+_SCALAR_HANDLERS = {
+    'bool': lambda object_type, option, value, choices: _bool(object_type, option, value),
+    'uint': lambda object_type, option, value, choices: _uint(value),
+    'int': lambda object_type, option, value, choices: _int(value),
+    'double': lambda object_type, option, value, choices: _double(value),
+    'enum': _enum,
+    'list:enum': lambda object_type, option, value, choices: _enum_list(option, value, choices),
+    'list:auth': lambda object_type, option, value, choices: ','.join(_split(value)),
+    'list:string': lambda object_type, option, value, choices: ','.join(_split(value)),
+    'group': lambda object_type, option, value, choices: _group(value),
+    'tos': lambda object_type, option, value, choices: _tos(value),
+    'callerid': lambda object_type, option, value, choices: _callerid(value),
+    'codec_prefs': lambda object_type, option, value, choices: _codec_prefs(value),
+}
+_SHARED_SLOTS = {
+    'disallow': 'allow',
+    'deny': 'acl',
+    'permit': 'acl',
+    'contact_deny': 'contact_acl',
+    'contact_permit': 'contact_acl',
+    'md5_cred': 'password_digest',
+}
 
 
 def _slot(option):
-    """Several options edit one value: allow/disallow the codecs, deny/permit/acl one access list."""
-    if option == 'disallow':
-        return 'allow'
-    if option in {'deny', 'permit'}:
-        return 'acl'
-    if option in {'contact_deny', 'contact_permit'}:
-        return 'contact_acl'
-    return option
+    """Several options edit one value: allow/disallow the codecs, deny/permit/acl one access list..."""
+    return _SHARED_SLOTS.get(option, option)
+
+
+def _read_back(option, value):
+    """The (attribute, value) lines an option reads back as."""
+    if option == 'allow':
+        return [(option, f'({"|".join(value)})' if value else '(nothing)')]
+    if option in {'acl', 'contact_acl'}:
+        return [(option, _acl_text(value))]
+    if option == 'set_var':
+        return list(value.items()) or [(option, '')]  # each variable as itself
+    if option in {'match', 'contact'}:
+        return [(option, entry) for entry in value or ['']]
+    if option == 'password_digest':
+        return [(option, ','.join(f'{algorithm}:{digest}' for algorithm, digest in value))]
+    if option == 'md5_cred':
+        return [(option, dict(value).get('MD5', ''))]
+    if option == 'dtls_verify':
+        return [(option, 'No' if value == 'no' else 'Yes')]  # fingerprint or certificate: just "Yes"
+    return [(option, value)]
 
 
 def _acl_text(rules):
@@ -549,7 +552,14 @@ class _Handler(BaseHTTPRequestHandler):
 
 
 class FakeAri:
-    """A fake Asterisk ARI on 127.0.0.1 (random port); thread-safe. Use as a context manager."""
+    """A fake Asterisk ARI on 127.0.0.1 (random port); thread-safe. Use as a context manager.
+
+    For tests: `url`, `username`/`password` (the read-write ARI user), `booting` (answer 503),
+    `latency` (seconds added before each answer), `request_log` (method, path, body and status of
+    each request Asterisk handled; status None when it crashed), `counters` (``'requests'`` and
+    ``(method, object_type)`` per configuration request), `connections_accepted`, `reloads`
+    (modules reloaded), `crashes` (the requests that killed it).
+    """
 
     def __init__(self, username='wazo', password='secret', read_only_users=None, version='22.10.1', latency=0.0):
         self.version = version
@@ -632,7 +642,8 @@ class FakeAri:
     def objects(self):
         """{(type, id): {option: value}} of what Asterisk uses now (pjsip.conf objects hide pushed twins).
 
-        Scalars are read-back text (``'true'``, ``'3.000000'``); ``allow`` is a tuple of codecs,
+        Scalars are normalized text, as read back (``'true'``, ``'3.000000'``) except ``dtls_verify``
+        which keeps its level (``'fingerprint'``, reads back as ``Yes``); ``allow`` is a tuple of codecs,
         ``set_var`` a dict, ``match``/``contact`` tuples, ``acl``/``contact_acl`` tuples of
         (``deny``|``permit``|``acl``, address or name) rules, ``@name`` extended fields as is.
         """

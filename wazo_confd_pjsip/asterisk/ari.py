@@ -61,6 +61,12 @@ class AriClient:
     def close(self):
         self._session.close()
 
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
     def put_object(self, obj) -> tuple[tuple[str, str], ...]:
         """Create `obj`, or merge its lines into the existing object; Asterisk's whole object back."""
         body = {'fields': [{'attribute': attribute, 'value': value} for attribute, value in obj.fields]}

@@ -5,11 +5,12 @@ applies the given lines on top. That copy is lossy, so a merge is only planned w
 
 - a repeatable option that changed (``allow``, ``set_var``, ``contact``, ``match``...) would be
   *appended* to the copied values: there is no PUT that removes one element;
-- an endpoint carrying ``set_var`` cannot be copied (500), nor one without codecs (its codecs read
-  back as ``(nothing)``: 500 ``Allocation failed``);
+- an endpoint carrying ``set_var`` cannot be copied (500), nor one whose allow/disallow lines leave
+  no codec (its codecs read back as ``(nothing)``: 500 ``Allocation failed``);
 - inline ``deny``/``permit`` read back as a named ACL ``deny/permit`` that does not exist, and only
   the first named ACL survives: any ACL option is unsafe;
-- options Asterisk never reads back (endpoint ``contact_user``, ``security_mechanisms``) are lost;
+- options Asterisk never reads back (endpoint ``contact_user``, ``security_mechanisms``) are lost,
+  and ``dtls_verify`` reads back as a bare yes/no (``fingerprint`` would come back as ``yes``);
 - an endpoint without ``callerid`` reads back as ``<unknown>``, which the copy turns into the
   caller id number ``unknown`` (read in Asterisk's source);
 - a removed option must go back to Asterisk's default, and a merge can only *set* values: the
@@ -30,6 +31,7 @@ wanted, in the reverse order, so that nothing ever points at an object already g
 from __future__ import annotations
 
 import enum
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
@@ -48,10 +50,13 @@ COPY_UNSAFE_OPTIONS = {
             'contact_permit',
             'contact_user',
             'security_mechanisms',
+            'dtls_verify',
         }
     ),
     'registration': frozenset({'security_mechanisms'}),
 }
+
+_ALL_CODECS = 'all'
 
 # Option kinds whose handler accepts an empty value as "back to nothing".
 _EMPTY_RESETTABLE_KINDS = frozenset({'string', 'path', 'callerid', 'group', 'list:auth', 'list:string', 'list:enum'})
@@ -152,9 +157,10 @@ def _changes(current, wanted, is_repeatable, reset_value):
             Operation(Action.DELETE, wanted.type, wanted.id, reason=f're-create: {unsafe}'),
             Operation(Action.PUT, wanted.type, wanted.id, wanted.fields, f're-create: {unsafe}'),
         ]
-    changed = [(key, value) for key, value in wanted_state.scalars.items() if current_state.scalars.get(key) != value]
-    removed = [(key, reset_value(wanted.type, key)) for key in current_state.scalars.keys() - wanted_state.scalars.keys()]
-    return [Operation(Action.MERGE, wanted.type, wanted.id, tuple(changed + sorted(removed)), 'changed')]
+    before, after = current_state.scalars, wanted_state.scalars
+    changed = [(key, value) for key, value in after.items() if before.get(key) != value]
+    removed = sorted((key, reset_value(wanted.type, key)) for key in before.keys() - after.keys())
+    return [Operation(Action.MERGE, wanted.type, wanted.id, tuple(changed + removed), 'changed')]
 
 
 def _why_recreate(current, current_state, wanted_state, reset_value):
@@ -164,7 +170,7 @@ def _why_recreate(current, current_state, wanted_state, reset_value):
     unsafe = sorted(COPY_UNSAFE_OPTIONS.get(object_type, frozenset()) & current_state.keys())
     if unsafe:
         return f'{object_type} has {", ".join(unsafe)}'
-    if object_type == 'endpoint' and not current.values('allow'):
+    if object_type == 'endpoint' and not _has_codecs(current):
         return 'endpoint has no codecs'
     if object_type == 'endpoint' and 'callerid' not in current_state.scalars:
         return 'endpoint has no callerid'
@@ -198,6 +204,30 @@ class _State:
 
     def keys(self):
         return self.scalars.keys() | {key for key, _ in self.repeated}
+
+
+def _has_codecs(endpoint):
+    """Whether the endpoint's allow/disallow lines, applied in order as Asterisk does, leave any codec."""
+    codecs = set()
+    for key, value in endpoint.fields:
+        if key not in {'allow', 'disallow'}:
+            continue
+        allowing = key == 'allow'
+        text = value.strip()
+        if text.startswith('(') and text.endswith(')'):  # the read-back form replaces the list
+            text = text[1:-1]
+            codecs = set() if allowing else {_ALL_CODECS}
+        for item in re.split(r'[,|]', text):
+            item = item.strip()
+            allow = allowing != item.startswith('!')
+            name = item.lstrip('!').partition(':')[0].strip().lower()
+            if name == 'all':
+                codecs = {_ALL_CODECS} if allow else set()
+            elif name and allow:
+                codecs.add(name)
+            elif name:
+                codecs.discard(name)  # "all" but one is still some codecs
+    return bool(codecs)
 
 
 def _changed_keys(current_state, wanted_state):
