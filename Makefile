@@ -23,3 +23,17 @@ test: venv
 
 bench: venv
 	$(VENV)/bin/python -m benchmarks $(BENCH_ARGS)
+
+# The Debian package, built from a copy of the tree (tracked and new files, not the ignored ones)
+# so the work tree stays clean; the .deb lands in $(DEB_BUILD_DIR).
+DEB_BUILD_DIR ?= build/deb
+
+.PHONY: deb
+deb:
+	rm -rf $(DEB_BUILD_DIR)
+	mkdir -p $(DEB_BUILD_DIR)/source
+	git ls-files -z --cached --others --exclude-standard \
+		| tar --null --files-from=- --ignore-failed-read -cf - \
+		| tar -xf - -C $(DEB_BUILD_DIR)/source
+	cd $(DEB_BUILD_DIR)/source && dpkg-buildpackage -us -uc -b
+	@ls $(DEB_BUILD_DIR)/*.deb

@@ -12,6 +12,8 @@ setup(
             'http/api.yml',
             'plugins/*/api.yml',
             'alembic/script.py.mako',
+            'alembic/env.py',
+            'alembic/versions/*.py',
         ],
     },
     entry_points={'console_scripts': ['wazo-confd-pjsip = wazo_confd_pjsip.cli:main']},

