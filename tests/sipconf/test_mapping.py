@@ -2,7 +2,16 @@ import textwrap
 
 import pytest
 
-from wazo_confd_pjsip.sipconf import GENERAL_TEMPLATE, Issue, PlanEntry, PlanTransport, Unmapped, map_sip_conf, parse
+from wazo_confd_pjsip.sipconf import (
+    GENERAL_TEMPLATE,
+    Issue,
+    PlanEntry,
+    PlanRegistration,
+    PlanTransport,
+    Unmapped,
+    map_sip_conf,
+    parse,
+)
 
 from .plan_helpers import unknown_options
 
@@ -36,7 +45,7 @@ def test_golden_example():
 
     assert plan.transports == [PlanTransport('transport-udp', [('protocol', 'udp'), ('bind', '0.0.0.0')])]
     assert plan.registrations == [
-        PlanEntry(
+        PlanRegistration(
             'reg_203.0.113.1',
             [],
             {
@@ -47,12 +56,12 @@ def test_golden_example():
                     ('max_retries', '10'),
                     ('expiration', '120'),
                     ('transport', 'transport-udp'),
-                    ('endpoint', 'mytrunk'),
                 ],
                 'registration_outbound_auth': [('username', 'myaccountname'), ('password', '1234567890')],
             },
             'sip.conf',
             3,
+            peer='mytrunk',
         )
     ]
     assert plan.endpoints == [
@@ -76,11 +85,11 @@ def test_golden_example():
     assert (plan.unmapped, plan.warnings, plan.errors) == ([], [], [])
 
 
-def yes_no(**options):
-    return [(key, value) for key, value in options.items()]
+def pairs(**options):
+    return list(options.items())
 
 
-NAT_OFF = yes_no(rtp_symmetric='no', force_rport='no', rewrite_contact='no')
+NAT_OFF = pairs(rtp_symmetric='no', force_rport='no', rewrite_contact='no')
 DIRECT_MEDIA_DEFAULTS = [
     ('direct_media_method', 'invite'),
     ('direct_media_glare_mitigation', 'none'),
@@ -88,9 +97,9 @@ DIRECT_MEDIA_DEFAULTS = [
 ]
 
 ROWS = [
-    *[(f'{key}=v1', {'endpoint': [(key, 'v1')]}) for key in (
-        'context', 'callerid', 'language', 'send_diversion', 'tos_audio', 'tos_video', 'cos_audio', 'cos_video',
-        'rtp_engine',
+    *[(f'{key}={value}', {'endpoint': [(key, value)]}) for key, value in (
+        ('context', 'internal'), ('callerid', '"Alice" <100>'), ('language', 'fr'), ('send_diversion', 'no'),
+        ('tos_audio', 'ef'), ('tos_video', 'af41'), ('cos_audio', '5'), ('cos_video', '4'), ('rtp_engine', 'asterisk'),
     )],
     ('disallow=all\nallow=ulaw\nallow=alaw,g722', {'endpoint': [('disallow', 'all'), ('allow', 'ulaw'),
                                                                 ('allow', 'alaw,g722')]}),
@@ -99,10 +108,10 @@ ROWS = [
     ('dtmfmode=info', {'endpoint': [('dtmf_mode', 'info')]}),
     ('dtmfmode=auto', {'endpoint': [('dtmf_mode', 'auto')]}),
     ('dtmfmode=shortinfo', {'endpoint': [('dtmf_mode', 'none')]}),
-    ('nat=yes', {'endpoint': yes_no(rtp_symmetric='yes', force_rport='yes', rewrite_contact='yes')}),
-    ('nat=comedia', {'endpoint': yes_no(rtp_symmetric='yes', force_rport='no', rewrite_contact='no')}),
-    ('nat=force_rport', {'endpoint': yes_no(rtp_symmetric='no', force_rport='yes', rewrite_contact='yes')}),
-    ('nat=force_rport,comedia', {'endpoint': yes_no(rtp_symmetric='yes', force_rport='yes', rewrite_contact='yes')}),
+    ('nat=yes', {'endpoint': pairs(rtp_symmetric='yes', force_rport='yes', rewrite_contact='yes')}),
+    ('nat=comedia', {'endpoint': pairs(rtp_symmetric='yes', force_rport='no', rewrite_contact='no')}),
+    ('nat=force_rport', {'endpoint': pairs(rtp_symmetric='no', force_rport='yes', rewrite_contact='yes')}),
+    ('nat=force_rport,comedia', {'endpoint': pairs(rtp_symmetric='yes', force_rport='yes', rewrite_contact='yes')}),
     ('nat=no', {'endpoint': NAT_OFF}),
     ('rtptimeout=60', {'endpoint': [('rtp_timeout', '60')]}),
     ('icesupport=yes', {'endpoint': [('ice_support', 'yes')]}),
@@ -129,10 +138,10 @@ ROWS = [
     ('callingpres=prohib', {'endpoint': [('callerid_privacy', 'prohib')]}),
     ('cid_tag=tag', {'endpoint': [('callerid_tag', 'tag')]}),
     ('trustrpid=yes', {'endpoint': [('trust_id_inbound', 'yes')]}),
-    ('sendrpid=yes', {'endpoint': yes_no(send_rpid='yes', send_pai='no')}),
-    ('sendrpid=rpid', {'endpoint': yes_no(send_rpid='yes', send_pai='no')}),
-    ('sendrpid=pai', {'endpoint': yes_no(send_rpid='no', send_pai='yes')}),
-    ('sendrpid=no', {'endpoint': yes_no(send_rpid='no', send_pai='no')}),
+    ('sendrpid=yes', {'endpoint': pairs(send_rpid='yes', send_pai='no')}),
+    ('sendrpid=rpid', {'endpoint': pairs(send_rpid='yes', send_pai='no')}),
+    ('sendrpid=pai', {'endpoint': pairs(send_rpid='no', send_pai='yes')}),
+    ('sendrpid=no', {'endpoint': pairs(send_rpid='no', send_pai='no')}),
     ('encryption=yes', {'endpoint': [('media_encryption', 'sdes')]}),
     ('encryption=yes\ndtlsenable=yes', {'endpoint': [('media_encryption', 'dtls')]}),
     ('dtlsenable=yes', {'endpoint': [('media_encryption', 'dtls')]}),
@@ -180,7 +189,8 @@ ROWS = [
     ('type=friend\nhost=dynamic', {'aor': [('max_contacts', '1')]}),
     ('type=peer\nhost=192.0.2.1\nport=5070\ndefaultuser=bob',
      {'aor': [('contact', 'sip:bob@192.0.2.1:5070')], 'identify': [('match', '192.0.2.1')]}),
-    ('type=peer\nhost=2001:db8::1', {'aor': [('contact', 'sip:[2001:db8::1]')], 'identify': [('match', '2001:db8::1')]}),
+    ('type=peer\nhost=2001:db8::1',
+     {'aor': [('contact', 'sip:[2001:db8::1]')], 'identify': [('match', '2001:db8::1')]}),
     ('type=peer\nhost=[2001:db8::1]\nport=5070',
      {'aor': [('contact', 'sip:[2001:db8::1]:5070')], 'identify': [('match', '2001:db8::1')]}),
     ('type=user\nhost=192.0.2.1', {'aor': [('contact', 'sip:192.0.2.1')]}),
@@ -449,48 +459,54 @@ SETTINGS = [('retry_interval', '30'), ('max_retries', '5'), ('expiration', '600'
 PROXY = [('outbound_proxy', 'sip:proxy.example.com;lr')]
 
 
+AUTH = [('username', 'acct'), ('password', 'pw')]
+
+
 @pytest.mark.parametrize(
-    'register, name, registration, outbound_auth',
+    'register, name, peer, registration, outbound_auth',
     [
-        ('acct@203.0.113.1:5070', 'reg_203.0.113.1',
+        ('acct@203.0.113.1:5070', 'reg_203.0.113.1', 'trunk',
          [('server_uri', 'sip:203.0.113.1:5070'), ('client_uri', 'sip:acct@203.0.113.1:5070'), *SETTINGS,
-          ('transport', 'transport-udp'), *PROXY, ('endpoint', 'trunk')], None),
-        ('acct:pw:authname@203.0.113.1:5070/4000', 'reg_203.0.113.1',
+          ('transport', 'transport-udp'), *PROXY], None),
+        ('acct:pw:authname@203.0.113.1:5070/4000', 'reg_203.0.113.1', 'trunk',
          [('server_uri', 'sip:203.0.113.1:5070'), ('client_uri', 'sip:acct@203.0.113.1:5070'),
-          ('contact_user', '4000'), *SETTINGS, ('transport', 'transport-udp'), *PROXY, ('endpoint', 'trunk')],
+          ('contact_user', '4000'), *SETTINGS, ('transport', 'transport-udp'), *PROXY],
          [('username', 'authname'), ('password', 'pw')]),
-        # The port differs from the trunk's: another registrar, no link.
-        ('acct:pw@203.0.113.1', 'reg_203.0.113.1',
+        # The port differs from the trunk's: another registrar.
+        ('acct:pw@203.0.113.1', 'reg_203.0.113.1', None,
          [('server_uri', 'sip:203.0.113.1'), ('client_uri', 'sip:acct@203.0.113.1'), *SETTINGS,
-          ('transport', 'transport-udp'), *PROXY], [('username', 'acct'), ('password', 'pw')]),
+          ('transport', 'transport-udp'), *PROXY], AUTH),
         # A peer name as host: the peer's address is the registrar.
-        ('tcp://acct:pw@trunk/100~900', 'reg_trunk',
+        ('tcp://acct:pw@trunk/100~900', 'reg_trunk', 'trunk',
          [('server_uri', 'sip:203.0.113.1:5070'), ('client_uri', 'sip:acct@203.0.113.1:5070'),
           ('contact_user', '100'), ('retry_interval', '30'), ('max_retries', '5'), ('expiration', '900'),
-          ('transport', 'transport-tcp'), *PROXY, ('endpoint', 'trunk')], [('username', 'acct'), ('password', 'pw')]),
-        ('acct:pw@[2001:db8::1]:5060', 'reg_2001_db8__1',
+          ('transport', 'transport-tcp'), *PROXY], AUTH),
+        ('acct:pw@[2001:db8::1]:5060', 'reg_2001_db8__1', 'v6trunk',
          [('server_uri', 'sip:[2001:db8::1]:5060'), ('client_uri', 'sip:acct@[2001:db8::1]:5060'), *SETTINGS,
-          ('transport', 'transport-udp'), *PROXY, ('endpoint', 'v6trunk')],
-         [('username', 'acct'), ('password', 'pw')]),
-        ('acct@example.com:pw@[2001:db8::1]', 'reg_2001_db8__1',
+          ('transport', 'transport-udp'), *PROXY], AUTH),
+        # Another port than v6trunk's (5060 by default): another registrar.
+        ('acct:pw@[2001:db8::1]:5070', 'reg_2001_db8__1', None,
+         [('server_uri', 'sip:[2001:db8::1]:5070'), ('client_uri', 'sip:acct@[2001:db8::1]:5070'), *SETTINGS,
+          ('transport', 'transport-udp'), *PROXY], AUTH),
+        ('acct@example.com:pw@[2001:db8::1]', 'reg_2001_db8__1', 'v6trunk',
          [('server_uri', 'sip:[2001:db8::1]'), ('client_uri', 'sip:acct@example.com'), *SETTINGS,
-          ('transport', 'transport-udp'), *PROXY, ('endpoint', 'v6trunk')],
-         [('username', 'acct'), ('password', 'pw')]),
-        ('v6trunk?acct@192.0.2.99', 'reg_192.0.2.99',
-         [('server_uri', 'sip:[2001:db8::1]'), ('client_uri', 'sip:acct@192.0.2.99'), *SETTINGS, ('transport', 'transport-udp'), *PROXY,
-          ('endpoint', 'v6trunk')], None),
-        ('two@198.51.100.1', 'reg_198.51.100.1',
+          ('transport', 'transport-udp'), *PROXY], AUTH),
+        ('v6trunk?acct@192.0.2.99', 'reg_192.0.2.99', 'v6trunk',
+         [('server_uri', 'sip:[2001:db8::1]'), ('client_uri', 'sip:acct@192.0.2.99'), *SETTINGS,
+          ('transport', 'transport-udp'), *PROXY], None),
+        # Two peers on the registrar's address: the user tells them apart.
+        ('two@198.51.100.1', 'reg_198.51.100.1', 'twin2',
          [('server_uri', 'sip:198.51.100.1'), ('client_uri', 'sip:two@198.51.100.1'), *SETTINGS,
-          ('transport', 'transport-udp'), *PROXY, ('endpoint', 'twin2')], None),
+          ('transport', 'transport-udp'), *PROXY], None),
     ],
 )
-def test_registration_variants(register, name, registration, outbound_auth):
-    plan, entry_ = registration_of(register)
+def test_registration_variants(register, name, peer, registration, outbound_auth):
+    plan, made = registration_of(register)
 
-    assert (entry_.name, entry_.parents) == (name, [])
-    assert entry_.sections['registration'] == registration
-    assert entry_.sections.get('registration_outbound_auth') == outbound_auth
-    assert (entry_.file, entry_.line) == ('sip.conf', 7)
+    assert (made.name, made.parents, made.peer) == (name, [], peer)
+    assert made.sections['registration'] == registration
+    assert made.sections.get('registration_outbound_auth') == outbound_auth
+    assert (made.file, made.line) == ('sip.conf', 7)
     assert plan.warnings == []
     assert plan.errors == []
 
@@ -498,9 +514,18 @@ def test_registration_variants(register, name, registration, outbound_auth):
 def test_ambiguous_registration_is_not_linked():
     plan, registration = registration_of('nobody@198.51.100.1')
 
-    assert ('endpoint', 'twin1') not in registration.sections['registration']
+    assert registration.peer is None
     assert plan.warnings == [
         Issue('register line matches several peers (twin1, twin2): not linked', 'general', 'sip.conf', 7)
+    ]
+
+
+def test_registration_naming_an_unknown_peer_is_not_linked():
+    plan, registration = registration_of('ghost?acct@203.0.113.1:5070')
+
+    assert registration.peer is None
+    assert plan.warnings == [
+        Issue("register line names unknown peer 'ghost': not linked", 'general', 'sip.conf', 7)
     ]
 
 
@@ -553,8 +578,10 @@ def test_every_unmapped_key_is_reported_with_its_file_and_line():
         Unmapped('p', 'peers.conf', 9, 'call-limit', 'no PJSIP equivalent'),
         Unmapped('p', 'peers.conf', 10, 'videosupport', 'no PJSIP equivalent'),
         Unmapped('p', 'peers.conf', 11, 'username', 'no effect in this configuration'),
-        Unmapped('nothing', 'peers.conf', 13, 'context', 'section ignored, as chan_sip did: no type = friend, peer or user'),
-        Unmapped('authentication', 'sip.conf', 7, 'auth', 'no PJSIP equivalent'),
+        Unmapped('nothing', 'peers.conf', 13, 'context',
+                 'section ignored, as chan_sip did: no type = friend, peer or user'),
+        Unmapped('authentication', 'sip.conf', 7, 'auth',
+                 'no PJSIP equivalent: give the trunks that need it an outbound auth'),
     ]
     assert [e.name for e in plan.endpoints] == ['p']
     assert plan.warnings == [
@@ -598,6 +625,16 @@ def test_invalid_and_conflicting_names_are_errors():
     ]
 
 
+def test_values_the_service_would_refuse_are_errors():
+    plan = plan_of('[general]\ntimert1=soon\n[p]\ntype=friend\nhost=dynamic\nqualifyfreq=often\nallow=ulaw,nocodec\n')
+
+    assert [(e.section, e.message.split(':')[1].strip(), e.file, e.line) for e in plan.errors] == [
+        ('p', 'invalid value for qualify_frequency', 'sip.conf', 3),
+        ('p', 'invalid value for allow', 'sip.conf', 3),
+        ('system', 'invalid value for timer_t1', 'sip.conf', 1),
+    ]
+
+
 def test_general_cannot_be_a_parent():
     plan = plan_of('[general]\ncontext=a\n[p](general)\ntype=friend\n')
 
@@ -619,6 +656,21 @@ KITCHEN_SINK = '\n'.join(
 def test_every_produced_option_exists_for_its_object_type():
     plan = plan_of(KITCHEN_SINK)
 
-    assert len(plan.endpoints) > len(ROWS) / 2
+    assert len(plan.endpoints) == 1 + sum(not lines.startswith('type=') for lines, _ in ROWS)
+    assert [r.peer for r in plan.registrations] == ['trunk']
     assert plan.errors == []
     assert unknown_options(plan) == []
+
+
+def test_empty_values_are_reported_not_written():
+    plan = plan_of('[general]\nuseragent=\nregistertimeout=\nregister => u@h\n[p]\ntype=user\ncontext=\nallow=\n')
+
+    assert plan.endpoints[0].sections == {}
+    assert plan.global_options == {}
+    assert dict(plan.registrations[0].sections['registration'])['retry_interval'] == '20'
+    assert [(u.key, u.reason) for u in plan.unmapped] == [
+        ('useragent', 'empty value: the PJSIP default applies'),
+        ('registertimeout', 'empty value: the PJSIP default applies'),
+        ('context', 'empty value: the PJSIP default applies'),
+        ('allow', 'empty value: the PJSIP default applies'),
+    ]

@@ -1,5 +1,8 @@
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from wazo_confd_pjsip.sipconf import map_sip_conf
 from wazo_confd_pjsip.sipconf.parser import APPEND, NORMAL, TEMPLATE, SipConfError, parse, section_lines
 
 
@@ -208,6 +211,16 @@ def test_malformed_text_is_an_error_with_file_and_line(text, line, words):
     assert str(error).startswith(f'sip.conf:{line}: ')
 
 
+def test_inheritance_that_expands_too_much_is_refused():
+    # Each level inherits the previous one twice (a diamond): 2, 4, 8... copies of the first line.
+    text = '[t0](!)\nallow = ulaw\n' + ''.join(f'[t{n}](!,t{n - 1},t{n - 1})\n' for n in range(1, 12))
+
+    error = error_of(text)
+
+    assert (error.file, error.line) == ('sip.conf', 12)
+    assert error.message == '[t10] inherits 1024 lines (more than 1000): templates nest too much'
+
+
 def test_include_without_reader_is_not_allowed():
     error = error_of('[alice]\n#include other.conf\n')
 
@@ -300,3 +313,22 @@ def test_size_limit_counts_included_files():
 
     assert (error.file, error.line) == ('a.conf', 15)
     parse(b'#include a.conf\n', read_include=files.get, max_bytes=200)
+
+
+config_like = st.lists(
+    st.sampled_from(['[a]', '[b](!)', '[c](a,b)', '[a](+)', '[general]', 'type=friend', 'host=dynamic',
+                     'host=[::1', 'register => u:p@h', 'register => x', 'k += v', 'allow=ulaw', ';--', '--;',
+                     '\\;', '#include x', '=', '[', '(', ')', ',', ' ', '\n', '\x00', 'é']),
+    max_size=30,
+).map(''.join)
+
+
+@settings(max_examples=200, deadline=None)
+@given(config_like)
+def test_any_text_parses_and_maps_or_fails_with_a_position(text):
+    try:
+        conf = parse(text, read_include=lambda path: '[inc]\ntype=peer\n')
+    except SipConfError as e:
+        assert e.file and e.line >= 1
+        return
+    map_sip_conf(conf)

@@ -1,7 +1,7 @@
 """chan_sip sip.conf -> PJSIP migration, pure: parse the text, then map it to an ImportPlan."""
 from .mapping import GENERAL_TEMPLATE, flatten_peer, map_flat_peer, map_sip_conf
 from .parser import DEFAULT_MAX_BYTES, SipConf, SipConfError, parse
-from .plan import ImportPlan, Issue, PlanEntry, PlanTransport, Unmapped
+from .plan import ImportPlan, Issue, PlanEntry, PlanRegistration, PlanTransport, Unmapped
 
 __all__ = [
     'DEFAULT_MAX_BYTES',
@@ -9,6 +9,7 @@ __all__ = [
     'ImportPlan',
     'Issue',
     'PlanEntry',
+    'PlanRegistration',
     'PlanTransport',
     'SipConf',
     'SipConfError',

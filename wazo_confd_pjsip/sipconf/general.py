@@ -42,7 +42,7 @@ def engine_options(general_lines):
     for line in general_lines:
         key = line.key.lower()
         for table, options in ((GLOBAL_KEYS, global_options), (SYSTEM_KEYS, system_options)):
-            if key in table:
+            if key in table and line.value:
                 options[table[key]] = line.value
                 mapped.add(line.position)
     return global_options, system_options, mapped

@@ -7,7 +7,8 @@
 """
 import re
 
-from ..sections import SECTIONS
+from ..options import OptionCatalogue, validate_option_mapping, validate_options
+from ..sections import SECTION_OBJECT_TYPES, SECTIONS
 from .general import TRANSPORT_KEYS, engine_options, transports
 from .parser import NORMAL, TEMPLATE, section_lines
 from .peer_options import (
@@ -20,7 +21,7 @@ from .peer_options import (
     peer_options,
     peer_type,
 )
-from .plan import ImportPlan, Issue, PlanEntry, PlanTransport, Unmapped
+from .plan import ImportPlan, Issue, PlanEntry, PlanRegistration, PlanTransport, Unmapped
 from .registrations import (
     SETTING_KEYS as REGISTRATION_KEYS,
     Peer,
@@ -38,6 +39,8 @@ NO_EQUIVALENT = 'no PJSIP equivalent'
 NO_EFFECT = 'no effect in this configuration'
 NOT_A_DEFAULT = 'chan_sip does not read it from [general]'
 SECTION_IGNORED = 'section ignored, as chan_sip did: no type = friend, peer or user'
+EMPTY_VALUE = 'empty value: the PJSIP default applies'
+REALM_CREDENTIALS = 'no PJSIP equivalent: give the trunks that need it an outbound auth'
 
 
 def map_sip_conf(conf):
@@ -72,7 +75,7 @@ class _PlanBuilder:
         self.conf = conf
         self.plan = ImportPlan()
         self.mapped = set()  # positions of the lines that reached the plan
-        self.reasons = {}  # position -> why the line would not map, when not NO_EQUIVALENT
+        self.reasons = {}  # position -> why the line would not map, where its key alone does not tell
         self.template_names = {}  # lower-cased section name -> its template in the plan
         self.peers = {}  # lower-cased name -> registrations.Peer
         self.endpoint_parents = []
@@ -96,8 +99,11 @@ class _PlanBuilder:
             if section.kind == NORMAL:
                 self._add_endpoint(section, key in parent_keys)
         self._map_registrations(self.conf.definition('general'))
+        for credential in self.conf.credentials:
+            self.reasons[(credential.file, credential.line_no)] = REALM_CREDENTIALS
         self._report_unmapped()
         self._check_names()
+        self._check_values()
         return self.plan
 
     def _map_general(self, general):
@@ -146,14 +152,13 @@ class _PlanBuilder:
             parents = self._parents(section)
         options, used = peer_options(section.name, lines, self._warn)
         self.mapped |= used
-        self.plan.endpoints.append(
-            PlanEntry(
-                section.name, self.endpoint_parents + parents, _as_sections(own + options), section.file, section.line_no
-            )
-        )
+        sections = _as_sections(own + options)
+        parents = self.endpoint_parents + parents
+        self.plan.endpoints.append(PlanEntry(section.name, parents, sections, section.file, section.line_no))
 
     def _parents(self, section):
-        return [self.template_names[parent.lower()] for parent in section.parents if parent.lower() in self.template_names]
+        names = (self.template_names.get(parent.lower()) for parent in section.parents)
+        return [name for name in names if name]
 
     def _map_registrations(self, general):
         if not self.conf.registrations:
@@ -163,12 +168,12 @@ class _PlanBuilder:
         entries = self.plan.templates + self.plan.endpoints + self.plan.transports
         taken = {entry.name.lower() for entry in entries}
         for registration in self.conf.registrations:
-            sections, warnings = registration_sections(registration, settings, self.plan.transports, self.peers)
+            sections, peer, warnings = registration_sections(registration, settings, self.plan.transports, self.peers)
             name = registration_name(registration, taken)
             taken.add(name.lower())
             position = (registration.file, registration.line_no)
             self.mapped.add(position)
-            self.plan.registrations.append(PlanEntry(name, [], sections, *position))
+            self.plan.registrations.append(PlanRegistration(name, [], sections, *position, peer=peer))
             for message in warnings:
                 self._issue(self.plan.warnings, message, general, *position)
 
@@ -179,9 +184,15 @@ class _PlanBuilder:
                 if line.position in self.mapped or line.position in reported:
                     continue
                 reported.add(line.position)
-                default = NO_EFFECT if canonical_key(line.key) in PEER_KEYS else NO_EQUIVALENT
-                reason = self.reasons.get(line.position, default)
-                self.plan.unmapped.append(Unmapped(section.name, line.file, line.line_no, line.key, reason))
+                self.plan.unmapped.append(Unmapped(section.name, line.file, line.line_no, line.key, self._reason(line)))
+
+    def _reason(self, line):
+        reason = self.reasons.get(line.position)
+        if reason == SECTION_IGNORED:
+            return reason
+        if not line.value:
+            return EMPTY_VALUE
+        return reason or (NO_EFFECT if canonical_key(line.key) in PEER_KEYS else NO_EQUIVALENT)
 
     def _check_names(self):
         # One id namespace for endpoints, templates and transports.
@@ -195,6 +206,26 @@ class _PlanBuilder:
             first = seen.setdefault(entry.name.lower(), entry)
             if first is not entry:
                 plan.errors.append(Issue(f"'{entry.name}' names two objects: rename one", entry.name, *where))
+
+    def _check_values(self):
+        # sip.conf values pass through as written: what the service would refuse is an error here.
+        catalogue = OptionCatalogue.bundled()
+        plan = self.plan
+        general = self.conf.definition('general')
+        general_position = (general.file, general.line_no) if general else (None, None)
+        checks = [
+            (entry.name, (entry.file, entry.line), validate_options(catalogue, SECTION_OBJECT_TYPES[section], options))
+            for entry in plan.templates + plan.endpoints + plan.registrations
+            for section, options in entry.sections.items()
+        ] + [
+            (transport.name, general_position, validate_options(catalogue, 'transport', transport.options))
+            for transport in plan.transports
+        ] + [
+            (kind, general_position, validate_option_mapping(catalogue, kind, options))
+            for kind, options in (('global', plan.global_options), ('system', plan.system_options))
+        ]
+        for name, where, errors in checks:
+            plan.errors += [Issue(f'{name}: {error.message}', name, *where) for error in errors]
 
     def _warn(self, line, message):
         if line is None:

@@ -19,6 +19,8 @@ APPEND = 'append'
 
 DEFAULT_MAX_BYTES = 10 * 1024 * 1024
 MAX_INCLUDE_DEPTH = 10  # Asterisk's own limit
+# Inheritance copies lines, diamonds included: bound what one section expands to.
+MAX_INHERITED_LINES = 1000
 
 _CONTROL_CHARACTERS = re.compile(r'[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]')
 
@@ -102,6 +104,7 @@ class _Parser:
         self._include_stack = []
         self._blocks = []
         self._definitions = {}
+        self._inherited_counts = {}  # lower-cased name -> lines it inherits
         self._block = None
         self._section = None
 
@@ -154,7 +157,8 @@ class _Parser:
         try:
             text = data.decode(self._encoding)
         except UnicodeDecodeError as e:
-            raise SipConfError(f'not {self._encoding} text: binary or wrongly encoded data', file, _line_at(data, e.start))
+            message = f'not {self._encoding} text: binary or wrongly encoded data'
+            raise SipConfError(message, file, _line_at(data, e.start))
         control = _CONTROL_CHARACTERS.search(text)
         if control:
             line_no = text.count('\n', 0, control.start()) + 1
@@ -171,6 +175,13 @@ class _Parser:
         options = _header_options(rest, file, line_no)
         kind = APPEND if '+' in options else TEMPLATE if '!' in options else NORMAL
         parents = [self._known(option, file, line_no).name for option in options if option not in ('!', '+')]
+        inherited = sum(self._inherited_counts[p.lower()] + len(self._definitions[p.lower()].lines) for p in parents)
+        if inherited > MAX_INHERITED_LINES:
+            raise SipConfError(
+                f'[{name}] inherits {inherited} lines (more than {MAX_INHERITED_LINES}): templates nest too much',
+                file,
+                line_no,
+            )
         self._block = Section(name, kind, parents, [], file, line_no)
         self._blocks.append(self._block)
         if kind == APPEND:
@@ -181,13 +192,12 @@ class _Parser:
             return
         previous = self._definitions.get(name.lower())
         if previous:
-            raise SipConfError(
-                f'section [{name}] already defined at {previous.file}:{previous.line_no} (use [{name}](+) to add to it)',
-                file,
-                line_no,
-            )
+            where = f'{previous.file}:{previous.line_no}'
+            message = f'section [{name}] already defined at {where} (use [{name}](+) to add to it)'
+            raise SipConfError(message, file, line_no)
         self._section = Section(name, kind, list(parents), [], file, line_no)
         self._definitions[name.lower()] = self._section
+        self._inherited_counts[name.lower()] = inherited
 
     def _known(self, name, file, line_no):
         section = self._definitions.get(name.lower())

@@ -151,21 +151,22 @@ def _encryption_tag_length(value, warn):
 
 
 def _t38(value, warn):
-    options = []
+    given = words(value)
     error_correction = 'none'
-    for word in words(value):
+    datagram = []
+    for word in given:
         if word in _T38_ERROR_CORRECTIONS:
             error_correction = word
         elif word.startswith('maxdatagram='):
-            options.append(('endpoint', 't38_udptl_maxdatagram', word.partition('=')[2]))
+            datagram = [('endpoint', 't38_udptl_maxdatagram', word.partition('=')[2])]
         elif not (is_true(word) or is_false(word)):
             warn(f"t38pt_udptl value '{word}' is not understood and ignored")
     # chan_sip enables T.38 with 'yes' or an error correction word; only a false word disables it.
-    enabled = not any(is_false(word) for word in words(value))
+    enabled = not any(is_false(word) for word in given)
     return [
         ('endpoint', 't38_udptl', _yes_no(enabled)),
         ('endpoint', 't38_udptl_ec', error_correction),
-    ] + options
+    ] + datagram
 
 
 def outbound_proxy(value, warn):
@@ -214,7 +215,7 @@ def line_options(lines, on_warning=None):
     mapped = set()
     for line in lines:
         rule = LINE_RULES.get(canonical_key(line.key))
-        if rule is None:
+        if rule is None or not line.value:  # PJSIP has no empty values: its default applies
             continue
         options.extend(rule(line.value, lambda message, line=line: _warn(on_warning, line, message)))
         mapped.add(line.position)

@@ -18,6 +18,19 @@ class PlanEntry:
 
 
 @dataclass
+class PlanRegistration(PlanEntry):
+    """An endpoint carrying a 'register =>' line: registration and registration_outbound_auth sections.
+
+    peer names the endpoint of the plan that this registration serves (the registrar's peer), or None.
+    The service links a registration to the endpoint that carries it: to link them in Asterisk, move
+    these sections onto that endpoint (the Wazo trunk shape); as separate endpoints, calls from the
+    registrar still reach the peer through its identify.
+    """
+
+    peer: str | None = None
+
+
+@dataclass
 class PlanTransport:
     name: str
     options: list
@@ -44,7 +57,11 @@ class Issue:
 
 @dataclass
 class ImportPlan:
-    """Templates are listed parents first. The plan must not be applied while errors is not empty."""
+    """What to create, templates listed parents first, and the migration report.
+
+    errors (invalid or clashing names, values the service would refuse...) must be fixed in
+    sip.conf before the plan is applied; warnings and unmapped lines are for the operator to review.
+    """
 
     templates: list = field(default_factory=list)
     endpoints: list = field(default_factory=list)

@@ -29,7 +29,7 @@ def registration_settings(general_lines, on_warning):
     settings, positions = dict(_DEFAULTS), set()
     for line in general_lines:
         option = SETTING_KEYS.get(line.key.lower())
-        if option is None:
+        if option is None or not line.value:
             continue
         positions.add(line.position)
         value = line.value.strip()
@@ -43,11 +43,10 @@ def registration_settings(general_lines, on_warning):
 
 
 def registration_sections(registration, settings, transports, peers):
-    """(sections, warnings) of the endpoint that carries one registration.
+    """(sections, name of the peer it targets or None, warnings) of the endpoint carrying one registration.
 
-    peers maps lower-cased peer names to Peer. The registration is linked (registration
-    'endpoint') to the peer it targets: the one its 'peer?' prefix or its host names, else the one
-    whose static host and port are the registrar's.
+    peers maps lower-cased peer names to Peer. The peer targeted is the one the 'peer?' prefix or the
+    host names, else the one whose static host and port are the registrar's.
     """
     warnings = []
     peer, problem = _target_peer(registration, peers)
@@ -80,15 +79,13 @@ def registration_sections(registration, settings, transports, peers):
         warnings.append(f'no {protocol} transport is enabled in [general]: registration without transport')
     if 'outbound_proxy' in settings:
         options.append(('outbound_proxy', settings['outbound_proxy']))
-    if peer:
-        options.append(('endpoint', peer))
     sections = {'registration': options}
     if registration.secret:
         sections['registration_outbound_auth'] = [
             ('username', registration.authuser or registration.user),
             ('password', registration.secret),
         ]
-    return sections, warnings
+    return sections, peer, warnings
 
 
 def _target_peer(registration, peers):
