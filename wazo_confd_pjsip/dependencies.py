@@ -14,6 +14,8 @@ class Dependencies:
     status_reporters: dict = dataclasses.field(default_factory=dict)
     # the Asterisk side: engines, desired-state builder, apply worker (apply.components)
     apply: object = None
+    # the bus publisher and tenant-events consumer (bus.components.BusComponents); None when disabled
+    bus: object = None
     api: object = None
     authenticator: object = None
     # set by the plugins that own them, for the plugins that build on them

@@ -6,6 +6,7 @@ from pathlib import Path
 from .app import create_app
 from .apply.components import build_apply
 from .auth import make_auth_backend, write_first_run_tokens_file
+from .bus import build_bus
 from .database.embedded import EmbeddedPostgres
 from .database.migrate import upgrade_to_head
 from .database.session import Database
@@ -47,13 +48,17 @@ def build_dependencies(config, db_uri):
     upgrade_to_head(db_uri)
     catalogue = OptionCatalogue.with_doc_file(config.get('pjsip_doc_file'))
     db = Database(db_uri, pool_size=config['rest_api'].get('max_threads', 10))
+    tenants = TenantRegistry()
+    status_reporters = {}
     return Dependencies(
         config=config,
         db=db,
         auth_backend=make_auth_backend(config['auth']),
         catalogue=catalogue,
-        tenants=TenantRegistry(),
+        tenants=tenants,
+        status_reporters=status_reporters,
         apply=build_apply(config, db, catalogue),
+        bus=build_bus(config, db, tenants, status_reporters),
     )
 
 

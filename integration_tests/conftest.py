@@ -1,0 +1,2 @@
+"""Fixtures of the integration tests: the real services they run against."""
+from .rabbitmq import rabbitmq  # noqa: F401 (a fixture)

@@ -1,0 +1,86 @@
+"""The app of tests/api on the real database, with its bus side on a real RabbitMQ.
+
+Only the tests asking for `bus` or `captured` need the broker; the others run without one.
+"""
+import time
+import uuid
+
+import kombu
+import pytest
+
+from integration_tests.rabbitmq import rabbitmq  # noqa: F401 (a fixture)
+from tests.api.conftest import api, app, database, dependencies, engines_config, fake_auth  # noqa: F401 (fixtures)
+from wazo_confd_pjsip.bus import build_bus
+from wazo_confd_pjsip.bus.connection import wazo_exchange
+from wazo_confd_pjsip.config import merge_configs
+
+ORIGIN_UUID = '0a1b2c3d-0000-4000-8000-00000000beef'
+
+
+def eventually(condition, timeout=10.0):
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, 'not within the time limit'
+        time.sleep(0.05)
+
+
+@pytest.fixture
+def bus_config(rabbitmq):
+    return rabbitmq.bus_config()
+
+
+@pytest.fixture
+def bus(dependencies, bus_config):
+    """The service's publisher and tenant-events consumer, started; a private queue for the consumer."""
+    config = merge_configs({'uuid': ORIGIN_UUID, 'bus': bus_config}, dependencies.config)
+    components = build_bus(
+        config,
+        dependencies.db,
+        dependencies.tenants,
+        dependencies.status_reporters,
+        queue_name=f'wazo-confd-pjsip-test-{uuid.uuid4().hex}',
+        durable_queue=False,
+        max_backoff=0.5,
+    )
+    dependencies.bus = components
+    components.publisher.start()
+    components.consumer.start()
+    assert components.consumer.wait_consuming(10), 'the consumer did not reach the broker'
+    yield components
+    components.stop()
+
+
+class CapturedEvents:
+    """The service's events (origin ORIGIN_UUID), from a durable queue bound to the exchange with no filter."""
+
+    def __init__(self, uri, exchange):
+        self._uri = uri
+        self._queue = kombu.Queue(f'wazo-confd-pjsip-test-capture-{uuid.uuid4().hex}', exchange, durable=True)
+        with kombu.Connection(self._uri) as connection:
+            self._queue(connection.default_channel).declare()
+
+    def take(self, count, timeout=10.0):
+        """Up to `count` messages, oldest first, waiting at most `timeout` seconds for them."""
+        messages = []
+        deadline = time.monotonic() + timeout
+        # A connection per call: the broker may have been restarted since the last one.
+        with kombu.Connection(self._uri) as connection:
+            queue = self._queue(connection.default_channel)
+            while len(messages) < count and time.monotonic() < deadline:
+                message = queue.get(no_ack=True)
+                if message is None:
+                    time.sleep(0.02)
+                elif message.headers.get('origin_uuid') == ORIGIN_UUID:
+                    messages.append(message)
+        return messages
+
+    def delete(self):
+        with kombu.Connection(self._uri) as connection:
+            self._queue(connection.default_channel).delete()
+
+
+@pytest.fixture
+def captured(rabbitmq, bus_config):
+    events = CapturedEvents(rabbitmq.uri, wazo_exchange(bus_config))
+    yield events
+    events.delete()

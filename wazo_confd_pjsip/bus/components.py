@@ -1,0 +1,62 @@
+"""The service's bus side, built from `bus:` in the configuration; nothing at all when disabled."""
+import dataclasses
+import datetime
+import logging
+
+from ..tenant_lifecycle import TenantLifecycle
+from .connection import broker_url, wazo_exchange
+from .consumer import BusConsumer
+from .events import events_for_changes
+from .publisher import BusPublisher
+
+logger = logging.getLogger(__name__)
+
+# Durable: tenants created or deleted while the service is stopped are handled when it starts.
+TENANT_EVENTS_QUEUE = 'wazo-confd-pjsip.tenant-events'
+
+
+@dataclasses.dataclass
+class BusComponents:
+    publisher: BusPublisher
+    consumer: BusConsumer
+
+    def stop(self):
+        self.consumer.stop()
+        self.publisher.stop()
+
+
+def change_events_hook(publisher, origin_uuid):
+    """A Database after-commit hook: the committed changes, announced on the bus."""
+
+    def publish_changes(changes):
+        timestamp = datetime.datetime.now(datetime.timezone.utc).isoformat()
+        for event in events_for_changes(changes, origin_uuid, timestamp):
+            publisher.publish(event)
+
+    return publish_changes
+
+
+def tenant_event_handlers(lifecycle):
+    return {
+        'auth_tenant_added': lambda data: lifecycle.add(data['uuid']),
+        'auth_tenant_deleted': lambda data: lifecycle.remove(data['uuid']),
+    }
+
+
+def build_bus(
+    config, db, tenants, status_reporters, *, queue_name=TENANT_EVENTS_QUEUE, durable_queue=True, max_backoff=30.0
+):
+    """Publisher (hooked on db's commits) and tenant-events consumer (a status reporter), neither
+    started; None when the bus is disabled."""
+    bus_config = config['bus']
+    if not bus_config['enabled']:
+        return None
+    if not config.get('uuid'):
+        logger.warning('bus: no `uuid` configured: events will carry a null origin_uuid')
+    url, exchange = broker_url(bus_config), wazo_exchange(bus_config)
+    publisher = BusPublisher(url, exchange, max_backoff=max_backoff)
+    db.after_commit_hooks.append(change_events_hook(publisher, config['uuid']))
+    handlers = tenant_event_handlers(TenantLifecycle(db, tenants))
+    consumer = BusConsumer(url, exchange, queue_name, handlers, durable=durable_queue, max_backoff=max_backoff)
+    status_reporters['bus_consumer'] = consumer.status
+    return BusComponents(publisher, consumer)
