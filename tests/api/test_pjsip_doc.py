@@ -1,4 +1,5 @@
 """/1.1/asterisk/pjsip/doc: the PJSIP options per section, from the Asterisk doc file or the bundled facts."""
+import contextlib
 import gzip
 import json
 
@@ -71,14 +72,24 @@ DOC_FILE_CONTENT = {
 }
 
 
+@contextlib.contextmanager
+def service_api(config, db_uri):
+    """A client of the application the service builds from `config`."""
+    app, built = build_app(config, db_uri)
+    try:
+        yield ApiClient(app.test_client())
+    finally:
+        built.apply.worker.stop()
+        built.auth_backend.close()
+        built.db.dispose()
+
+
 @pytest.fixture
 def documented_api(tmp_path, fake_auth, db_uri, dependencies):
     # `dependencies` only to start from a clean database; the app under test is built from its config.
     config = make_config(fake_auth, pjsip_doc_file=str(write_doc_file(tmp_path / 'pjsip.json.gz', DOC_FILE_CONTENT)))
-    app, built = build_app(config, db_uri)
-    yield ApiClient(app.test_client())
-    built.auth_backend.close()
-    built.db.dispose()
+    with service_api(config, db_uri) as api:
+        yield api
 
 
 def test_doc_file_from_config_is_served(documented_api):
@@ -118,12 +129,8 @@ def test_doc_file_options_are_accepted(documented_api, api):
 def test_unreadable_doc_file_falls_back_on_bundled_facts(tmp_path, fake_auth, db_uri, dependencies, api):
     broken = tmp_path / 'broken.json.gz'
     broken.write_text('not gzip')
-    app, built = build_app(make_config(fake_auth, pjsip_doc_file=str(broken)), db_uri)
-    try:
-        response = ApiClient(app.test_client()).get('/asterisk/pjsip/doc')
-    finally:
-        built.auth_backend.close()
-        built.db.dispose()
+    with service_api(make_config(fake_auth, pjsip_doc_file=str(broken)), db_uri) as broken_api:
+        response = broken_api.get('/asterisk/pjsip/doc')
 
     assert response.status_code == 200
     assert response.json == api.get('/asterisk/pjsip/doc').json

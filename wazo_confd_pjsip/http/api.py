@@ -43,7 +43,12 @@ def handle_exception(error):
         messages = [f'Input Error - {field}: {text}' for field, text in flatten_validation_messages(error.messages)]
         return error_response(400, messages)
     if isinstance(error, HTTPException):
-        return error_response(error.code, [error.description or error.name])
+        response = error_response(error.code, [error.description or error.name])
+        # What the exception adds to its response still holds, e.g. the Allow header of a 405.
+        for name, value in error.get_headers():
+            if name.lower() != 'content-type':
+                response.headers[name] = value
+        return response
     logger.exception('Unexpected error on %s %s', request.method, request.path)
     return error_response(500, [f'Unexpected error: {error.__class__.__name__}'])
 

@@ -95,8 +95,8 @@ class Authenticator:
         if not token:
             raise UnauthorizedError(UNAUTHORIZED)
         tenant_header = request.headers.get('Wazo-Tenant') or None
-        if tenant_header is not None and not _is_uuid(tenant_header):
-            raise UnauthorizedError(UNAUTHORIZED)
+        if tenant_header is not None:
+            tenant_header = _canonical_uuid(tenant_header)
         try:
             self.backend.check_token(token, substitute_acl(template, url_params), tenant=tenant_header)
         except Unauthorized:
@@ -116,12 +116,16 @@ class Authenticator:
             raise UnauthorizedError(UNAUTHORIZED)
 
 
-def _is_uuid(value):
+def _canonical_uuid(value):
+    """The lower-case hyphenated form: tenants are compared as strings, wherever they come from."""
     try:
-        uuid_lib.UUID(value)
+        # UUID() also takes braces, "urn:uuid:" and bare hex: only the written-out form is a tenant uuid.
+        canonical = str(uuid_lib.UUID(value))
     except ValueError:
-        return False
-    return True
+        raise UnauthorizedError(UNAUTHORIZED)
+    if canonical != value.lower():
+        raise UnauthorizedError(UNAUTHORIZED)
+    return canonical
 
 
 class AuthResource(Resource):

@@ -12,7 +12,8 @@ class ProxyHeaders:
         self._app = ProxyFix(wsgi_app, x_for=1, x_proto=1, x_host=1, x_port=1, x_prefix=1)
 
     def __call__(self, environ, start_response):
-        script_name = environ.get('HTTP_X_SCRIPT_NAME')
+        script_name = environ.get('HTTP_X_SCRIPT_NAME', '').strip('/')
         if script_name:
-            environ['SCRIPT_NAME'] = script_name.rstrip('/')
+            # Always an absolute path, or the links would glue it to the host name.
+            environ['SCRIPT_NAME'] = f'/{script_name}'
         return self._app(environ, start_response)

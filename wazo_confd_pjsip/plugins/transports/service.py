@@ -70,7 +70,6 @@ class TransportService:
         with self._db.unit_of_work() as uow:
             session = uow.session
             transport = self._find(session, uuid, lock=True)
-            users = sa.select(EndpointSIP.uuid).where(EndpointSIP.transport_uuid == uuid)
             if fallback_uuid is not None:
                 # Locked: a fallback deleted meanwhile would leave the re-pointed users on nothing.
                 fallback = self._find(session, fallback_uuid, lock=True)
@@ -81,6 +80,7 @@ class TransportService:
                     sa.update(EndpointSIP).where(EndpointSIP.transport_uuid == uuid).values(transport_uuid=fallback.uuid)
                 )
             else:
+                users = sa.select(EndpointSIP.uuid).where(EndpointSIP.transport_uuid == uuid)
                 in_use = session.execute(users.limit(1)).first()
                 if in_use is not None:
                     raise ResourceAssociatedError(RESOURCE, 'EndpointSIP', uuid=in_use.uuid)
