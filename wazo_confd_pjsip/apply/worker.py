@@ -113,6 +113,9 @@ class ApplyWorker:
 
     def _listen(self):
         connection = self._db.engine.raw_connection()
+        # Detached: an autocommit connection must never go back to the pool, where a unit of work
+        # would get it and lose the ability to roll back.
+        connection.detach()
         connection.set_isolation_level(0)  # autocommit: LISTEN takes effect at once
         with connection.cursor() as cursor:
             cursor.execute(f'LISTEN {NOTIFY_CHANNEL}')
