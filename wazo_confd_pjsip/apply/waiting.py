@@ -29,11 +29,15 @@ def requested_wait():
     return seconds
 
 
-def install(app, worker):
+def install(app, authenticator, worker):
+    def check_wait_parameter():
+        g.apply_wait = requested_wait() if request.method in ('POST', 'PUT', 'DELETE') else None
+
+    authenticator.authenticated_request_checks.append(check_wait_parameter)
+
     @app.before_request
     def collect_outbox_ids():
         if request.method in ('POST', 'PUT', 'DELETE') and 'wait_applied' in request.args:
-            g.apply_wait = requested_wait()
             g.apply_collector = collect_written_ids()
             g.apply_ids = g.apply_collector.__enter__()
 
@@ -44,9 +48,9 @@ def install(app, worker):
             return response
         collector.__exit__(None, None, None)
         ids = g.pop('apply_ids')
-        if response.status_code < 300 and g.apply_wait and ids:
-            applied = worker.wait_applied(ids, g.apply_wait)
-            response.headers[APPLY_STATUS_HEADER] = 'applied' if applied else 'pending'
-        elif response.status_code < 300:
-            response.headers[APPLY_STATUS_HEADER] = 'applied'
+        wait = g.get('apply_wait')
+        if response.status_code >= 300 or not wait:
+            return response
+        applied = not ids or worker.wait_applied(ids, wait)
+        response.headers[APPLY_STATUS_HEADER] = 'applied' if applied else 'pending'
         return response

@@ -86,6 +86,9 @@ class RequestTenant:
 class Authenticator:
     def __init__(self, backend):
         self.backend = backend
+        # callables run once a request is authenticated, before its method: checks of
+        # request-wide parameters, which must not answer 400 to who would get 401
+        self.authenticated_request_checks = []
 
     def verify(self, method, url_params):
         template = getattr(method, 'required_acl', None)
@@ -142,4 +145,6 @@ class AuthResource(Resource):
             method = getattr(self, 'get', None)
         if method is not None:
             self._authenticator.verify(method, kwargs)
+            for check in self._authenticator.authenticated_request_checks:
+                check()
         return super().dispatch_request(*args, **kwargs)

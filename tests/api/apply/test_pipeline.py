@@ -231,3 +231,19 @@ def test_forced_resync(api, worker, fake_ari):
     assert ('endpoint', 'gina') in fake_ari.objects()
     assert [r['method'] for r in fake_ari.request_log if r['method'] in ('PUT', 'DELETE')].count('PUT') == 3
     assert api.get('/asterisk/pjsip/sync').json['engines']['default']['last_full_resync_at'] is not None
+
+
+def test_wait_applied_is_checked_after_authentication(api, worker):
+    assert api.as_(token=None).post('/endpoints/sip', json={}, query={'wait_applied': 'bad'}).status_code == 401
+    refused = api.post('/endpoints/sip', json={}, query={'wait_applied': 'bad'})
+    assert refused.status_code == 400
+    assert refused.json == ['Input Error - wait_applied: Must be a boolean or a number of seconds.']
+    assert api.get('/endpoints/sip').json['total'] == 0
+
+
+def test_wait_applied_says_pending_when_asterisk_is_down(api, worker, fake_ari):
+    worker.drain()
+    fake_ari.down()
+    response = api.post('/endpoints/sip', json={'name': 'late'}, query={'wait_applied': '0.3'})
+    assert response.status_code == 201
+    assert response.headers['Wazo-Apply-Status'] == 'pending'

@@ -8,7 +8,7 @@ class Plugin:
     def load(self, dependencies):
         apply = dependencies.apply
         dependencies.db.before_commit_hooks.append(OutboxRecorder(apply.engines))
-        waiting.install(dependencies.api.app, apply.worker)
+        waiting.install(dependencies.api.app, dependencies.authenticator, apply.worker)
         service = AsteriskSyncService(dependencies.db, apply.engines, apply.desired, dependencies.endpoint_service)
         args = (dependencies.authenticator,)
         kwargs = {'service': service}
