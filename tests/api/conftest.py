@@ -25,6 +25,16 @@ OTHER_TOKEN = 'other-admin-token'
 READ_ONLY_TOKEN = 'read-only-token'
 NO_ACL_TOKEN = 'no-acl-token'
 
+RESET_TABLES = (
+    'endpoint_sip_parent',
+    'endpoint_sip',
+    'sip_transport',
+    'pjsip_object_name',
+    'tenant',
+    'apply_outbox',
+    'engine_object',
+    'engine_state',
+)
 ENGINE_SECTIONS_RESET = {
     'global': [['user_agent', 'Wazo PBX'], ['endpoint_identifier_order', 'auth_username,username,ip']],
     'system': [],
@@ -61,12 +71,9 @@ def database(db_uri):
 
 def reset_database(database):
     with database.engine.begin() as connection:
-        connection.execute(
-            sa.text(
-                'TRUNCATE endpoint_sip_parent, endpoint_sip, sip_transport, pjsip_object_name, tenant, '
-                'apply_outbox, engine_object, engine_state CASCADE'
-            )
-        )
+        # DELETE, children first: a TRUNCATE costs ~60 ms per test, these a few.
+        for table in RESET_TABLES:
+            connection.execute(sa.text(f'DELETE FROM {table}'))
         for name, options in ENGINE_SECTIONS_RESET.items():
             connection.execute(
                 sa.text('UPDATE pjsip_engine_section SET options = CAST(:options AS jsonb) WHERE name = :name'),
