@@ -1,6 +1,7 @@
 """Configuration: defaults < config.yml < conf.d/*.yml (first file wins) < command line."""
 import copy
 import logging
+import uuid
 
 import pytest
 import yaml
@@ -237,3 +238,15 @@ class TestHasConfigurationFiles:
     def test_missing_conf_d_folder(self, etc):
         folder, defaults = etc
         assert has_configuration_files({**defaults, 'extra_config_files': str(folder / 'missing')}) is False
+
+
+def test_the_service_uuid_is_kept_in_the_data_dir(tmp_path):
+    from wazo_confd_pjsip.service import ensure_service_uuid
+
+    first = ensure_service_uuid({'uuid': None, 'data_dir': str(tmp_path)})
+    again = ensure_service_uuid({'uuid': None, 'data_dir': str(tmp_path)})
+    configured = ensure_service_uuid({'uuid': 'abc', 'data_dir': str(tmp_path)})
+
+    assert first == again == (tmp_path / 'uuid').read_text().strip()
+    assert str(uuid.UUID(first)) == first
+    assert configured == 'abc'

@@ -1,6 +1,7 @@
 """Builds the running service from its configuration: database, auth, catalogue, Flask app."""
 import logging
 import os
+import uuid as uuid_lib
 from pathlib import Path
 
 from .app import create_app
@@ -44,8 +45,26 @@ def prepare_first_run(config):
     return write_first_run_tokens_file(Path(auth['tokens_file']))
 
 
+def ensure_service_uuid(config):
+    """This service's uuid (origin_uuid of its bus events): configured, else kept in data_dir."""
+    if config.get('uuid'):
+        return config['uuid']
+    path = Path(config['data_dir']) / 'uuid'
+    try:
+        config['uuid'] = path.read_text().strip()
+    except FileNotFoundError:
+        config['uuid'] = str(uuid_lib.uuid4())
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(config['uuid'] + '\n')
+        except OSError as e:
+            logger.warning('cannot keep the service uuid in %s (%s): it changes at each start', path, e)
+    return config['uuid']
+
+
 def build_dependencies(config, db_uri):
     upgrade_to_head(db_uri)
+    ensure_service_uuid(config)
     catalogue = OptionCatalogue.with_doc_file(config.get('pjsip_doc_file'))
     db = Database(db_uri, pool_size=config['rest_api'].get('max_threads', 10))
     tenants = TenantRegistry()
