@@ -43,7 +43,7 @@ def test_create_endpoint_returns_the_whole_body_in_order(api):
     assert body == {
         'uuid': body['uuid'],
         'tenant_uuid': MAIN,
-        **{key: value for key, value in FULL_BODY.items()},
+        **FULL_BODY,
         'templates': [{'uuid': template['uuid'], 'label': 'tpl'}],
         'transport': {'uuid': transport['uuid']},
         'links': [{'rel': 'endpoint_sip', 'href': f'http://localhost/1.1/endpoints/sip/{body["uuid"]}'}],
@@ -205,3 +205,50 @@ def test_an_unexpected_method_is_a_405_in_the_error_format(api):
     response = api.request('PATCH', ENDPOINTS)
     assert response.status_code == 405
     assert all(isinstance(message, str) for message in response.json)
+
+
+ACL_CASES = [
+    # (token ACL, method, path kind, allowed)
+    (['confd.endpoints.sip.read'], 'get', 'list', True),
+    (['confd.endpoints.sip.read'], 'post', 'list', False),
+    (['confd.endpoints.sip.create'], 'post', 'list', True),
+    (['confd.endpoints.sip.*.read'], 'get', 'item', True),
+    (['confd.endpoints.sip.*.read'], 'put', 'item', False),
+    (['confd.endpoints.sip.*.update'], 'put', 'item', True),
+    (['confd.endpoints.sip.*.delete'], 'delete', 'item', True),
+    (['confd.endpoints.sip.templates.read'], 'get', 'list', False),
+    (['confd.endpoints.sip.templates.read'], 'get', 'template_list', True),
+    (['confd.endpoints.sip.templates.create'], 'post', 'template_list', True),
+    (['confd.endpoints.sip.read'], 'get', 'template_list', False),
+    (['confd.endpoints.sip.templates.*.read'], 'get', 'template_item', True),
+    (['confd.endpoints.sip.templates.*.update'], 'put', 'template_item', True),
+    (['confd.endpoints.sip.templates.*.delete'], 'delete', 'template_item', True),
+    (['confd.endpoints.sip.templates.*.delete'], 'delete', 'item', False),
+    (['confd.#', '!confd.endpoints.sip.templates.#'], 'get', 'template_list', False),
+]
+
+
+def test_each_route_requires_its_acl(api, fake_auth):
+    endpoint, template = create_endpoint(api), create_template(api)
+    paths = {
+        'list': ENDPOINTS,
+        'item': item_path(ENDPOINTS, endpoint),
+        'template_list': TEMPLATES,
+        'template_item': item_path(TEMPLATES, template),
+    }
+    bodies = {'post': {}, 'put': {'label': 'x'}}
+    for index, (acl, method, kind, allowed) in enumerate(ACL_CASES):
+        token = f'endpoint-sip-acl-{index}'
+        fake_auth.add_token(token, tenant_uuid=MAIN, acl=acl)
+        client = api.as_(token)
+        response = getattr(client, method)(paths[kind], **({'json': bodies[method]} if method in bodies else {}))
+        assert (response.status_code != 401) == allowed, (acl, method, kind, response.status_code)
+        if not allowed:
+            assert all(isinstance(message, str) for message in response.json)
+    endpoint_response = api.get(item_path(ENDPOINTS, endpoint))
+    assert endpoint_response.status_code == 404  # deleted by an allowed case
+
+
+def test_no_token_is_a_401(api):
+    assert api.as_(None).get(ENDPOINTS).status_code == 401
+    assert api.as_('unknown-token').post(TEMPLATES, json={}).status_code == 401

@@ -19,30 +19,28 @@ def test_a_name_is_generated_when_absent(api, base):
     assert all(re.fullmatch('[a-z0-9]{8}', name) for name in generated)
 
 
-@pytest.mark.parametrize('name', ['a', 'A-b_c.9', 'x' * 79])
-def test_valid_names_are_kept(api, name):
-    assert create_endpoint(api, name=name)['name'] == name
+def test_valid_names_are_kept(api):
+    for name in ('a', 'A-b_c.9', 'x' * 79):
+        assert create_endpoint(api, name=name)['name'] == name
 
 
-@pytest.mark.parametrize(
-    'name',
-    [None, '', 'x' * 80, 'with space', 'semi;colon', 'brack[et]', 'new\nline', 'accentué', 'global', 'system', 5],
-)
+INVALID_NAMES = [None, '', 'x' * 80, 'with space', 'semi;colon', 'brack[et]', 'new\nline', 'accentué', 'global', 'system', 5]
+
+
 @pytest.mark.parametrize('base', [ENDPOINTS, TEMPLATES])
-def test_invalid_names_are_refused_and_nothing_is_written(api, database, base, name):
+def test_invalid_names_are_refused_and_nothing_is_written(api, database, base):
     api.get(base)  # the tenant's defaults exist before counting
     before = row_counts(database)
-
-    response = api.post(base, json={'name': name})
-
-    assert response.status_code == 400
-    assert len(response.json) == 1 and response.json[0].startswith('Input Error - name: ')
+    for name in INVALID_NAMES:
+        response = api.post(base, json={'name': name})
+        assert response.status_code == 400, name
+        assert len(response.json) == 1 and response.json[0].startswith('Input Error - name: '), response.json
     assert row_counts(database) == before
 
 
 def test_a_name_cannot_be_renamed_to_an_invalid_one(api):
     body = create_endpoint(api, name='good')
-    for name in (None, '', 'global', 'bad name'):
+    for name in INVALID_NAMES:
         assert api.put(item_path(ENDPOINTS, body), json={'name': name}).status_code == 400
     assert api.get(item_path(ENDPOINTS, body)).json['name'] == 'good'
 

@@ -17,9 +17,15 @@ def _section_fields():
     return {field_name(section): OptionLines(max_items=MAX_SECTION_OPTIONS, load_default=list) for section in SECTIONS}
 
 
+class _OrderedSchema(Schema):
+    class Meta:
+        # fields, hence error messages, in declaration order whatever the hash seed
+        ordered = True
+
+
 # Read-only keys (uuid, tenant_uuid, links, trunk, line, templates[].label) are ignored, so a GET
 # body can be PUT back as it is, as wazo-confd-client does.
-EndpointSIPSchema = Schema.from_dict(
+EndpointSIPSchema = _OrderedSchema.from_dict(
     {
         'name': PJSIPName(),
         'label': fields.String(allow_none=True, validate=label_validator, load_default=None),
@@ -37,7 +43,9 @@ def load_create(body):
 
 
 def load_update(body):
-    return EndpointSIPSchema(unknown=EXCLUDE).load(body, partial=True)
+    schema = EndpointSIPSchema(unknown=EXCLUDE)
+    # Partial at top level only: partial=True would also let `templates: [{}]` or `transport: {}` through.
+    return schema.load(body, partial=tuple(schema.fields))
 
 
 class ViewSchema(Schema):

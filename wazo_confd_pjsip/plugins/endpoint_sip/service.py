@@ -94,8 +94,10 @@ class EndpointSIPService:
                 validator.check_parents(session, row.uuid, row.tenant_uuid, parent_uuids, self.template)
                 dao.set_parents(session, row.uuid, parent_uuids)
             if 'transport' in body:
-                row.transport_uuid = _transport_uuid(body)
-                validator.check_transport(session, row.transport_uuid)
+                transport_uuid = _transport_uuid(body)
+                # checked before it is set: the check's query would flush a dangling reference
+                validator.check_transport(session, transport_uuid)
+                row.transport_uuid = transport_uuid
             if 'name' in body and body['name'] != row.name:
                 self._rename(session, row, body['name'])
             for key in ('label', 'asterisk_id'):
