@@ -3,6 +3,8 @@ import re
 
 from marshmallow import ValidationError, fields, validate
 
+from ..options.values import has_forbidden_characters
+
 NAME_PATTERN = re.compile(r'^[-_.a-zA-Z0-9]{1,79}$')
 RESERVED_NAMES = frozenset({'global', 'system'})
 OPTION_TEXT_MAX = 4092
@@ -49,4 +51,9 @@ class PJSIPName(fields.String):
         super().__init__(validate=validate_pjsip_name, **kwargs)
 
 
-label_validator = validate.Length(max=128)
+def _printable(text):
+    if has_forbidden_characters(text):
+        raise ValidationError('Must not contain line breaks or control characters.')
+
+
+label_validator = validate.And(validate.Length(max=128), _printable)

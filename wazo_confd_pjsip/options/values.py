@@ -20,6 +20,11 @@ _FORBIDDEN_CHARACTERS = re.compile('[\x00-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff
 _KEY = re.compile(r'@?[A-Za-z0-9_./-]+')
 
 
+def has_forbidden_characters(text):
+    """Line breaks or control characters: nothing the service stores may carry them."""
+    return bool(_FORBIDDEN_CHARACTERS.search(text))
+
+
 def safety_error(value):
     """What makes `value` unsafe to hand to Asterisk (pjsip.conf or ARI) whatever the option, or None."""
     if not isinstance(value, str):
@@ -28,7 +33,7 @@ def safety_error(value):
         return 'must not be empty'
     if len(value) > MAX_LENGTH:
         return f'must be at most {MAX_LENGTH} characters long'
-    if _FORBIDDEN_CHARACTERS.search(value):
+    if has_forbidden_characters(value):
         return 'must not contain line breaks or control characters'
     # pjsip.conf strips these spaces but ARI keeps them: refusing them keeps both channels equal.
     if value != value.strip(' '):

@@ -234,3 +234,11 @@ def test_a_refused_update_leaves_every_field_as_it_was(api, database):
     assert api.get(item_path(ENDPOINTS, endpoint)).json == endpoint
     assert row_counts(database) == before
     assert create_endpoint(api, name='renamed')  # the new name was not kept either
+
+
+def test_labels_with_line_breaks_are_refused(api):
+    response = api.post('/endpoints/sip', json={'label': 'Alice\n[evil]'})
+
+    assert response.status_code == 400
+    assert response.json == ['Input Error - label: Must not contain line breaks or control characters.']
+    assert api.get('/endpoints/sip').json['total'] == 0
