@@ -20,4 +20,5 @@ class Dependencies:
     authenticator: object = None
     # set by the plugins that own them, for the plugins that build on them
     endpoint_service: object = None
+    template_service: object = None
     transport_service: object = None

@@ -17,7 +17,9 @@ class Plugin:
             service = EndpointSIPService(
                 dependencies.db, dependencies.catalogue, dependencies.tenants, engines, template=template
             )
-            if not template:
+            if template:
+                dependencies.template_service = service
+            else:
                 dependencies.endpoint_service = service
             kwargs = {'service': service}
             api.add_resource(list_resource, path, endpoint=f'{endpoint}_list', resource_class_args=args, resource_class_kwargs=kwargs)

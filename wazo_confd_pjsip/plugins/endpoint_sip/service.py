@@ -52,31 +52,39 @@ class EndpointSIPService:
     # writes
 
     def create(self, tenant, body):
+        with self._db.unit_of_work() as uow:
+            row, parents = self.create_in(uow, tenant.uuid, body)
+        return row, parents
+
+    def create_in(self, uow, tenant_uuid, body):
+        """Create in the caller's unit of work (an import creates many objects in one transaction).
+
+        `body` is a loaded create body (see schema.load_create).
+        """
         validator.check_sections(self._catalogue, body)
         validator.check_asterisk_id(self._engines, body['asterisk_id'])
         parent_uuids = [str(ref['uuid']) for ref in body['templates']]
         transport_uuid = _transport_uuid(body)
-        with self._db.unit_of_work() as uow:
-            session = uow.session
-            self._tenants.ensure(uow, tenant.uuid)
-            validator.check_parents(session, None, tenant.uuid, parent_uuids, self.template)
-            validator.check_transport(session, transport_uuid)
-            name = self._claim_name(session, body.get('name'))
-            row = EndpointSIP(
-                tenant_uuid=tenant.uuid,
-                template=self.template,
-                name=name,
-                label=body['label'],
-                asterisk_id=body['asterisk_id'],
-                transport_uuid=transport_uuid,
-                options={section: body[field_name(section)] for section in SECTIONS},
-                search_text=normalize_search_text(name, body['label']),
-            )
-            session.add(row)
-            session.flush()
-            dao.set_parents(session, row.uuid, parent_uuids)
-            parents = dao.parents_of(session, [row.uuid])[row.uuid]
-            uow.record(Change(self._change_resource, 'created', row.uuid, row.tenant_uuid, event_summary(row, self.template)))
+        session = uow.session
+        self._tenants.ensure(uow, tenant_uuid)
+        validator.check_parents(session, None, tenant_uuid, parent_uuids, self.template)
+        validator.check_transport(session, transport_uuid)
+        name = self._claim_name(session, body.get('name'))
+        row = EndpointSIP(
+            tenant_uuid=tenant_uuid,
+            template=self.template,
+            name=name,
+            label=body['label'],
+            asterisk_id=body['asterisk_id'],
+            transport_uuid=transport_uuid,
+            options={section: body[field_name(section)] for section in SECTIONS},
+            search_text=normalize_search_text(name, body['label']),
+        )
+        session.add(row)
+        session.flush()
+        dao.set_parents(session, row.uuid, parent_uuids)
+        parents = dao.parents_of(session, [row.uuid])[row.uuid]
+        uow.record(Change(self._change_resource, 'created', row.uuid, row.tenant_uuid, event_summary(row, self.template)))
         return row, parents
 
     def update(self, tenant, uuid, body):
