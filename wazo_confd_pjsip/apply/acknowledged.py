@@ -1,6 +1,7 @@
 """What each engine acknowledged (engine_object rows), read and written on a plain connection.
 
-Each write is committed at once: after a crash, the record is at most one object behind Asterisk.
+The worker commits after each endpoint's objects: after a crash, the record is at most one
+endpoint behind Asterisk.
 """
 import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import insert
@@ -22,6 +23,17 @@ def of_owner(connection, engine, owner_uuid):
     return {(row.object_type, row.object_id): _object(row) for row in rows}
 
 
+def of_owners(connection, engine, owner_uuids):
+    """owner uuid → {(type, id): object} for each of the owners."""
+    rows = connection.execute(
+        sa.select(_table).where(_table.c.engine == engine, _table.c.owner_uuid.in_(list(owner_uuids)))
+    )
+    result = {owner_uuid: {} for owner_uuid in owner_uuids}
+    for row in rows:
+        result[row.owner_uuid][(row.object_type, row.object_id)] = _object(row)
+    return result
+
+
 def of_engine(connection, engine):
     rows = connection.execute(sa.select(_table).where(_table.c.engine == engine))
     return {(row.object_type, row.object_id): (row.owner_uuid, _object(row)) for row in rows}
@@ -41,7 +53,6 @@ def record(connection, engine, owner_uuid, obj):
         set_={'owner_uuid': statement.excluded.owner_uuid, 'fields': statement.excluded.fields},
     )
     connection.execute(statement)
-    connection.commit()
 
 
 def forget(connection, engine, object_type, object_id):
@@ -50,7 +61,6 @@ def forget(connection, engine, object_type, object_id):
             _table.c.engine == engine, _table.c.object_type == object_type, _table.c.object_id == object_id
         )
     )
-    connection.commit()
 
 
 def replace_engine(connection, engine, owned_objects):

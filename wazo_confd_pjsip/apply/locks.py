@@ -24,6 +24,21 @@ def advisory_lock(connection, text, shared=False):
         connection.commit()
 
 
+@contextlib.contextmanager
+def advisory_locks(connection, texts):
+    """Several exclusive locks, always taken in one order, so that two workers cannot deadlock."""
+    keys = sa.select(_key(sa.column('name', sa.Text)).label('key')).select_from(
+        sa.func.unnest(sa.cast(sorted(texts), sa.ARRAY(sa.Text))).alias('name')
+    ).order_by('key').subquery()
+    connection.execute(sa.select(sa.func.count(sa.func.pg_advisory_lock(keys.c.key))))
+    connection.commit()
+    try:
+        yield
+    finally:
+        connection.execute(sa.select(sa.func.count(sa.func.pg_advisory_unlock(keys.c.key))))
+        connection.commit()
+
+
 def engine_lock_name(engine_name):
     return f'apply-engine:{engine_name}'
 

@@ -26,12 +26,14 @@ from ..asterisk.objects import CREATION_ORDER
 from ..asterisk.plan import Action, Operation, catalogue_reset_value, phase_full_push, plan_changes
 from ..database.models import ApplyOutbox
 from . import acknowledged, engine_sections, engine_state
-from .locks import advisory_lock, engine_lock_name, owner_lock_name
+from .locks import advisory_lock, advisory_locks, engine_lock_name, owner_lock_name
 from .outbox import KIND_ENDPOINT, KIND_RESYNC, KIND_SECTIONS, NOTIFY_CHANNEL
 
 logger = logging.getLogger(__name__)
 
 _outbox = ApplyOutbox.__table__
+# Endpoints applied together: one read of their state, their pushes in parallel.
+OWNER_BATCH = 100
 
 
 class ApplyWorker:
@@ -67,6 +69,7 @@ class ApplyWorker:
     # --- lifecycle
 
     def start(self):
+        self._stopping.clear()
         self._thread = threading.Thread(target=self._run, name='apply-worker', daemon=True)
         self._thread.start()
 
@@ -205,12 +208,11 @@ class ApplyWorker:
             if any(row.kind == KIND_SECTIONS for row in remaining):
                 self._apply_sections(engine)
                 remaining = self._finish(remaining, lambda row: row.kind == KIND_SECTIONS)
-            by_owner = defaultdict(list)
-            for row in remaining:
-                by_owner[row.owner_uuid].append(row)
-            for owner_uuid, owner_rows in by_owner.items():
-                self._apply_owner(engine, owner_uuid)
-                remaining = self._finish(remaining, lambda row, owner_rows=owner_rows: row in owner_rows)
+            owners = list(dict.fromkeys(row.owner_uuid for row in remaining))
+            for start in range(0, len(owners), OWNER_BATCH):
+                batch = set(owners[start:start + OWNER_BATCH])
+                self._apply_owners(engine, batch)
+                remaining = self._finish(remaining, lambda row, batch=batch: row.owner_uuid in batch)
         except AriUnavailable as e:
             self._unreachable(engine, e)
             self._retry_later(remaining, str(e))
@@ -239,31 +241,42 @@ class ApplyWorker:
                     )
                 )
 
-    # --- one endpoint
+    # --- endpoints
 
-    def _apply_owner(self, engine, owner_uuid):
+    def _apply_owners(self, engine, owner_uuids):
+        """Bring these endpoints' objects in line: one read of each kind for the batch, pushes in parallel."""
         with self._db.engine.connect() as connection:
-            with advisory_lock(connection, engine_lock_name(engine.name), shared=True), advisory_lock(
-                connection, owner_lock_name(engine.name, owner_uuid)
+            owner_locks = [owner_lock_name(engine.name, owner) for owner in owner_uuids]
+            with advisory_lock(connection, engine_lock_name(engine.name), shared=True), advisory_locks(
+                connection, owner_locks
             ):
-                current = acknowledged.of_owner(connection, engine.name, owner_uuid)
+                current = acknowledged.of_owners(connection, engine.name, owner_uuids)
                 with self._db.read_only() as session:
-                    wanted = self._desired.for_owners(session, [owner_uuid], engine.name)[owner_uuid]
-                operations = plan_changes(current, wanted, self._is_repeatable, self._reset_value)
-                wanted_by_key = {obj.key: obj for obj in wanted}
-                client = engine.client()
-                for operation in operations:
-                    try:
-                        _execute(client, operation)
-                    except AriRejected as e:
-                        # Asterisk will refuse this again: report it, and stop this endpoint's sequence
-                        # so that nothing points at an object that could not be made.
-                        self._rejected(connection, engine, operation, e)
-                        return
-                    if operation.action is Action.DELETE:
-                        acknowledged.forget(connection, engine.name, operation.type, operation.id)
-                    else:
-                        acknowledged.record(connection, engine.name, owner_uuid, wanted_by_key[operation.key])
+                    wanted = self._desired.for_owners(session, owner_uuids, engine.name)
+                plans = {}
+                for owner in owner_uuids:
+                    operations = plan_changes(current[owner], wanted[owner], self._is_repeatable, self._reset_value)
+                    if operations:
+                        plans[owner] = operations
+                unavailable = None
+                with concurrent.futures.ThreadPoolExecutor(self._parallelism, thread_name_prefix='apply-push') as pool:
+                    futures = {pool.submit(_push_in_order, engine, operations): owner for owner, operations in plans.items()}
+                    for future in concurrent.futures.as_completed(futures):
+                        owner = futures[future]
+                        executed, error = future.result()
+                        wanted_by_key = {obj.key: obj for obj in wanted[owner]}
+                        for operation in executed:
+                            if operation.action is Action.DELETE:
+                                acknowledged.forget(connection, engine.name, operation.type, operation.id)
+                            else:
+                                acknowledged.record(connection, engine.name, owner, wanted_by_key[operation.key])
+                        connection.commit()
+                        if isinstance(error, AriRejected):
+                            self._rejected(connection, engine, plans[owner][len(executed)], error)
+                        elif error is not None:
+                            unavailable = error
+                if unavailable is not None:
+                    raise unavailable
 
     def _rejected(self, connection, engine, operation, error):
         message = f'{operation.type} {operation.id}: {error}'
@@ -322,8 +335,9 @@ class ApplyWorker:
                     stale = set(known) | {obj.key for _, obj in owned}
                     self._run_phased(engine, [Operation(Action.DELETE, t, i, reason='resync') for t, i in stale])
                 acknowledged.forget_engine(connection, engine.name)
-                refused = self._run_phased(engine, phase_full_push(obj for _, obj in owned))
-                acknowledged.replace_engine(connection, engine.name, [(o, obj) for o, obj in owned if obj.key not in refused])
+                owner_of = {obj.key: owner for owner, obj in owned}
+                pushed = self._run_phased(engine, phase_full_push(obj for _, obj in owned), owner_of)
+                acknowledged.replace_engine(connection, engine.name, [(o, obj) for o, obj in owned if obj.key in pushed])
                 engine_state.update(
                     connection, engine.name, startup_time=startup_time, last_full_resync_at=sa.func.now()
                 )
@@ -339,27 +353,36 @@ class ApplyWorker:
         with self._applied:
             self._applied.notify_all()
 
-    def _run_phased(self, engine, operations):
-        """Run operations type by type (creation order, or its reverse for deletions); return refused keys."""
+    def _run_phased(self, engine, operations, owner_of=None):
+        """Run operations type by type (creation order, or its reverse for deletions); return the keys done.
+
+        With owner_of (object key → endpoint), an endpoint one of whose objects Asterisk refused gets
+        nothing more: nothing must point at an object that could not be made.
+        """
+        owner_of = owner_of or {}
         by_type = defaultdict(list)
         for operation in operations:
             by_type[operation.type].append(operation)
         deleting = all(operation.action is Action.DELETE for operation in operations)
         order = reversed(CREATION_ORDER) if deleting else CREATION_ORDER
-        refused = set()
+        done, refused_owners = set(), set()
         with concurrent.futures.ThreadPoolExecutor(self._parallelism, thread_name_prefix='apply-push') as pool:
             for object_type in order:
+                phase = [op for op in by_type.get(object_type, []) if owner_of.get(op.key) not in refused_owners]
                 # engine.client() inside the pool thread: one ARI connection per thread.
-                futures = {pool.submit(lambda op: _execute(engine.client(), op), op): op for op in by_type.get(object_type, [])}
+                futures = {pool.submit(lambda op: _execute(engine.client(), op), op): op for op in phase}
                 for future in concurrent.futures.as_completed(futures):
+                    operation = futures[future]
                     try:
                         future.result()
                     except AriRejected as e:
-                        operation = futures[future]
-                        refused.add(operation.key)
+                        if operation.key in owner_of:
+                            refused_owners.add(owner_of[operation.key])
                         with self._db.engine.connect() as connection:
                             self._rejected(connection, engine, operation, e)
-        return refused
+                    else:
+                        done.add(operation.key)
+        return done
 
     def _apply_sections(self, engine):
         path = engine.config.pjsip_conf_file
@@ -380,6 +403,23 @@ class ApplyWorker:
                 engine_sections=current,
                 restart_required='; '.join(reasons) if reasons else None,
             )
+
+
+def _push_in_order(engine, operations):
+    """One endpoint's operations, in order, on this thread's ARI connection: (executed, error or None).
+
+    A refusal stops the sequence (nothing must point at an object that could not be made); so does
+    an unavailable engine. What was executed is returned either way, to be recorded.
+    """
+    client = engine.client()
+    executed = []
+    for operation in operations:
+        try:
+            _execute(client, operation)
+        except (AriRejected, AriUnavailable) as error:
+            return executed, error
+        executed.append(operation)
+    return executed, None
 
 
 def _execute(client, operation):

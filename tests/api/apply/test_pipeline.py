@@ -1,6 +1,7 @@
 """Changes made through the API reach a (fake, faithful) Asterisk 22 ARI, per changed object."""
 import threading
 
+import pytest
 import sqlalchemy as sa
 
 from wazo_confd_pjsip.apply.components import build_apply
@@ -247,3 +248,20 @@ def test_wait_applied_says_pending_when_asterisk_is_down(api, worker, fake_ari):
     response = api.post('/endpoints/sip', json={'name': 'late'}, query={'wait_applied': '0.3'})
     assert response.status_code == 201
     assert response.headers['Wazo-Apply-Status'] == 'pending'
+
+
+@pytest.mark.parametrize('path', ['one change', 'full push'])
+def test_an_object_asterisk_refuses_is_reported_not_retried(api, worker, fake_ari, dependencies, path):
+    if path == 'one change':
+        worker.check_engines(force=True)  # contact made: the next drain applies changes one by one
+    fake_ari.define_file_object('auth', 'handmade', [('username', 'h'), ('password', 'p')])
+    _create_endpoint(api, 'handmade')
+    _create_endpoint(api, 'fine')
+
+    worker.drain()
+
+    status = api.get('/asterisk/pjsip/sync').json['engines']['default']
+    assert status['last_error'].startswith('auth handmade: 403')
+    assert _pending(dependencies.db) == 0
+    assert ('endpoint', 'handmade') not in fake_ari.objects()  # nothing points at the refused auth
+    assert ('endpoint', 'fine') in fake_ari.objects()

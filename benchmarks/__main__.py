@@ -1,0 +1,49 @@
+"""python -m benchmarks [api|apply|all] [--sizes 1000,10000] [--quick] [--samples N] ...
+
+`all` (the default) runs every benchmark below, one table each.
+"""
+import argparse
+import os
+import sys
+
+from . import api, apply, options
+from .report import format_table
+
+# name -> module with TITLE, add_arguments(argument group) and run(options) -> [report.Row]
+BENCHMARKS = {'api': api, 'apply': apply}
+
+
+def _parser():
+    parser = argparse.ArgumentParser(prog='python -m benchmarks', description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument('benchmark', nargs='?', default='all', choices=[*BENCHMARKS, 'all'])
+    parser.add_argument('--sizes', type=options.sizes,
+                        help='comma-separated numbers of endpoints (default: per benchmark)')
+    parser.add_argument('--quick', action='store_true', help='a small smoke run: tiny sizes, few samples')
+    parser.add_argument('--samples', type=options.positive_int, help='timed samples of each measured operation')
+    for name, module in BENCHMARKS.items():
+        module.add_arguments(parser.add_argument_group(f'{name}: {module.TITLE}'))
+    return parser
+
+
+def main(argv=None):
+    arguments = _parser().parse_args(argv)
+    names = list(BENCHMARKS) if arguments.benchmark == 'all' else [arguments.benchmark]
+    for name in names:
+        module = BENCHMARKS[name]
+        load_before = os.getloadavg()
+        rows = module.run(arguments)
+        print(f'\n{name}: {module.TITLE}\n')
+        print(format_table(rows))
+        # Latencies on a small machine mean little without knowing what else ran meanwhile.
+        print(f'\nload average (1, 5, 15 min): {_load(load_before)} before, {_load(os.getloadavg())} after; '
+              f'{os.cpu_count()} CPUs', flush=True)
+    return 0
+
+
+def _load(averages):
+    return ' '.join(f'{value:.2f}' for value in averages)
+
+
+if __name__ == '__main__':
+    sys.exit(main())

@@ -1,0 +1,91 @@
+"""The benchmark command runs end to end (real service, tiny sizes) and prints every row. Nothing is timed."""
+import itertools
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from benchmarks.report import Row, Target, format_table, percentile
+
+REPOSITORY = Path(__file__).resolve().parents[1]
+API_ROWS = (
+    'get',
+    'get ?view=merged',
+    'update (PUT)',
+    'list limit=100 (a tenant)',
+    'list limit=100 search (a tenant)',
+    'list limit=100 recurse (master)',
+    'list limit=100 recurse search (master)',
+    'create',
+    'resolve all (Resolver + merged_view)',
+    'resolve all + build objects (DesiredState)',
+    'service RSS after population',
+)
+
+
+def test_quick_api_benchmark_prints_a_row_per_measure_and_stops_the_service():
+    result = subprocess.run(
+        [sys.executable, '-m', 'benchmarks', 'api', '--quick', '--sizes', '12'],
+        cwd=REPOSITORY, capture_output=True, text=True, timeout=120,
+    )
+
+    assert result.returncode == 0, result.stderr[-3000:]
+    lines = result.stdout.splitlines()
+    separator = next(index for index, line in enumerate(lines) if line.startswith('---'))
+    table = itertools.takewhile(lambda line: not line.startswith('load average'), lines[separator + 1:])
+    cells = [re.split(r' {2,}', line.strip()) for line in table if line.strip()]
+    assert [row[0] for row in cells] == list(API_ROWS)
+    assert {row[1] for row in cells} == {'12'}
+    assert all(row[-1] in ('ok', 'MISS', '-') for row in cells)
+
+
+def _table_cells(stdout):
+    lines = stdout.splitlines()
+    separator = next(index for index, line in enumerate(lines) if line.startswith('---'))
+    table = itertools.takewhile(lambda line: not line.startswith('load average'), lines[separator + 1:])
+    return [re.split(r' {2,}', line.strip()) for line in table if line.strip()]
+
+
+def test_quick_apply_benchmark_prints_a_row_per_measure():
+    result = subprocess.run(
+        [sys.executable, '-m', 'benchmarks', 'apply', '--quick', '--sizes', '8', '--fan-outs', '3'],
+        cwd=REPOSITORY, capture_output=True, text=True, timeout=120,
+    )
+
+    assert result.returncode == 0, result.stderr[-3000:]
+    cells = _table_cells(result.stdout)
+    assert [(row[0], row[1]) for row in cells] == [
+        ('full push of N endpoints', '8'),
+        ('one-endpoint change acknowledged', '8'),
+        ('template change reaching K=3', '3'),
+    ]
+    assert all(row[-1] in ('ok', 'MISS') for row in cells)
+
+
+def test_unknown_benchmark_is_refused():
+    result = subprocess.run([sys.executable, '-m', 'benchmarks', 'nope'], cwd=REPOSITORY, capture_output=True,
+                            text=True, timeout=30)
+
+    assert result.returncode == 2
+    assert "invalid choice: 'nope'" in result.stderr
+
+
+@pytest.mark.parametrize('fraction, expected', [(0.0, 1.0), (0.5, 2.5), (0.95, 3.85), (1.0, 4.0)])
+def test_percentile_interpolates_between_ranks(fraction, expected):
+    assert percentile([4.0, 1.0, 3.0, 2.0], fraction) == pytest.approx(expected)
+
+
+def test_table_gives_the_verdict_of_each_target():
+    rows = [
+        Row('fast', 10, (1.0, 2.0, 3.0), 'ms', Target(5)),
+        Row('slow', 10, (1.0, 9.0, 9.0), 'ms', Target(5)),
+        Row('memory', 10, (150.0,), 'MB', Target(200, statistic='value')),
+        Row('untargeted', 10, (1.0,), 'ms'),
+    ]
+
+    lines = format_table(rows).splitlines()
+
+    assert [line.split()[-1] for line in lines[2:]] == ['ok', 'MISS', 'ok', '-']
+    assert '<= 200 MB' in lines[4] and 'p95 <= 5 ms' in lines[2]
