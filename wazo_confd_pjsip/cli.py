@@ -7,7 +7,6 @@ import signal
 import sys
 
 from .config import load_config
-from .config.loader import parse_cli_args
 
 logger = logging.getLogger(__name__)
 

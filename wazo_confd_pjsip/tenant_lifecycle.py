@@ -71,7 +71,7 @@ class TenantLifecycle:
             # Endpoints first: nothing inherits from them, and their parent links go with them.
             _delete_rows(session, [row.uuid for row in endpoints])
             ordered_templates = [
-                templates[uuid] for uuid in children_first(templates, dao.template_graph(session, tenant_uuid))
+                templates[uuid] for uuid in children_first(templates, dao.tenant_template_parents(session, tenant_uuid))
             ]
             for row in ordered_templates:
                 _delete_rows(session, [row.uuid])

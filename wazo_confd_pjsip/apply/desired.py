@@ -6,7 +6,8 @@ configuration `?view=merged` shows and Asterisk would end up with from pjsip.con
 import sqlalchemy as sa
 
 from ..asterisk.builder import build_objects
-from ..database.models import EndpointSIP, EndpointSIPParent, SIPTransport
+from ..database import template_graph
+from ..database.models import EndpointSIP, SIPTransport
 from ..inheritance import ConfigNode, Resolver, merged_view
 from .outbox import DEFAULT_ENGINE
 
@@ -26,7 +27,7 @@ class DesiredState:
         ).scalars()
         rows = [row for row in rows if engine_of(row) == engine]
         result = {uuid: [] for uuid in owner_uuids}
-        result.update(self._build(session, rows, self._ancestors_of(session, [row.uuid for row in rows])))
+        result.update(self._build(session, rows, template_graph.ancestor_rows(session, [row.uuid for row in rows])))
         return result
 
     def for_engine(self, session, engine):
@@ -41,10 +42,10 @@ class DesiredState:
         return self._build(session, rows, list(templates))
 
     def for_row(self, session, row):
-        return self._build(session, [row], self._ancestors_of(session, [row.uuid]))[row.uuid]
+        return self._build(session, [row], template_graph.ancestor_rows(session, [row.uuid]))[row.uuid]
 
     def _build(self, session, rows, template_rows):
-        parents = _parents_of(session, [row.uuid for row in rows] + [row.uuid for row in template_rows])
+        parents = template_graph.parent_uuids_of(session, [row.uuid for row in rows] + [row.uuid for row in template_rows])
         templates = {row.uuid: _node(row, parents) for row in template_rows}
         resolver = Resolver(templates)
         transport_names = dict(session.execute(sa.select(SIPTransport.uuid, SIPTransport.name)).all())
@@ -56,31 +57,6 @@ class DesiredState:
             resolved = {section: [tuple(line) for line in section_lines] for section, section_lines in lines.items()}
             result[row.uuid] = build_objects(row.name, row.tenant_uuid, resolved, transport)
         return result
-
-    @staticmethod
-    def _ancestors_of(session, uuids):
-        if not uuids:
-            return []
-        anchor = sa.select(EndpointSIPParent.parent_uuid.label('uuid')).where(EndpointSIPParent.child_uuid.in_(uuids))
-        found = anchor.cte('ancestors', recursive=True)
-        found = found.union(
-            sa.select(EndpointSIPParent.parent_uuid).join(found, EndpointSIPParent.child_uuid == found.c.uuid)
-        )
-        return list(session.execute(sa.select(EndpointSIP).where(EndpointSIP.uuid.in_(sa.select(found.c.uuid)))).scalars())
-
-
-def _parents_of(session, uuids):
-    parents = {}
-    if not uuids:
-        return parents
-    query = (
-        sa.select(EndpointSIPParent.child_uuid, EndpointSIPParent.parent_uuid)
-        .where(EndpointSIPParent.child_uuid.in_(uuids))
-        .order_by(EndpointSIPParent.child_uuid, EndpointSIPParent.position)
-    )
-    for child_uuid, parent_uuid in session.execute(query):
-        parents.setdefault(child_uuid, []).append(parent_uuid)
-    return parents
 
 
 def _node(row, parents):

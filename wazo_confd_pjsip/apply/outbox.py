@@ -8,7 +8,8 @@ import contextvars
 
 import sqlalchemy as sa
 
-from ..database.models import ApplyOutbox, EndpointSIP, EndpointSIPParent, EngineObject
+from ..database import template_graph
+from ..database.models import ApplyOutbox, EndpointSIP, EngineObject
 
 NOTIFY_CHANNEL = 'wazo_confd_pjsip_apply'
 DEFAULT_ENGINE = 'default'
@@ -34,13 +35,7 @@ def collect_written_ids():
 
 
 def _descendant_endpoints(template_uuids):
-    anchor = sa.select(EndpointSIPParent.child_uuid.label('uuid')).where(
-        EndpointSIPParent.parent_uuid.in_(template_uuids)
-    )
-    found = anchor.cte('descendants', recursive=True)
-    found = found.union(
-        sa.select(EndpointSIPParent.child_uuid).join(found, EndpointSIPParent.parent_uuid == found.c.uuid)
-    )
+    found = template_graph.descendant_uuids(template_uuids)
     return sa.select(EndpointSIP.uuid).where(EndpointSIP.uuid.in_(sa.select(found.c.uuid)), EndpointSIP.template.is_(False))
 
 

@@ -1,6 +1,7 @@
 """chan_sip sip.conf -> PJSIP migration, pure: parse the text, then map it to an ImportPlan."""
 from .mapping import GENERAL_TEMPLATE, flatten_peer, map_flat_peer, map_sip_conf
 from .parser import DEFAULT_MAX_BYTES, SipConf, SipConfError, parse
+from .placement import PlacedRegistration, place_registrations
 from .plan import ImportPlan, Issue, PlanEntry, PlanRegistration, PlanTransport, Unmapped
 
 __all__ = [
@@ -8,6 +9,7 @@ __all__ = [
     'GENERAL_TEMPLATE',
     'ImportPlan',
     'Issue',
+    'PlacedRegistration',
     'PlanEntry',
     'PlanRegistration',
     'PlanTransport',
@@ -18,4 +20,5 @@ __all__ = [
     'map_flat_peer',
     'map_sip_conf',
     'parse',
+    'place_registrations',
 ]

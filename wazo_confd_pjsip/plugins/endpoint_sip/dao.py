@@ -1,6 +1,7 @@
 """Queries on endpoints and templates (one table, told apart by `template`)."""
 import sqlalchemy as sa
 
+from ...database import template_graph
 from ...database.models import EndpointSIP, EndpointSIPParent, SIPTransport, Tenant
 from ...http.search import like_pattern
 from ...inheritance import ConfigNode
@@ -64,34 +65,11 @@ def set_parents(session, child_uuid, parent_uuids):
         )
 
 
-def _ancestor_uuids(uuids):
-    # UNION (not UNION ALL) stops on loops and diamonds.
-    anchor = sa.select(EndpointSIPParent.parent_uuid.label('uuid')).where(EndpointSIPParent.child_uuid.in_(uuids))
-    ancestors = anchor.cte('ancestors', recursive=True)
-    step = sa.select(EndpointSIPParent.parent_uuid).join(
-        ancestors, EndpointSIPParent.child_uuid == ancestors.c.uuid
-    )
-    return ancestors.union(step)
-
-
 def ancestor_nodes(session, uuids):
     """Every template the given nodes inherit from, directly or not, as ConfigNodes by uuid."""
-    if not uuids:
-        return {}
-    ancestors = _ancestor_uuids(list(uuids))
-    rows = session.execute(sa.select(EndpointSIP).where(EndpointSIP.uuid.in_(sa.select(ancestors.c.uuid)))).scalars()
-    rows = list(rows)
-    parents = parents_of(session, [row.uuid for row in rows])
-    return {row.uuid: to_node(row, [uuid for uuid, _ in parents[row.uuid]]) for row in rows}
-
-
-def descendant_uuids(session, template_uuid):
-    anchor = sa.select(EndpointSIPParent.child_uuid.label('uuid')).where(
-        EndpointSIPParent.parent_uuid == template_uuid
-    )
-    found = anchor.cte('descendants', recursive=True)
-    step = sa.select(EndpointSIPParent.child_uuid).join(found, EndpointSIPParent.parent_uuid == found.c.uuid)
-    return found.union(step)
+    rows = template_graph.ancestor_rows(session, uuids)
+    parents = template_graph.parent_uuids_of(session, [row.uuid for row in rows])
+    return {row.uuid: to_node(row, parents.get(row.uuid, ())) for row in rows}
 
 
 def direct_children(session, template_uuid):
@@ -104,7 +82,7 @@ def direct_children(session, template_uuid):
     return session.execute(query).all()
 
 
-def template_graph(session, tenant_uuid):
+def tenant_template_parents(session, tenant_uuid):
     """parent adjacency (uuid → parent uuids) of a tenant's templates: for loop checks."""
     query = (
         sa.select(EndpointSIPParent.child_uuid, EndpointSIPParent.parent_uuid)
@@ -135,7 +113,7 @@ def search(session, template, tenant_uuids, params, template_uuid=None):
     if params.uuids is not None:
         query = query.where(EndpointSIP.uuid.in_(params.uuids))
     if template_uuid is not None:
-        found = descendant_uuids(session, template_uuid)
+        found = template_graph.descendant_uuids([template_uuid])
         query = query.where(EndpointSIP.uuid.in_(sa.select(found.c.uuid)))
     total = session.execute(sa.select(sa.func.count()).select_from(query.subquery())).scalar()
     column = getattr(EndpointSIP, params.order)

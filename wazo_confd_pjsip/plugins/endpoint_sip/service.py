@@ -1,5 +1,3 @@
-import sqlalchemy as sa
-
 from ... import names
 from ...database.models import EndpointSIP
 from ...database.session import Change

@@ -37,7 +37,7 @@ def check_parents(session, node_uuid, tenant_uuid, parent_uuids, is_template):
         if template is None or template.tenant_uuid != tenant_uuid:
             raise RelatedNotFoundError('templates', 'endpoint_sip', templates=uuid)
     if is_template and node_uuid is not None:
-        loop = would_create_cycle(node_uuid, parent_uuids, dao.template_graph(session, tenant_uuid))
+        loop = would_create_cycle(node_uuid, parent_uuids, dao.tenant_template_parents(session, tenant_uuid))
         if loop:
             others = ', '.join(uuid for uuid in loop[1:])
             raise InputError('templates', f'these templates would inherit from each other in a loop: {others}')

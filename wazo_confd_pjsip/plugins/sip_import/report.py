@@ -1,0 +1,76 @@
+"""The migration report of one import, and the error strings of a refused one."""
+import dataclasses
+
+from ...http.errors import AlreadyExistsError
+
+RESOURCES = {'endpoint': 'SIPEndpoint', 'template': 'SIPEndpointTemplate', 'transport': 'Transport'}
+
+
+def where(file, line):
+    if file is None:
+        return None
+    return file if line is None else f'{file}:{line}'
+
+
+def _issue(issue):
+    return {'message': issue.message, 'section': issue.section, 'file': issue.file, 'line': issue.line}
+
+
+@dataclasses.dataclass
+class ImportReport:
+    """created holds names (global/system: the options) — made by an import, or that a dry run would make.
+
+    A real import that is refused (conflicts or errors) writes nothing, and its created lists are empty.
+    """
+
+    dry_run: bool
+    created: dict = dataclasses.field(
+        default_factory=lambda: {
+            'templates': [], 'endpoints': [], 'registrations': [], 'transports': [], 'global': {}, 'system': {}
+        }
+    )
+    skipped: list = dataclasses.field(default_factory=list)
+    conflicts: list = dataclasses.field(default_factory=list)
+    unmapped: list = dataclasses.field(default_factory=list)
+    warnings: list = dataclasses.field(default_factory=list)
+    errors: list = dataclasses.field(default_factory=list)
+    # the same problems as the API states them: one string each, location included
+    messages: list = dataclasses.field(default_factory=list)
+
+    @property
+    def failed(self):
+        return bool(self.conflicts or self.errors)
+
+    def add_unmapped(self, unmapped):
+        self.unmapped += [dataclasses.asdict(line) for line in unmapped]
+
+    def add_warnings(self, issues):
+        self.warnings += [_issue(issue) for issue in issues]
+
+    def add_plan_error(self, issue):
+        self.errors.append(_issue(issue))
+        location = where(issue.file, issue.line)
+        self.messages.append(f'Input Error - {location}: {issue.message}' if location else f'Input Error - {issue.message}')
+
+    def add_creation_error(self, api_error, name, section, file, line):
+        """A refusal of the service itself (a value it does not take, a name claimed meanwhile)."""
+        for message in api_error.messages:
+            self.errors.append({'message': message, 'section': section, 'file': file, 'line': line})
+            self.messages.append(f"{message} ('{name}', {where(file, line)})")
+
+    def add_conflict(self, kind, name, section, file, line):
+        self.conflicts.append({'name': name, 'kind': kind, 'section': section, 'file': file, 'line': line})
+        (message,) = AlreadyExistsError(RESOURCES[kind], name=name).messages
+        self.messages.append(f'{message} ({where(file, line)})')
+
+    def skip(self, kind, name, reason):
+        self.skipped.append({'kind': kind, 'name': name, 'reason': reason})
+
+    def nothing_created(self):
+        for key, value in self.created.items():
+            self.created[key] = type(value)()
+
+    def as_json(self):
+        body = dataclasses.asdict(self)
+        del body['messages']
+        return body

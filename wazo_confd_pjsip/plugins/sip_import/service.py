@@ -1,0 +1,228 @@
+"""A sip.conf into one tenant, all or nothing: parse, map, then create in a single transaction.
+
+Templates and endpoints go through the endpoint services (create_in), so an imported object is
+checked, named, recorded and applied to Asterisk exactly like one created by the API. A dry run
+does the same work in a transaction it rolls back: the before/after-commit hooks (apply outbox,
+bus events) run at commit only, so nothing of it survives, and it cannot disagree with the import.
+"""
+import sqlalchemy as sa
+from marshmallow import ValidationError
+
+from ... import names
+from ...database.models import PJSIPEngineSection, PJSIPObjectName, SIPTransport
+from ...database.session import Change
+from ...http.api import flatten_validation_messages
+from ...http.errors import AlreadyExistsError, APIError, InputErrors
+from ...sections import SECTIONS, field_name
+from ...sipconf import Issue, map_sip_conf, parse, place_registrations
+from ..endpoint_sip.schema import load_create
+from ..option_checks import check_option_lines, check_option_mapping
+from ..transports.schema import TransportSchema
+from ..transports.service import RESOURCE as TRANSPORT_RESOURCE, summary as transport_summary
+from .report import ImportReport
+
+ENGINE_WIDE = "engine-wide: only the master tenant's administrators may import it"
+TRANSPORT_KEPT = 'a transport of that name exists: kept as it is'
+GENERAL_SECTION = 'general'
+
+
+class _RollBack(Exception):
+    """Leaves the unit of work without committing: a dry run, or a refused import."""
+
+
+class SipConfImporter:
+    def __init__(self, db, catalogue, template_service, endpoint_service):
+        self._db = db
+        self._catalogue = catalogue
+        self._templates = template_service
+        self._endpoints = endpoint_service
+
+    @classmethod
+    def from_dependencies(cls, dependencies):
+        return cls(dependencies.db, dependencies.catalogue, dependencies.template_service, dependencies.endpoint_service)
+
+    def run(
+        self, tenant_uuid, data, *, master, dry_run, file='sip.conf', encoding='utf-8', read_include=None, progress=None
+    ):
+        """The ImportReport of importing sip.conf `data` (bytes in `encoding`, or text) into the tenant.
+
+        master: the caller may change engine-wide objects (transports, [global], [system]).
+        read_include(path) -> bytes, for '#include' (refused without it).
+        progress(done, total) is called as objects are created.
+        Raises sipconf.SipConfError when the text cannot be parsed: then there is nothing to report.
+        """
+        conf = parse(data, file=file, read_include=read_include, encoding=encoding)
+        plan = map_sip_conf(conf)
+        endpoints, placements, placement_warnings = place_registrations(plan)
+        report = ImportReport(dry_run)
+        report.add_unmapped(plan.unmapped)
+        report.add_warnings(plan.warnings + placement_warnings)
+        for issue in plan.errors:
+            report.add_plan_error(issue)
+        job = _Job(conf, plan, endpoints, placements, report, tenant_uuid, master, progress)
+        try:
+            with self._db.unit_of_work() as uow:
+                job.check(uow.session)
+                if not report.failed:
+                    self._create(uow, job)
+                if dry_run or report.failed:
+                    raise _RollBack()
+        except _RollBack:
+            if report.failed and not dry_run:
+                report.nothing_created()
+        return report
+
+    def _create(self, uow, job):
+        try:
+            job.create(uow, self._catalogue, self._templates, self._endpoints)
+        except APIError as e:
+            job.report.add_creation_error(e, *job.current)
+
+
+class _Job:
+    """One import's plan, what it will create, and its report."""
+
+    def __init__(self, conf, plan, endpoints, placements, report, tenant_uuid, master, progress):
+        self.plan = plan
+        self.endpoints = endpoints
+        self.placements = placements
+        self.report = report
+        self.tenant_uuid = tenant_uuid
+        self.master = master
+        self._progress = progress or (lambda done, total: None)
+        self._sections = {(section.file, section.line_no): section.name for section in conf.sections}
+        general = conf.definition(GENERAL_SECTION)
+        self._general_position = (general.file, general.line_no) if general else (None, None)
+        self.transports = []  # PlanTransports to create
+        self.current = None  # (name, section, file, line) of the object being created
+        self._done = 0
+
+    def check(self, session):
+        """Fill the report: what will be created, skipped, and the names already taken."""
+        created = self.report.created
+        candidates = [('template', entry.name, self._position(entry)) for entry in self.plan.templates]
+        candidates += [('endpoint', entry.name, self._position(entry)) for entry in self.endpoints]
+        if self.master:
+            candidates += [('transport', t.name, self._general()) for t in self.plan.transports]
+            created['global'] = dict(self.plan.global_options)
+            created['system'] = dict(self.plan.system_options)
+        else:
+            self._skip_engine_wide()
+        created['registrations'] = [
+            {'endpoint': placed.endpoint, 'file': placed.registration.file, 'line': placed.registration.line}
+            for placed in self.placements
+        ]
+        used_transports = {name for name in map(_registration_transport, self.placements) if name}
+        taken = _names_in_use(session, [name for _, name, _ in candidates] + sorted(used_transports))
+        for kind, name, position in candidates:
+            holder = taken.get(name)
+            if kind == 'transport' and holder == 'transport':
+                self.report.skip('transport', name, TRANSPORT_KEPT)
+            elif holder is not None:
+                self.report.add_conflict(kind, name, *position)
+            else:
+                created[f'{kind}s'].append(name)
+        planned = set(created['transports'])
+        self.transports = [t for t in self.plan.transports if t.name in planned]
+        self._warn_missing_transports({name for name, holder in taken.items() if holder == 'transport'} | planned)
+
+    def _warn_missing_transports(self, transports):
+        for placed in self.placements:
+            used = _registration_transport(placed)
+            if used and used not in transports:
+                message = f"the registration of '{placed.endpoint}' uses transport '{used}', which does not exist"
+                self.report.add_warnings([Issue(message, GENERAL_SECTION, placed.registration.file,
+                                                placed.registration.line)])
+
+    def create(self, uow, catalogue, template_service, endpoint_service):
+        total = len(self.transports) + len(self.plan.templates) + len(self.endpoints)
+        for transport in self.transports:
+            self.current = (transport.name, *self._general())
+            _create_transport(uow, catalogue, transport)
+            self._step(total)
+        for section in ('global', 'system'):
+            self.current = (section, *self._general())
+            _merge_engine_section(uow, catalogue, section, self.report.created[section])
+        template_uuids = {}
+        for entry in self.plan.templates:
+            self.current = (entry.name, *self._position(entry))
+            row, _ = template_service.create_in(uow, self.tenant_uuid, _body(entry, template_uuids))
+            template_uuids[entry.name] = row.uuid
+            self._step(total)
+        for entry in self.endpoints:
+            self.current = (entry.name, *self._position(entry))
+            endpoint_service.create_in(uow, self.tenant_uuid, _body(entry, template_uuids))
+            self._step(total)
+
+    def _step(self, total):
+        self._done += 1
+        self._progress(self._done, total)
+
+    def _skip_engine_wide(self):
+        for transport in self.plan.transports:
+            self.report.skip('transport', transport.name, ENGINE_WIDE)
+        for kind, options in (('global', self.plan.global_options), ('system', self.plan.system_options)):
+            for key in options:
+                self.report.skip(kind, key, ENGINE_WIDE)
+
+    def _position(self, entry):
+        """(sip.conf section, file, line) an entry comes from; a registration's line is in [general]."""
+        section = self._sections.get((entry.file, entry.line), GENERAL_SECTION)
+        return section, entry.file, entry.line
+
+    def _general(self):
+        return (GENERAL_SECTION, *self._general_position)
+
+
+def _registration_transport(placed):
+    return dict(placed.registration.sections['registration']).get('transport')
+
+
+def _names_in_use(session, wanted):
+    """name -> kind of the object holding it (endpoint, template, transport), whatever its tenant."""
+    query = sa.select(PJSIPObjectName.name, PJSIPObjectName.kind).where(PJSIPObjectName.name.in_(wanted))
+    return dict(session.execute(query).all())
+
+
+def _body(entry, template_uuids):
+    """The entry as the endpoint API takes it, loaded by the API's own schema."""
+    body = {field_name(section): [list(line) for line in entry.sections.get(section, ())] for section in SECTIONS}
+    body.update(name=entry.name, templates=[{'uuid': template_uuids[parent]} for parent in entry.parents])
+    return _loaded(load_create, body)
+
+
+def _loaded(load, body):
+    try:
+        return load(body)
+    except ValidationError as e:
+        raise InputErrors(flatten_validation_messages(e.messages))
+
+
+def _create_transport(uow, catalogue, transport):
+    # As TransportService.create does, inside the import's transaction.
+    body = _loaded(TransportSchema().load, {'name': transport.name, 'options': [list(o) for o in transport.options]})
+    check_option_lines(catalogue, 'options', 'transport', body['options'])
+    try:
+        names.claim(uow.session, body['name'], 'transport')
+    except names.NameTaken:
+        raise AlreadyExistsError(TRANSPORT_RESOURCE, name=body['name'])
+    row = SIPTransport(name=body['name'], options=body['options'])
+    uow.session.add(row)
+    uow.session.flush()
+    uow.record(Change('sip_transport', 'created', row.uuid, data=transport_summary(row)))
+
+
+def _merge_engine_section(uow, catalogue, section, imported):
+    """Imported keys replace the section's values in place, or are added; the other keys stay."""
+    if not imported:
+        return
+    check_option_mapping(catalogue, 'options', section, imported)
+    row = uow.session.execute(
+        sa.select(PJSIPEngineSection).where(PJSIPEngineSection.name == section).with_for_update()
+    ).scalar_one()
+    options = [[key, imported.get(key, value)] for key, value in row.options]
+    present = {key for key, _ in options}
+    options += [[key, value] for key, value in imported.items() if key not in present]
+    row.options = options
+    uow.session.flush()
+    uow.record(Change(f'pjsip_{section}', 'updated'))
