@@ -55,3 +55,29 @@ def test_deep_chain_loop():
     loop = would_create_cycle('t0', ['t2999'], parents)
 
     assert loop == ('t0', *(f't{i}' for i in range(2999, 0, -1)))
+
+
+def test_most_copies_counts_each_path_to_a_template():
+    from wazo_confd_pjsip.inheritance.graph import most_copies
+
+    # base <- a, base <- b, (a, b) <- top: base is copied twice into top, four times into a node (top, a, b)
+    parents_of = {'a': ['base'], 'b': ['base'], 'top': ['a', 'b']}
+    assert most_copies([], parents_of) == 0
+    assert most_copies(['base'], parents_of) == 1
+    assert most_copies(['top'], parents_of) == 2
+    assert most_copies(['top', 'a', 'b'], parents_of) == 4
+
+
+def test_most_copies_doubles_along_a_ladder_of_diamonds_and_survives_depth():
+    from wazo_confd_pjsip.inheritance.graph import most_copies
+
+    parents_of = {}
+    below = 'rung0'
+    for rung in range(1, 31):
+        parents_of[f'left{rung}'] = [below]
+        parents_of[f'right{rung}'] = [below]
+        parents_of[f'rung{rung}'] = [f'left{rung}', f'right{rung}']
+        below = f'rung{rung}'
+    assert most_copies([below], parents_of) == 2 ** 30
+    chain = {f'n{i}': [f'n{i + 1}'] for i in range(3000)}
+    assert most_copies(['n0'], chain) == 1

@@ -3,12 +3,12 @@
 resolve_lines / Resolver: option lines after inheritance, as Asterisk copies them.
 effective_transport: own transport, else inherited.
 merged_view: those lines reduced to what Asterisk ends up with (``?view=merged``).
-descendants / would_create_cycle: "what inherits from T" and loop refusal.
+descendants / would_create_cycle / most_copies: "what inherits from T", loop and diamond-ladder refusal.
 """
 
 from .codec_edits import apply_codec_edits, codec_line_value
 from .errors import InheritanceError, InheritanceLoop, MissingParent
-from .graph import descendants, would_create_cycle
+from .graph import descendants, most_copies, would_create_cycle
 from .merge import merge_section_lines, merged_view
 from .model import ConfigNode, Lookup
 from .resolve import Resolver, effective_transport, resolve_lines
@@ -26,6 +26,7 @@ __all__ = [
     'effective_transport',
     'merge_section_lines',
     'merged_view',
+    'most_copies',
     'resolve_lines',
     'would_create_cycle',
 ]

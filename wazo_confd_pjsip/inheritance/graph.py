@@ -62,3 +62,37 @@ def would_create_cycle(node_uuid, new_parents, parents_of):
                 came_from[parent] = current
                 queue.append(parent)
     return None
+
+
+def most_copies(parents, parents_of):
+    """The most times one template's lines are copied into a node with these parents.
+
+    Asterisk copies a template once per path that reaches it (a diamond copies its base twice), so
+    a ladder of diamonds doubles the lines at each rung: this is the factor to keep bounded. The
+    graph must have no loop (check would_create_cycle first).
+    """
+    edges = _edges(parents_of)
+    paths = {}  # uuid -> {ancestor: number of paths from uuid to it}
+    for root in parents:
+        stack = [(root, iter(edges(root)))]
+        while stack:
+            uuid, pending = stack[-1]
+            parent = next((p for p in pending if p not in paths), None)
+            if parent is not None:
+                stack.append((parent, iter(edges(parent))))
+                continue
+            stack.pop()
+            if uuid in paths:
+                continue
+            counts = {}
+            for parent in edges(uuid):
+                counts[parent] = counts.get(parent, 0) + 1
+                for ancestor, number in paths[parent].items():
+                    counts[ancestor] = counts.get(ancestor, 0) + number
+            paths[uuid] = counts
+    total = {}
+    for parent in parents:
+        total[parent] = total.get(parent, 0) + 1
+        for ancestor, number in paths[parent].items():
+            total[ancestor] = total.get(ancestor, 0) + number
+    return max(total.values(), default=0)

@@ -192,3 +192,31 @@ def test_deleting_a_child_removes_its_parent_links(api):
     endpoint = create_endpoint(api, templates=parents(base))
     assert api.delete(item_path(ENDPOINTS, endpoint)).status_code == 204
     assert api.delete(item_path(TEMPLATES, base)).status_code == 204
+
+
+def test_a_ladder_of_diamonds_is_refused_before_it_explodes(api):
+    def template(name, parents=()):
+        response = api.post('/endpoints/sip/templates', json={'name': name, 'templates': [{'uuid': p} for p in parents]})
+        assert response.status_code == 201, response.json
+        return response.json['uuid']
+
+    below = template('rung0')
+    for rung in range(1, 5):  # base copied 2, 4, 8, 16 times
+        below = template(f'rung{rung}', [template(f'left{rung}', [below]), template(f'right{rung}', [below])])
+    left, right = template('left5', [below]), template('right5', [below])
+
+    response = api.post('/endpoints/sip/templates', json={'name': 'rung5', 'templates': [{'uuid': left}, {'uuid': right}]})
+    assert response.status_code == 400
+    assert response.json == [
+        'Input Error - templates: a template would be copied 32 times through diamonds (at most 16): '
+        'Asterisk copies a template once per path that reaches it'
+    ]
+    endpoint = api.post('/endpoints/sip', json={'name': 'deep', 'templates': [{'uuid': left}, {'uuid': right}]})
+    assert endpoint.status_code == 400
+    assert api.post('/endpoints/sip', json={'templates': [{'uuid': left}]}).status_code == 201
+    # a change low in the ladder is refused for what it does to the templates above it: 3 × 8 = 24
+    rung1 = api.get('/endpoints/sip/templates', query={'name': 'rung1'}).json['items'][0]
+    widened = rung1['templates'] + [{'uuid': api.get('/endpoints/sip/templates', query={'name': 'rung0'}).json['items'][0]['uuid']}]
+    response = api.put(f'/endpoints/sip/templates/{rung1["uuid"]}', json={'templates': widened})
+    assert response.status_code == 400
+    assert 'copied 24 times' in response.json[0]

@@ -1,6 +1,6 @@
 """Business checks of an endpoint or template body that need more than its own fields."""
 from ...http.errors import InputError, RelatedNotFoundError
-from ...inheritance import would_create_cycle
+from ...inheritance import most_copies, would_create_cycle
 from ...sections import SECTION_OBJECT_TYPES, SECTIONS_WITH_CUSTOM_KEYS, field_name
 from ..option_checks import check_option_lines
 from . import dao
@@ -24,6 +24,10 @@ def check_asterisk_id(engines, asterisk_id):
         raise InputError('asterisk_id', f"unknown Asterisk engine '{asterisk_id}' (known: {', '.join(sorted(engines))})")
 
 
+# A ladder of diamonds doubles the copied lines at each rung; bounded so that resolution stays cheap.
+MAX_TEMPLATE_COPIES = 16
+
+
 def check_parents(session, node_uuid, tenant_uuid, parent_uuids, is_template):
     """Parents must be distinct templates of the node's own tenant, and must not create a loop."""
     if len(set(parent_uuids)) != len(parent_uuids):
@@ -36,11 +40,23 @@ def check_parents(session, node_uuid, tenant_uuid, parent_uuids, is_template):
         # Another tenant's template is reported exactly like a missing one: its existence is not ours to reveal.
         if template is None or template.tenant_uuid != tenant_uuid:
             raise RelatedNotFoundError('templates', 'endpoint_sip', templates=uuid)
+    graph = dao.tenant_template_parents(session, tenant_uuid)
     if is_template and node_uuid is not None:
-        loop = would_create_cycle(node_uuid, parent_uuids, dao.tenant_template_parents(session, tenant_uuid))
+        loop = would_create_cycle(node_uuid, parent_uuids, graph)
         if loop:
             others = ', '.join(uuid for uuid in loop[1:])
             raise InputError('templates', f'these templates would inherit from each other in a loop: {others}')
+        graph = {**graph, node_uuid: parent_uuids}
+        # the templates inheriting from this one are affected too
+        copies = max([most_copies(parents, graph) for parents in graph.values()])
+    else:
+        copies = most_copies(parent_uuids, graph)
+    if copies > MAX_TEMPLATE_COPIES:
+        raise InputError(
+            'templates',
+            f'a template would be copied {copies} times through diamonds (at most {MAX_TEMPLATE_COPIES}): '
+            'Asterisk copies a template once per path that reaches it',
+        )
 
 
 def check_transport(session, transport_uuid):
