@@ -100,18 +100,20 @@ def _run(db_uri, options, fake, settings, sizes, fan_outs, samples):
     templates = EndpointSIPService(db, catalogue, tenants, apply.engines, template=True)
     population = BulkPopulation(db, settings.tenants)
     worker = apply.worker
-    engine = apply.engines['default']
     rows = []
     rng = random.Random(4)
     try:
         for size in sizes:
             progress(f'apply: inserting endpoints up to {size}')
             population.grow_to(size)
-            if fake is not None:
-                fake.restart()
             progress(f'apply: full push of {size} endpoints')
-            started = time.perf_counter()
-            worker.full_resync(engine, asterisk_empty=fake is not None)
+            if fake is not None:
+                fake.restart()  # a restarted Asterisk: the worker notices and pushes everything
+                started = time.perf_counter()
+                worker.check_engines(force=True)
+            else:
+                started = time.perf_counter()
+                worker.resync('default')
             rows.append(Row('full push of N endpoints', size, (_ms(started),), 'ms', FULL_PUSH_TARGET))
             worker.start()
             progress(f'apply: {samples} one-endpoint changes at N={size}')
@@ -140,8 +142,9 @@ def _timed_change(worker, change):
     started = time.perf_counter()
     with collect_written_ids() as ids:
         change()
-    if not worker.wait_applied(ids, WAIT_LIMIT_SECONDS):
-        raise RuntimeError(f'a change was not applied within {WAIT_LIMIT_SECONDS} s')
+    outcome = worker.wait_applied(ids, WAIT_LIMIT_SECONDS)
+    if outcome != 'applied':
+        raise RuntimeError(f'a change was not applied within {WAIT_LIMIT_SECONDS} s: {outcome}')
     return _ms(started)
 
 

@@ -7,7 +7,8 @@ import uuid as uuid_lib
 
 import sqlalchemy as sa
 
-from wazo_confd_pjsip.apply.outbox import DEFAULT_ENGINE, KIND_ENDPOINT, NOTIFY_CHANNEL
+from wazo_confd_pjsip.apply.engines import DEFAULT_ENGINE
+from wazo_confd_pjsip.apply.outbox import KIND_ENDPOINT, NOTIFY_CHANNEL
 from wazo_confd_pjsip.database.models import (
     ApplyOutbox,
     EndpointSIP,

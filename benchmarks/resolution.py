@@ -8,7 +8,7 @@ import time
 import sqlalchemy as sa
 
 from wazo_confd_pjsip.apply.desired import DesiredState
-from wazo_confd_pjsip.apply.outbox import DEFAULT_ENGINE
+from wazo_confd_pjsip.apply.engines import DEFAULT_ENGINE
 from wazo_confd_pjsip.database.models import EndpointSIP
 from wazo_confd_pjsip.database.session import Database
 from wazo_confd_pjsip.inheritance import Resolver, merged_view

@@ -9,11 +9,7 @@ from ..asterisk.builder import build_objects
 from ..database import template_graph
 from ..database.models import EndpointSIP, SIPTransport
 from ..inheritance import ConfigNode, Resolver, merged_view
-from .outbox import DEFAULT_ENGINE
-
-
-def engine_of(row):
-    return row.asterisk_id or DEFAULT_ENGINE
+from .engines import engine_of, on_engine
 
 
 class DesiredState:
@@ -25,18 +21,14 @@ class DesiredState:
         rows = session.execute(
             sa.select(EndpointSIP).where(EndpointSIP.uuid.in_(list(owner_uuids)), EndpointSIP.template.is_(False))
         ).scalars()
-        rows = [row for row in rows if engine_of(row) == engine]
+        rows = [row for row in rows if engine_of(row.asterisk_id) == engine]
         result = {uuid: [] for uuid in owner_uuids}
         result.update(self._build(session, rows, template_graph.ancestor_rows(session, [row.uuid for row in rows])))
         return result
 
     def for_engine(self, session, engine):
         """owner uuid → objects, for every endpoint of `engine` (a full push)."""
-        condition = (
-            EndpointSIP.asterisk_id.is_(None) | (EndpointSIP.asterisk_id == engine)
-            if engine == DEFAULT_ENGINE
-            else EndpointSIP.asterisk_id == engine
-        )
+        condition = on_engine(EndpointSIP.asterisk_id, engine)
         rows = list(session.execute(sa.select(EndpointSIP).where(EndpointSIP.template.is_(False), condition)).scalars())
         templates = session.execute(sa.select(EndpointSIP).where(EndpointSIP.template.is_(True))).scalars()
         return self._build(session, rows, list(templates))

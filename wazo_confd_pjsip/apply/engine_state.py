@@ -26,8 +26,11 @@ def report(connection, engine_names):
         for row in connection.execute(
             sa.select(
                 outbox.c.engine,
-                sa.func.count().label('count'),
-                sa.func.extract('epoch', sa.func.now() - sa.func.min(outbox.c.created_at)).label('oldest'),
+                sa.func.count().filter(outbox.c.failed_at.is_(None)).label('count'),
+                sa.func.count(outbox.c.failed_at).label('refused'),
+                sa.func.extract(
+                    'epoch', sa.func.now() - sa.func.min(outbox.c.created_at).filter(outbox.c.failed_at.is_(None))
+                ).label('oldest'),
             ).group_by(outbox.c.engine)
         )
     )
@@ -41,7 +44,8 @@ def report(connection, engine_names):
             'asterisk_version': state.asterisk_version if state else None,
             'startup_time': state.startup_time if state else None,
             'pending_changes': waiting.count if waiting else 0,
-            'oldest_pending_age_seconds': round(float(waiting.oldest), 3) if waiting else None,
+            'oldest_pending_age_seconds': round(float(waiting.oldest), 3) if waiting and waiting.count else None,
+            'refused_changes': waiting.refused if waiting else 0,
             'last_error': state.last_error if state else None,
             'last_error_at': _iso(state.last_error_at) if state else None,
             'last_full_resync_at': _iso(state.last_full_resync_at) if state else None,

@@ -4,6 +4,20 @@ import threading
 
 from ..asterisk.ari import AriClient
 
+# The engine of endpoints whose asterisk_id is null.
+DEFAULT_ENGINE = 'default'
+
+
+def engine_of(asterisk_id):
+    return asterisk_id or DEFAULT_ENGINE
+
+
+def on_engine(asterisk_id_column, engine_name):
+    """SQL condition: the endpoint (by its asterisk_id column) lives on engine_name."""
+    if engine_name == DEFAULT_ENGINE:
+        return asterisk_id_column.is_(None) | (asterisk_id_column == engine_name)
+    return asterisk_id_column == engine_name
+
 
 @dataclasses.dataclass(frozen=True)
 class EngineConfig:

@@ -43,5 +43,9 @@ def engine_lock_name(engine_name):
     return f'apply-engine:{engine_name}'
 
 
+def sections_lock_name(engine_name):
+    return f'apply-sections:{engine_name}'
+
+
 def owner_lock_name(engine_name, owner_uuid):
     return f'apply-owner:{engine_name}:{owner_uuid}'

@@ -9,10 +9,9 @@ import contextvars
 import sqlalchemy as sa
 
 from ..database import template_graph
-from ..database.models import ApplyOutbox, EndpointSIP, EngineObject
+from ..database.models import ApplyOutbox, EndpointSIP
 
 NOTIFY_CHANNEL = 'wazo_confd_pjsip_apply'
-DEFAULT_ENGINE = 'default'
 
 KIND_ENDPOINT = 'endpoint'
 KIND_SECTIONS = 'sections'
@@ -32,6 +31,12 @@ def collect_written_ids():
         yield ids
     finally:
         _written_ids.reset(token)
+
+
+def _collect(ids):
+    collected = _written_ids.get()
+    if collected is not None:
+        collected.extend(ids)
 
 
 def _descendant_endpoints(template_uuids):
@@ -58,16 +63,11 @@ class OutboxRecorder:
 
     def __call__(self, uow):
         owners, sections_changed = self._affected(uow.session, uow.changes)
-        ids = []
-        if owners:
-            ids += self._enqueue_endpoints(uow.session, owners)
-        if sections_changed:
-            ids += self.enqueue_engines(uow.session, KIND_SECTIONS, self._engine_names)
-        if ids:
+        endpoint_ids = self._enqueue_endpoints(uow.session, owners) if owners else []
+        _collect(endpoint_ids)
+        section_ids = self.enqueue_engines(uow.session, KIND_SECTIONS, self._engine_names) if sections_changed else []
+        if endpoint_ids or section_ids:
             uow.session.execute(sa.text(f'NOTIFY {NOTIFY_CHANNEL}'))
-            collected = _written_ids.get()
-            if collected is not None:
-                collected.extend(ids)
 
     def _affected(self, session, changes):
         owners = set()
@@ -91,24 +91,21 @@ class OutboxRecorder:
         return owners, sections_changed
 
     def _enqueue_endpoints(self, session, owners):
-        owners = list(owners)
-        # The endpoint's engine now, and every engine still holding its objects (a moved or deleted endpoint).
-        current = sa.select(sa.func.coalesce(EndpointSIP.asterisk_id, DEFAULT_ENGINE), EndpointSIP.uuid).where(
-            EndpointSIP.uuid.in_(owners), EndpointSIP.template.is_(False)
+        # Every configured engine, not only the endpoint's: a deleted or moved endpoint must leave the
+        # engine that holds it — or is about to, with a push in flight. A row for an engine that has
+        # nothing to do for the endpoint costs the worker a diff of two empty lists.
+        insert = sa.text(
+            'INSERT INTO apply_outbox (engine, owner_uuid, kind) '
+            'SELECT engine, CAST(owner AS uuid), :kind '
+            'FROM unnest(CAST(:engines AS text[])) AS engine, unnest(CAST(:owners AS text[])) AS owner '
+            'RETURNING id'
         )
-        holding = sa.select(EngineObject.engine, EngineObject.owner_uuid).where(EngineObject.owner_uuid.in_(owners))
-        targets = sa.union(current, holding).subquery()
-        insert = (
-            sa.insert(ApplyOutbox)
-            .from_select(
-                ['engine', 'owner_uuid', 'kind'],
-                sa.select(targets.c[0], targets.c[1], sa.literal(KIND_ENDPOINT)),
-            )
-            .returning(ApplyOutbox.id)
-        )
-        return list(session.execute(insert).scalars())
+        parameters = {'kind': KIND_ENDPOINT, 'engines': self._engine_names, 'owners': sorted(owners)}
+        return list(session.execute(insert, parameters).scalars())
 
     @staticmethod
     def enqueue_engines(session, kind, engine_names):
         insert = sa.insert(ApplyOutbox).returning(ApplyOutbox.id)
-        return [session.execute(insert.values(engine=name, kind=kind)).scalar_one() for name in engine_names]
+        ids = [session.execute(insert.values(engine=name, kind=kind)).scalar_one() for name in engine_names]
+        _collect(ids)
+        return ids

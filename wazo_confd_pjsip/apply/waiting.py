@@ -2,7 +2,8 @@
 
 Provisioning scripts use it to know a line works before they move on. The status code stays the
 usual one (clients accept only 200/201/204); the `Wazo-Apply-Status` header says `applied` or
-`pending` (the change is committed and will still be applied).
+`pending` (the change is committed and will still be applied) or `rejected` (Asterisk refused
+it: see GET /1.1/asterisk/pjsip/sync).
 """
 from flask import g, request
 
@@ -51,6 +52,5 @@ def install(app, authenticator, worker):
         wait = g.get('apply_wait')
         if response.status_code >= 300 or not wait:
             return response
-        applied = not ids or worker.wait_applied(ids, wait)
-        response.headers[APPLY_STATUS_HEADER] = 'applied' if applied else 'pending'
+        response.headers[APPLY_STATUS_HEADER] = worker.wait_applied(ids, wait) if ids else 'applied'
         return response

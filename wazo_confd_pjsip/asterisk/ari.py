@@ -22,6 +22,7 @@ from urllib.parse import quote
 import requests
 
 CONFIG_CLASS = 'res_pjsip'
+ALLOCATION_FAILED = 'Allocation failed'
 
 
 class AriError(Exception):
@@ -121,6 +122,9 @@ class AriClient:
         message = _error_message(response)
         if response.status_code == 401:
             raise AriAuthError(message, 401)
+        if response.status_code == 500 and message == ALLOCATION_FAILED:
+            # A merge Asterisk could not copy: sending it again fails the same way.
+            raise AriRejected(message, 500)
         if response.status_code >= 500 or response.status_code == 409:
             raise AriUnavailable(message, response.status_code)
         raise AriRejected(message, response.status_code)

@@ -104,6 +104,9 @@ class ApplyOutbox(Base):
     next_attempt_at = sa.Column(sa.DateTime(timezone=True), nullable=False, server_default=sa.func.now())
     claimed_until = sa.Column(sa.DateTime(timezone=True))
     last_error = sa.Column(sa.Text)
+    # Asterisk refused it (or its engine is not configured): kept to be reported, never retried;
+    # a later successful apply of the same endpoint removes it.
+    failed_at = sa.Column(sa.DateTime(timezone=True))
 
 
 class EngineObject(Base):

@@ -262,6 +262,7 @@ def test_an_object_asterisk_refuses_is_reported_not_retried(api, worker, fake_ar
 
     status = api.get('/asterisk/pjsip/sync').json['engines']['default']
     assert status['last_error'].startswith('auth handmade: 403')
-    assert _pending(dependencies.db) == 0
+    assert (status['pending_changes'], status['refused_changes']) == (0, 1)  # kept to be reported, not retried
+    assert worker.drain() == 0
     assert ('endpoint', 'handmade') not in fake_ari.objects()  # nothing points at the refused auth
     assert ('endpoint', 'fine') in fake_ari.objects()

@@ -1,7 +1,7 @@
 import sqlalchemy as sa
 
 from ...apply import acknowledged, engine_state
-from ...apply.desired import engine_of
+from ...apply.engines import engine_of
 from ...apply.outbox import KIND_RESYNC, NOTIFY_CHANNEL, OutboxRecorder
 from ...database.models import ApplyOutbox
 from ...http.errors import NotFoundError
@@ -29,7 +29,7 @@ class AsteriskSyncService:
     def endpoint_objects(self, tenant, uuid):
         """The objects this endpoint becomes, and whether its engine holds them as they should be."""
         row, _ = self._endpoints.get(tenant, uuid)
-        engine = engine_of(row)
+        engine = engine_of(row.asterisk_id)
         with self._db.read_only() as session:
             objects = self._desired.for_row(session, row)
             pending = session.execute(

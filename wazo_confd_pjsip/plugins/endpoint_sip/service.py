@@ -60,7 +60,7 @@ class EndpointSIPService:
         `body` is a loaded create body (see schema.load_create).
         """
         validator.check_sections(self._catalogue, body)
-        validator.check_asterisk_id(self._engines, body['asterisk_id'])
+        validator.check_asterisk_id(self._engines, body['asterisk_id'], self.template)
         parent_uuids = [str(ref['uuid']) for ref in body['templates']]
         transport_uuid = _transport_uuid(body)
         session = uow.session
@@ -88,7 +88,7 @@ class EndpointSIPService:
     def update(self, tenant, uuid, body):
         validator.check_sections(self._catalogue, body)
         if 'asterisk_id' in body:
-            validator.check_asterisk_id(self._engines, body['asterisk_id'])
+            validator.check_asterisk_id(self._engines, body['asterisk_id'], self.template)
         with self._db.unit_of_work() as uow:
             session = uow.session
             if self.template and 'templates' in body:

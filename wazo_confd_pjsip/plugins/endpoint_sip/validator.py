@@ -1,4 +1,5 @@
 """Business checks of an endpoint or template body that need more than its own fields."""
+from ...apply.engines import DEFAULT_ENGINE, engine_of
 from ...http.errors import InputError, RelatedNotFoundError
 from ...inheritance import most_copies, would_create_cycle
 from ...sections import SECTION_OBJECT_TYPES, SECTIONS_WITH_CUSTOM_KEYS, field_name
@@ -19,9 +20,14 @@ def check_sections(catalogue, body):
             )
 
 
-def check_asterisk_id(engines, asterisk_id):
-    if asterisk_id is not None and asterisk_id not in engines:
-        raise InputError('asterisk_id', f"unknown Asterisk engine '{asterisk_id}' (known: {', '.join(sorted(engines))})")
+def check_asterisk_id(engines, asterisk_id, is_template):
+    # A template is never pushed: only a named engine must exist.
+    if engine_of(asterisk_id) in engines or (is_template and asterisk_id is None):
+        return
+    known = ', '.join(sorted(engines))
+    if asterisk_id is None:
+        raise InputError('asterisk_id', f"required: no engine named '{DEFAULT_ENGINE}' is configured (known: {known})")
+    raise InputError('asterisk_id', f"unknown Asterisk engine '{asterisk_id}' (known: {known})")
 
 
 # A ladder of diamonds doubles the copied lines at each rung; bounded so that resolution stays cheap.

@@ -1,0 +1,220 @@
+"""The apply pipeline under races, lost acknowledgements and failures (each once a real defect)."""
+import json
+import threading
+import time
+from collections import Counter
+
+import sqlalchemy as sa
+
+from wazo_confd_pjsip.apply import acknowledged, queue
+from wazo_confd_pjsip.apply.components import build_apply
+
+
+def _endpoint(api, name, context='a'):
+    response = api.post(
+        '/endpoints/sip',
+        json={
+            'name': name,
+            'auth_section_options': [['username', name], ['password', 'x']],
+            'aor_section_options': [['max_contacts', '1']],
+            'endpoint_section_options': [['context', context], ['allow', '!all,ulaw']],
+        },
+    )
+    assert response.status_code == 201, response.json
+    return response.json
+
+
+def _rows(db, columns='id, kind, attempts, failed_at IS NOT NULL AS failed, last_error'):
+    with db.engine.connect() as connection:
+        return connection.execute(sa.text(f'SELECT {columns} FROM apply_outbox ORDER BY id')).all()
+
+
+def _due_now(db):
+    with db.engine.begin() as connection:
+        connection.execute(sa.text('UPDATE apply_outbox SET next_attempt_at = now(), claimed_until = NULL'))
+
+
+def test_an_endpoint_deleted_while_its_first_push_is_in_flight_leaves_asterisk(api, worker, fake_ari):
+    worker.check_engines(force=True)
+    endpoint = _endpoint(api, 'alice')
+    fake_ari.latency = 0.2
+    pushing = threading.Thread(target=worker.drain)
+    pushing.start()
+    time.sleep(0.3)  # the auth is there, the rest in flight
+
+    assert api.delete(f'/endpoints/sip/{endpoint["uuid"]}').status_code == 204
+    pushing.join()
+    fake_ari.latency = 0
+    worker.drain()
+
+    assert not [key for key in fake_ari.objects() if key[1] == 'alice']
+
+
+def test_a_lost_acknowledgement_does_not_turn_the_next_push_into_a_merge(api, worker, fake_ari, dependencies, monkeypatch):
+    worker.check_engines(force=True)
+    _endpoint(api, 'alice')
+    monkeypatch.setattr(acknowledged, 'record', _raise(RuntimeError('stopped between the PUT and its record')))
+    worker.drain()  # Asterisk has the objects, the service does not know it
+    monkeypatch.undo()
+    _due_now(dependencies.db)
+    fake_ari.request_log.clear()
+
+    worker.drain()
+
+    methods = [(r['method'], r['path'].split('/')[-2], r['status']) for r in fake_ari.request_log if r['method'] != 'GET']
+    assert methods == [
+        ('DELETE', 'auth', 204), ('PUT', 'auth', 200),
+        ('DELETE', 'aor', 204), ('PUT', 'aor', 200),
+        ('DELETE', 'endpoint', 204), ('PUT', 'endpoint', 200),
+    ]
+    assert _rows(dependencies.db) == []
+    assert fake_ari.objects()[('endpoint', 'alice')]['context'] == 'a'
+
+
+def test_a_restart_seen_by_two_workers_is_pushed_once(api, dependencies, fake_ari):
+    first, second = (build_apply(dependencies.config, dependencies.db, dependencies.catalogue).worker for _ in range(2))
+    for index in range(10):
+        _endpoint(api, f'e{index}')
+    first.check_engines(force=True)
+    fake_ari.restart()
+    fake_ari.request_log.clear()
+    barrier = threading.Barrier(2)
+
+    def check(worker):
+        barrier.wait()
+        worker.check_engines(force=True)
+
+    threads = [threading.Thread(target=check, args=(worker,)) for worker in (first, second)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert Counter(r['method'] for r in fake_ari.request_log if r['method'] != 'GET') == {'PUT': 30}
+    assert len(fake_ari.objects()) == 30
+
+
+def test_a_full_push_settles_only_the_changes_it_saw(api, dependencies, worker, fake_ari, monkeypatch):
+    alice = _endpoint(api, 'alice')
+    worker.check_engines(force=True)
+    db = dependencies.db
+    late = db.engine.connect()  # a change whose outbox row has an early id but commits late
+    transaction = late.begin()
+    late.execute(
+        sa.text("UPDATE endpoint_sip SET options = jsonb_set(options, '{endpoint}', CAST(:v AS jsonb)) WHERE uuid = :u"),
+        {'v': json.dumps([['context', 'late'], ['allow', '!all,ulaw']]), 'u': alice['uuid']},
+    )
+    late.execute(sa.text("INSERT INTO apply_outbox (engine, owner_uuid, kind) VALUES ('default', :u, 'endpoint')"), {'u': alice['uuid']})
+    _endpoint(api, 'bob')
+    read_configuration = dependencies.apply.desired.for_engine
+
+    def commit_the_late_change_meanwhile(session, engine):
+        result = read_configuration(session, engine)
+        transaction.commit()
+        return result
+
+    monkeypatch.setattr(dependencies.apply.desired, 'for_engine', commit_the_late_change_meanwhile)
+    worker.resync('default')
+    monkeypatch.undo()
+    late.close()
+    worker.drain()
+
+    assert fake_ari.objects()[('endpoint', 'alice')]['context'] == 'late'
+
+
+def test_a_failure_other_than_an_outage_is_retried_and_reported(api, dependencies, fake_ari, tmp_path):
+    blocked = tmp_path / 'not-a-directory'
+    blocked.write_text('')
+    dependencies.config['asterisk']['engines']['default']['pjsip_conf_file'] = str(blocked / 'pjsip.conf')
+    worker = build_apply(dependencies.config, dependencies.db, dependencies.catalogue).worker
+    worker.check_engines(force=True)
+    api.put('/asterisk/pjsip/global', json={'options': {'user_agent': 'X'}})
+
+    worker.drain()
+
+    rows = _rows(dependencies.db)
+    assert [(row.kind, row.attempts, row.failed) for row in rows] == [('sections', 1, False)]
+    assert 'not-a-directory' in rows[0].last_error
+    status = api.get('/asterisk/pjsip/sync').json['engines']['default']
+    assert 'not-a-directory' in status['last_error']
+    assert status['pending_changes'] == 1
+    assert 0 < queue.seconds_until_due(dependencies.db) <= 0.5  # backoff, no busy loop
+
+
+def test_a_leased_row_is_not_due_until_its_lease_ends(api, worker, dependencies):
+    _endpoint(api, 'alice')
+    claimed = queue.claim(dependencies.db, 10, lease_seconds=60)
+
+    assert len(claimed) == 1
+    assert 55 < queue.seconds_until_due(dependencies.db) <= 60
+
+
+def test_first_contact_writes_the_engine_sections(worker, fake_ari, pjsip_conf_file):
+    worker.check_engines(force=True)
+
+    assert '[global]\ntype = global\nuser_agent = Wazo PBX\n' in pjsip_conf_file.read_text()
+    assert fake_ari.reloads == ['res_pjsip.so']
+
+
+def test_wait_applied_says_rejected_when_asterisk_refuses(api, worker, fake_ari):
+    worker.check_engines(force=True)
+    fake_ari.define_file_object('auth', 'handmade', [('username', 'h'), ('password', 'p')])
+    worker.start()
+    try:
+        response = api.post('/endpoints/sip', json={'name': 'handmade', 'auth_section_options': [['username', 'h'], ['password', 'x']]}, query={'wait_applied': '5'})
+    finally:
+        worker.stop()
+
+    assert response.status_code == 201
+    assert response.headers['Wazo-Apply-Status'] == 'rejected'
+
+
+def test_changes_for_an_engine_not_configured_are_reported_not_dropped(api, worker, dependencies):
+    worker.check_engines(force=True)
+    with dependencies.db.engine.begin() as connection:
+        connection.execute(sa.text("INSERT INTO apply_outbox (engine, kind) VALUES ('gone', 'sections')"))
+
+    worker.drain()
+
+    assert [(row.failed, row.last_error) for row in _rows(dependencies.db)] == [(True, "engine 'gone' is not configured")]
+
+
+def test_a_stopping_worker_hands_back_what_it_did_not_reach(api, dependencies, worker, fake_ari, monkeypatch):
+    from wazo_confd_pjsip.apply import worker as worker_module
+
+    worker.check_engines(force=True)
+    for index in range(3):
+        _endpoint(api, f'e{index}')
+    monkeypatch.setattr(worker_module, 'OWNER_BATCH', 1)
+    apply_owners = worker._pusher.apply_owners
+
+    def stop_after_the_first(engine, owners):
+        refused = apply_owners(engine, owners)
+        worker._stopping.set()
+        return refused
+
+    monkeypatch.setattr(worker._pusher, 'apply_owners', stop_after_the_first)
+    worker.drain()
+
+    rows = _rows(dependencies.db, 'claimed_until IS NULL AS free')
+    assert len(rows) == 2 and all(row.free for row in rows)
+
+
+def _raise(error):
+    def fail(*args, **kwargs):
+        raise error
+
+    return fail
+
+
+def test_without_a_default_engine_an_endpoint_must_name_its_engine(api, dependencies, engines_config):
+    dependencies.config['asterisk']['engines'] = {'east': engines_config['default']}
+    from wazo_confd_pjsip.app import create_app
+
+    client = api.__class__(create_app(dependencies).test_client())
+
+    refused = client.post('/endpoints/sip', json={'name': 'nowhere'})
+    assert refused.status_code == 400
+    assert refused.json == ["Input Error - asterisk_id: required: no engine named 'default' is configured (known: east)"]
+    assert client.post('/endpoints/sip', json={'name': 'east1', 'asterisk_id': 'east'}).status_code == 201
+    assert client.post('/endpoints/sip/templates', json={'name': 'anywhere'}).status_code == 201

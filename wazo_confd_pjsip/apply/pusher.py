@@ -1,0 +1,225 @@
+"""Pushing to one engine: a batch of endpoints, the whole engine, or its engine-wide sections.
+
+Locks (PostgreSQL advisory, so they hold across worker processes): applying endpoints takes the
+engine's lock shared and each endpoint's exclusively; a full push takes the engine's lock
+exclusively; the sections have a lock of their own. What the engine acknowledged is recorded as
+soon as each endpoint is done.
+"""
+import concurrent.futures
+import logging
+from collections import defaultdict
+
+import sqlalchemy as sa
+
+from ..asterisk.ari import AriRejected, AriUnavailable
+from ..asterisk.objects import CREATION_ORDER
+from ..asterisk.plan import Action, Operation, catalogue_reset_value, phase_full_push, plan_changes
+from ..database.models import ApplyOutbox
+from . import acknowledged, engine_sections, engine_state, queue
+from .locks import advisory_lock, advisory_locks, engine_lock_name, owner_lock_name, sections_lock_name
+from .outbox import KIND_ENDPOINT, KIND_RESYNC
+
+logger = logging.getLogger(__name__)
+
+_outbox = ApplyOutbox.__table__
+
+
+class EnginePusher:
+    def __init__(self, db, desired, catalogue, parallelism):
+        self._db = db
+        self._desired = desired
+        self._is_repeatable = catalogue.is_repeatable
+        self._reset_value = catalogue_reset_value(catalogue)
+        self._parallelism = parallelism
+
+    # --- endpoints
+
+    def apply_owners(self, engine, owner_uuids):
+        """Bring these endpoints' objects in line; {owner: error} for those Asterisk refused.
+
+        Raises AriUnavailable once every endpoint already pushed is recorded.
+        """
+        refused = {}
+        with self._db.engine.connect() as connection:
+            owner_locks = [owner_lock_name(engine.name, owner) for owner in owner_uuids]
+            with advisory_lock(connection, engine_lock_name(engine.name), shared=True), advisory_locks(
+                connection, owner_locks
+            ):
+                current = acknowledged.of_owners(connection, engine.name, owner_uuids)
+                with self._db.read_only() as session:
+                    wanted = self._desired.for_owners(session, owner_uuids, engine.name)
+                plans = {}
+                for owner in owner_uuids:
+                    operations = plan_changes(current[owner], wanted[owner], self._is_repeatable, self._reset_value)
+                    if operations:
+                        plans[owner] = _delete_before_create(operations, current[owner])
+                unavailable = None
+                with concurrent.futures.ThreadPoolExecutor(self._parallelism, thread_name_prefix='apply-push') as pool:
+                    futures = {pool.submit(_push_in_order, engine, operations): owner for owner, operations in plans.items()}
+                    for future in concurrent.futures.as_completed(futures):
+                        owner = futures[future]
+                        executed, error = future.result()
+                        _record(connection, engine.name, owner, executed, wanted[owner])
+                        if isinstance(error, AriRejected):
+                            refused[owner] = self._rejected(connection, engine, plans[owner][len(executed)], error)
+                        elif error is not None:
+                            unavailable = error
+                if unavailable is not None:
+                    raise unavailable
+        return refused
+
+    # --- the whole engine
+
+    def full_resync(self, engine, asterisk_empty, startup_time=None):
+        """Push every endpoint of the engine; when Asterisk may hold objects already, delete them first.
+
+        With the startup_time that prompted it (a restart), nothing is done if another worker already
+        pushed for that startup. The outbox rows of the engine's endpoints committed before the push
+        read the configuration are settled by it.
+        """
+        with self._db.engine.connect() as connection:
+            with advisory_lock(connection, engine_lock_name(engine.name)):
+                state = engine_state.read(connection, engine.name)
+                if startup_time is not None and state is not None and state.startup_time == startup_time:
+                    return
+                if startup_time is None:
+                    startup_time = engine.client().asterisk_info().startup_time
+                covered = connection.execute(
+                    sa.select(_outbox.c.id, _outbox.c.engine, _outbox.c.owner_uuid, _outbox.c.kind, _outbox.c.attempts)
+                    .where(_outbox.c.engine == engine.name, _outbox.c.kind.in_([KIND_ENDPOINT, KIND_RESYNC]))
+                ).all()
+                connection.commit()
+                # Until the push completes, a restart of this worker must push everything again.
+                engine_state.update(connection, engine.name, startup_time=None)
+                with self._db.read_only() as session:
+                    wanted = self._desired.for_engine(session, engine.name)
+                owned = [(owner, obj) for owner, objects in wanted.items() for obj in objects]
+                if not asterisk_empty:
+                    known = acknowledged.of_engine(connection, engine.name)
+                    stale = set(known) | {obj.key for _, obj in owned}
+                    self._run_phased(engine, [Operation(Action.DELETE, t, i, reason='resync') for t, i in stale])
+                acknowledged.forget_engine(connection, engine.name)
+                owner_of = {obj.key: owner for owner, obj in owned}
+                pushed, refused = self._run_phased(engine, phase_full_push(obj for _, obj in owned), owner_of)
+                acknowledged.replace_engine(connection, engine.name, [(o, obj) for o, obj in owned if obj.key in pushed])
+                engine_state.update(connection, engine.name, startup_time=startup_time, last_full_resync_at=sa.func.now())
+        for owner, error in refused.items():
+            queue.fail(self._db, [row for row in covered if row.owner_uuid == owner], error)
+        queue.done(self._db, [row for row in covered if row.owner_uuid not in refused])
+        # A first contact, or an engine whose file was never written: its sections too.
+        self.apply_sections(engine)
+
+    def _run_phased(self, engine, operations, owner_of=None):
+        """Run operations type by type (creation order, or its reverse for deletions).
+
+        Returns the keys done and {owner: error} of the endpoints (by owner_of) with an object
+        Asterisk refused: such an endpoint gets nothing more, so that nothing points at an object
+        that could not be made.
+        """
+        owner_of = owner_of or {}
+        by_type = defaultdict(list)
+        for operation in operations:
+            by_type[operation.type].append(operation)
+        deleting = all(operation.action is Action.DELETE for operation in operations)
+        order = reversed(CREATION_ORDER) if deleting else CREATION_ORDER
+        done, refused = set(), {}
+        with concurrent.futures.ThreadPoolExecutor(self._parallelism, thread_name_prefix='apply-push') as pool:
+            for object_type in order:
+                phase = [op for op in by_type.get(object_type, []) if owner_of.get(op.key) not in refused]
+                # engine.client() inside the pool thread: one ARI connection per thread.
+                futures = {pool.submit(lambda op: _execute(engine.client(), op), op): op for op in phase}
+                for future in concurrent.futures.as_completed(futures):
+                    operation = futures[future]
+                    try:
+                        future.result()
+                    except AriRejected as e:
+                        with self._db.engine.connect() as connection:
+                            message = self._rejected(connection, engine, operation, e)
+                        if operation.key in owner_of:
+                            refused[owner_of[operation.key]] = message
+                    else:
+                        done.add(operation.key)
+        return done, refused
+
+    # --- engine-wide sections
+
+    def apply_sections(self, engine):
+        """Write the engine's pjsip.conf sections file and reload res_pjsip; report what needs a restart.
+
+        Nothing to do when the engine already got these sections (another worker, or a full push).
+        """
+        with self._db.engine.connect() as connection:
+            with advisory_lock(connection, sections_lock_name(engine.name)):
+                with self._db.read_only() as session:
+                    objects = engine_sections.engine_section_objects(session)
+                current = engine_sections.snapshot(objects)
+                state = engine_state.read(connection, engine.name)
+                previous = state.engine_sections if state else None
+                if previous == current:
+                    return
+                if engine.config.pjsip_conf_file:
+                    engine_sections.write_atomically(engine.config.pjsip_conf_file, engine_sections.render(objects))
+                engine.client().reload_module('res_pjsip.so')
+                reasons = engine_sections.restart_reasons(previous, current)
+                if state and state.restart_required:
+                    reasons = [state.restart_required] + reasons
+                engine_state.update(
+                    connection,
+                    engine.name,
+                    engine_sections=current,
+                    restart_required='; '.join(reasons) if reasons else None,
+                )
+
+    def _rejected(self, connection, engine, operation, error):
+        message = f'{operation.type} {operation.id}: {error}'
+        logger.error('engine %s refused %s', engine.name, message)
+        engine_state.update(connection, engine.name, last_error=message, last_error_at=sa.func.now())
+        return message
+
+
+def _delete_before_create(operations, current):
+    """A create of an object the engine never acknowledged starts with a DELETE (a 404 is fine).
+
+    The acknowledgement of an earlier push may have been lost (a timeout after Asterisk applied it,
+    a worker stopped in between): a PUT on an object that exists is a lossy merge, not a create.
+    """
+    result = []
+    for operation in operations:
+        if operation.action is Action.PUT and operation.key not in current:
+            result.append(Operation(Action.DELETE, operation.type, operation.id, reason='clean create'))
+        result.append(operation)
+    return result
+
+
+def _record(connection, engine_name, owner, executed, wanted):
+    wanted_by_key = {obj.key: obj for obj in wanted}
+    for operation in executed:
+        if operation.action is Action.DELETE:
+            acknowledged.forget(connection, engine_name, operation.type, operation.id)
+        else:
+            acknowledged.record(connection, engine_name, owner, wanted_by_key[operation.key])
+    connection.commit()
+
+
+def _push_in_order(engine, operations):
+    """One endpoint's operations, in order, on this thread's ARI connection: (executed, error or None).
+
+    A refusal stops the sequence (nothing must point at an object that could not be made); so does
+    an unavailable engine. What was executed is returned either way, to be recorded.
+    """
+    client = engine.client()
+    executed = []
+    for operation in operations:
+        try:
+            _execute(client, operation)
+        except (AriRejected, AriUnavailable) as error:
+            return executed, error
+        executed.append(operation)
+    return executed, None
+
+
+def _execute(client, operation):
+    if operation.action is Action.DELETE:
+        client.delete_object(operation.type, operation.id)
+    else:
+        client.put_object(operation.as_object())

@@ -1,0 +1,117 @@
+"""The worker's side of the outbox: claiming rows, and settling them (done, retried, failed, handed back).
+
+A claim is a lease (claimed_until): rows of a worker that died go back to the queue when it ends.
+Failed rows (Asterisk refused the endpoint, or its engine is not configured) are kept for the
+sync report and `?wait_applied`, never claimed again; the next successful apply of the same
+endpoint on the same engine removes them.
+"""
+import sqlalchemy as sa
+
+from ..database.models import ApplyOutbox
+
+_outbox = ApplyOutbox.__table__
+
+
+def _interval(seconds):
+    return sa.text(f"interval '{float(seconds)} seconds'")
+
+
+def claim(db, batch_size, lease_seconds):
+    due = (
+        sa.select(_outbox.c.id)
+        .where(
+            _outbox.c.failed_at.is_(None),
+            _outbox.c.next_attempt_at <= sa.func.now(),
+            sa.or_(_outbox.c.claimed_until.is_(None), _outbox.c.claimed_until < sa.func.now()),
+        )
+        .order_by(_outbox.c.id)
+        .limit(batch_size)
+        .with_for_update(skip_locked=True)
+    )
+    statement = (
+        sa.update(_outbox)
+        .where(_outbox.c.id.in_(due.scalar_subquery()))
+        .values(claimed_until=sa.func.now() + _interval(lease_seconds))
+        .returning(_outbox.c.id, _outbox.c.engine, _outbox.c.owner_uuid, _outbox.c.kind, _outbox.c.attempts)
+    )
+    with db.engine.begin() as connection:
+        return sorted(connection.execute(statement).all(), key=lambda row: row.id)
+
+
+def done(db, rows):
+    """Applied: these rows, and the failures of the same endpoints on the same engines, are gone."""
+    if not rows:
+        return
+    with db.engine.begin() as connection:
+        connection.execute(sa.delete(_outbox).where(_outbox.c.id.in_([row.id for row in rows])))
+        for engine, owners in _owners_by_engine(rows).items():
+            connection.execute(
+                sa.delete(_outbox).where(
+                    _outbox.c.engine == engine, _outbox.c.owner_uuid.in_(owners), _outbox.c.failed_at.isnot(None)
+                )
+            )
+
+
+def fail(db, rows, error):
+    if rows:
+        with db.engine.begin() as connection:
+            connection.execute(
+                sa.update(_outbox)
+                .where(_outbox.c.id.in_([row.id for row in rows]))
+                .values(failed_at=sa.func.now(), claimed_until=None, last_error=error)
+            )
+
+
+def retry_later(db, rows, error, max_backoff):
+    with db.engine.begin() as connection:
+        for row in rows:
+            backoff = min(max_backoff, 0.5 * 2 ** row.attempts)
+            connection.execute(
+                sa.update(_outbox)
+                .where(_outbox.c.id == row.id)
+                .values(
+                    attempts=row.attempts + 1,
+                    next_attempt_at=sa.func.now() + _interval(backoff),
+                    claimed_until=None,
+                    last_error=error,
+                )
+            )
+
+
+def hand_back(db, rows):
+    """Unclaimed at once, for another worker (or the next start) instead of after the lease."""
+    if rows:
+        with db.engine.begin() as connection:
+            connection.execute(
+                sa.update(_outbox).where(_outbox.c.id.in_([row.id for row in rows])).values(claimed_until=None)
+            )
+
+
+def seconds_until_due(db):
+    """Seconds until a row may be claimed (0 if one may be now), None when none waits."""
+    ready_at = sa.func.greatest(_outbox.c.next_attempt_at, sa.func.coalesce(_outbox.c.claimed_until, _outbox.c.next_attempt_at))
+    with db.engine.connect() as connection:
+        seconds = connection.execute(
+            sa.select(sa.func.extract('epoch', sa.func.min(ready_at) - sa.func.now())).where(_outbox.c.failed_at.is_(None))
+        ).scalar()
+    return None if seconds is None else max(0.0, float(seconds))
+
+
+def outcome(db, ids):
+    """'applied' (no row left), 'rejected' (every row left failed) or 'pending'."""
+    with db.engine.connect() as connection:
+        left = connection.execute(
+            sa.select(sa.func.count(), sa.func.count(_outbox.c.failed_at)).where(_outbox.c.id.in_(list(ids)))
+        ).one()
+    total, failed = left
+    if total == 0:
+        return 'applied'
+    return 'rejected' if failed == total else 'pending'
+
+
+def _owners_by_engine(rows):
+    owners = {}
+    for row in rows:
+        if row.owner_uuid is not None:
+            owners.setdefault(row.engine, set()).add(row.owner_uuid)
+    return {engine: list(uuids) for engine, uuids in owners.items()}
