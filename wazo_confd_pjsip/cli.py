@@ -23,6 +23,11 @@ def _parser():
     commands.add_parser('apply-worker', help='run only the worker that applies changes to Asterisk')
     render = commands.add_parser('render-pjsip-conf', help='print a complete pjsip.conf for an engine')
     render.add_argument('--engine', default='default', help='the Asterisk engine (asterisk_id); default: default')
+    sip_import = commands.add_parser('import-sip-conf', help="import a chan_sip sip.conf into a tenant")
+    sip_import.add_argument('file', help="the sip.conf; '#include' paths are relative to it")
+    sip_import.add_argument('--tenant', required=True, help='uuid of the tenant receiving the endpoints and templates')
+    sip_import.add_argument('--dry-run', action='store_true', help='check and report, write nothing')
+    sip_import.add_argument('--report', metavar='FILE.json', help='write the full report (every unmapped key) there')
     return parser, commands
 
 
@@ -62,6 +67,8 @@ def main(argv=None):
         return run_apply_worker(config)
     if args.command == 'render-pjsip-conf':
         return render_pjsip_conf(config, args.engine)
+    if args.command == 'import-sip-conf':
+        return import_sip_conf(config, args)
     return serve(config)
 
 
@@ -80,8 +87,10 @@ def upgrade_db(config):
 
 @contextlib.contextmanager
 def _running_dependencies(config):
-    from .service import DatabaseServer, build_dependencies
+    from .service import DatabaseServer, build_dependencies, prepare_first_run
 
+    # Every command builds the auth backend: on a first run, the local one needs its tokens file.
+    prepare_first_run(config)
     database = DatabaseServer(config)
     try:
         dependencies = build_dependencies(config, database.start())
@@ -152,6 +161,16 @@ def render_pjsip_conf(config, engine_name):
             return 2
         sys.stdout.write(render_engine(dependencies.db, dependencies.apply.desired, engine_name))
     return 0
+
+
+def import_sip_conf(config, args):
+    from .app import create_app
+    from .plugins.sip_import import command
+
+    with _running_dependencies(config) as dependencies:
+        # The plugins provide the endpoint services and the outbox that takes the import to Asterisk.
+        create_app(dependencies)
+        return command.run(dependencies, args.file, args.tenant, dry_run=args.dry_run, report_path=args.report)
 
 
 def _print_welcome(listen, port, first_run):

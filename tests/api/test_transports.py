@@ -148,7 +148,7 @@ def test_list_exact_name_filter(api, three):
 def test_list_uuid_filter_drops_invalid_uuids(api, three):
     wanted = [three[0]['uuid'], three[2]['uuid']]
 
-    response = api.get('/sip/transports', query={'uuid': ','.join([*wanted, 'not-a-uuid'])})
+    response = api.get('/sip/transports', query={'uuid': ','.join([*wanted, 'not-a-uuid', f"{three[1]['uuid']}\x00"])})
 
     assert response.json['total'] == 2
     assert sorted(item['uuid'] for item in response.json['items']) == sorted(wanted)
@@ -161,6 +161,10 @@ def test_list_bad_parameters(api):
         ({'direction': 'up'}, 'Input Error - direction: Must be one of: asc, desc.'),
         ({'limit': 'ten'}, 'Input Error - limit: Not a valid integer.'),
         ({'offset': '-1'}, 'Input Error - offset: Must be greater than or equal to 0.'),
+        ({'limit': '99999999999999999999'}, 'Input Error - limit: Must be less than or equal to 2147483647.'),
+        ({'offset': str(2**31)}, 'Input Error - offset: Must be less than or equal to 2147483647.'),
+        ({'search': 'udp\x00'}, 'Input Error - search: Must not contain line breaks or control characters.'),
+        ({'name': 'udp\x00'}, 'Input Error - name: Must not contain line breaks or control characters.'),
     ):
         response = api.get('/sip/transports', query=query)
 
@@ -346,10 +350,11 @@ def test_delete_with_unknown_fallback_is_404(api, in_use):
 def test_delete_with_fallback_that_is_not_a_uuid_is_404(api, in_use):
     used = in_use[0]
 
-    response = api.delete(f'/sip/transports/{used["uuid"]}', query={'fallback': 'transport-udp'})
+    for fallback in ('transport-udp', f'{used["uuid"]}\x00'):
+        response = api.delete(f'/sip/transports/{used["uuid"]}', query={'fallback': fallback})
 
-    assert response.status_code == 404
-    assert response.json == not_found('transport-udp')
+        assert response.status_code == 404
+        assert response.json == [f"Resource Not Found - Transport was not found ('uuid': {fallback!r})"]
     assert api.get(f'/sip/transports/{used["uuid"]}').status_code == 200
 
 
@@ -482,6 +487,7 @@ BAD_BODIES = [
     ({'name': 'a' * 80}, f'Input Error - name: {NAME_RULE}'),
     ({'name': 'a b'}, f'Input Error - name: {NAME_RULE}'),
     ({'name': 'a\n[b]'}, f'Input Error - name: {NAME_RULE}'),
+    ({'name': 'udp\n'}, f'Input Error - name: {NAME_RULE}'),
     ({'name': 'global'}, 'Input Error - name: "global" is reserved'),
     ({'name': 'system'}, 'Input Error - name: "system" is reserved'),
     ({'name': 12}, 'Input Error - name: Not a valid string.'),

@@ -75,10 +75,11 @@ def test_booting_asterisk_is_unavailable(ari, fake_ari):
     assert (raised.value.status, raised.value.message) == (503, 'Asterisk not booted')
 
 
-def test_failed_copy_is_unavailable_with_asterisk_message(ari):
+def test_failed_copy_is_a_refusal_with_asterisk_message(ari):
+    # Sending the same merge again fails the same way: not an outage to wait out.
     ari.put_object(AsteriskObject('endpoint', 'alice', (('set_var', 'X=1'), ('allow', 'ulaw'))))
 
-    with pytest.raises(AriUnavailable) as raised:
+    with pytest.raises(AriRejected) as raised:
         ari.put_object(AsteriskObject('endpoint', 'alice', (('context', 'x'),)))
 
     assert (raised.value.status, raised.value.message) == (500, 'Allocation failed')

@@ -5,6 +5,7 @@ from hypothesis import strategies as st
 from wazo_confd_pjsip.asterisk.builder import build_objects, derived_id
 from wazo_confd_pjsip.asterisk.objects import MAX_ID_LENGTH, AsteriskObject
 from wazo_confd_pjsip.asterisk.plan import phase_full_push
+from wazo_confd_pjsip.asterisk.syntax import NAME_PATTERN
 
 TENANT = 'eeeeeeee-eeee-eeee-eeee-eeeeeeeeeee1'
 LINE = {
@@ -153,11 +154,8 @@ def test_long_names_cut_to_the_same_prefix_keep_distinct_ids():
     assert derived_id(first, '~outbound').startswith('n' * 60)
 
 
-NAME_CHARACTERS = '-_.abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789'
-
-
 @settings(max_examples=40)
-@given(st.lists(st.text(NAME_CHARACTERS, min_size=1, max_size=MAX_ID_LENGTH), min_size=2, max_size=8, unique=True))
+@given(st.lists(st.from_regex(NAME_PATTERN, fullmatch=True), min_size=2, max_size=8, unique=True))
 def test_derived_ids_never_collide_with_names_or_each_other(names):
     derived = [derived_id(name, suffix) for name in names for suffix in ('~outbound', '~registration')]
 

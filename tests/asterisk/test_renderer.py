@@ -46,13 +46,13 @@ def test_values_that_could_inject_are_refused(value):
         render_pjsip_conf([section])
 
 
-@pytest.mark.parametrize('key', ['a=b', 'a b', 'a\nb', 'allow+', '[x]', ';x', ''])
+@pytest.mark.parametrize('key', ['a=b', 'a b', 'a\nb', 'context\n', 'allow+', '[x]', ';x', '', '@a/b', 'a~b'])
 def test_keys_that_could_inject_are_refused(key):
     with pytest.raises((UnsafeConfiguration, ValueError)):
         render_pjsip_conf([AsteriskObject('global', 'global', ((key, 'v'),))])
 
 
-@pytest.mark.parametrize('section_id', ['a]b', 'a\nb', 'a;b', 'a b', 'a(b)'])
+@pytest.mark.parametrize('section_id', ['a]b', 'a\nb', 'alice\n', 'a;b', 'a b', 'a(b)', 'a/b'])
 def test_ids_that_could_inject_are_refused(section_id):
     with pytest.raises(UnsafeConfiguration):
         render_pjsip_conf([AsteriskObject('transport', section_id, (('protocol', 'udp'),))])

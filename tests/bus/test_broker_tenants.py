@@ -2,11 +2,15 @@
 import json
 
 import kombu
+import pytest
 import sqlalchemy as sa
 
 from tests.api.conftest import MASTER_TOKEN, SUB_OF_SUB
 from tests.api.endpoint_sip.helpers import DEFAULT_LABELS, create_endpoint, parents
+from wazo_confd_pjsip.bus.components import tenant_event_handlers
 from wazo_confd_pjsip.bus.connection import wazo_exchange
+from wazo_confd_pjsip.bus.consumer import UnusableEvent
+from wazo_confd_pjsip.tenant_lifecycle import TenantLifecycle
 
 from .conftest import eventually
 
@@ -68,12 +72,46 @@ def test_tenant_added_then_deleted(api, bus, captured, rabbitmq, bus_config, dat
     assert {json.loads(m.body)['data']['uuid'] for m in deleted[1:]} == set(templates.values())
 
 
+def test_a_tenant_deleted_while_postgresql_is_down_is_deleted_once_it_is_back(
+    api, bus, rabbitmq, bus_config, database, monkeypatch
+):
+    create_endpoint(api.as_(MASTER_TOKEN, tenant=SUB_OF_SUB), label='phone')
+    remove = TenantLifecycle.remove
+    attempts = []
+
+    def remove_while_down(lifecycle, tenant_uuid):
+        attempts.append(tenant_uuid)
+        if len(attempts) == 1:
+            raise sa.exc.OperationalError('DELETE', {}, Exception('connection refused'))
+        return remove(lifecycle, tenant_uuid)
+
+    monkeypatch.setattr(TenantLifecycle, 'remove', remove_while_down)
+
+    publish_auth_event(rabbitmq, bus_config, 'auth_tenant_deleted', {'uuid': SUB_OF_SUB})
+
+    eventually(lambda: rows_of(database, SUB_OF_SUB) == 0)
+    assert attempts == [SUB_OF_SUB, SUB_OF_SUB]
+
+
 def test_unreadable_events_are_dropped_and_consuming_goes_on(api, bus, rabbitmq, bus_config, database):
     publish_auth_event(rabbitmq, bus_config, 'auth_tenant_added', {'no uuid': True})
     publish_auth_event(rabbitmq, bus_config, 'auth_tenant_added', {'uuid': SUB_OF_SUB})
 
     eventually(lambda: sorted(templates_of(database, SUB_OF_SUB)) == sorted(DEFAULT_LABELS))
     assert bus.consumer.status() == {'status': 'ok'}
+
+
+@pytest.mark.parametrize('data', [{'no uuid': True}, {'uuid': 'not-a-uuid'}, {'uuid': 5}, ['uuid']])
+def test_tenant_events_without_a_tenant_uuid_are_unusable_whatever_the_database_says(data):
+    class NoDatabase:
+        def add(self, tenant_uuid):
+            raise AssertionError('reached the database')
+
+        remove = add
+
+    for handler in tenant_event_handlers(NoDatabase()).values():
+        with pytest.raises(UnusableEvent):
+            handler(data)
 
 
 def test_status_reports_the_consumer(api, bus):

@@ -17,8 +17,13 @@ from wazo_confd_pjsip.inheritance import apply_codec_edits, codec_line_value
         ([('allow', 'ulaw,opus'), ('allow', '!opus')], ['ulaw']),
         ([('allow', 'ulaw'), ('disallow', '!alaw')], ['ulaw', 'alaw']),
         ([('allow', 'ulaw,g722'), ('allow', '(alaw|opus)')], ['alaw', 'opus']),
-        ([('allow', 'ulaw'), ('disallow', '(alaw|opus)')], []),
+        ([('allow', 'ulaw,g722'), ('allow', '(alaw,opus)')], ['alaw', 'opus']),
         ([('allow', 'ulaw'), ('allow', '(!ulaw|alaw)')], ['alaw']),
+        ([('allow', 'ulaw|alaw,g722')], ['ulaw', 'alaw', 'g722']),
+        ([('allow', 'ulaw,alaw,g722'), ('disallow', 'ulaw|g722')], ['alaw']),
+        ([('allow', 'ulaw'), ('allow', '!ulaw|alaw')], ['alaw']),
+        ([('allow', ' ulaw , alaw ')], ['ulaw', 'alaw']),
+        ([('allow', 'ulaw|')], ['ulaw']),
         ([('disallow', 'all'), ('allow', 'ulaw'), ('disallow', 'all'), ('allow', 'alaw')], ['alaw']),
         ([('allow', 'ulaw,,alaw,')], ['ulaw', 'alaw']),
         ([('disallow', '')], []),
@@ -38,6 +43,12 @@ def test_allow_all_is_kept_for_asterisk_to_replay():
         'g729',
     ]
     assert apply_codec_edits([('disallow', '!ALL')]) == ['all']
+
+
+def test_a_parenthesised_disallow_first_allows_every_codec():
+    # Asterisk applies the inverse of the operation to every codec, then the listed ones.
+    assert apply_codec_edits([('allow', 'ulaw'), ('disallow', '(alaw|opus)')]) == ['ulaw', 'all', '!alaw', '!opus']
+    assert apply_codec_edits([('disallow', '(g729,opus)'), ('disallow', 'all'), ('allow', 'ulaw')]) == ['ulaw']
 
 
 def test_clearing_after_all_returns_to_named_codecs():

@@ -1,5 +1,7 @@
 """resolve_lines + merged_view against a deliberately naive model of what Asterisk does."""
 
+import re
+
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -22,11 +24,13 @@ from .conftest import is_repeatable
 # The codecs this fake Asterisk knows, in the order its format cache lists them.
 KNOWN_CODECS = ['g729', 'opus', 'g722', 'alaw', 'ulaw']
 
-codec_token = st.sampled_from(['ulaw', 'alaw', 'opus', 'ULAW:20', 'all', '!all', '!ulaw', '!opus', 'nosuch', ''])
-codec_value = st.one_of(
-    st.lists(codec_token, min_size=1, max_size=3).map(','.join),
-    st.lists(codec_token, min_size=1, max_size=3).map(lambda tokens: '(' + '|'.join(tokens) + ')'),
+codec_token = st.sampled_from(
+    ['ulaw', 'alaw', 'opus', 'ULAW:20', 'all', '!all', '!ulaw', '!opus', ' alaw ', 'nosuch', '']
 )
+codec_list = st.tuples(st.lists(codec_token, min_size=1, max_size=3), st.sampled_from([',', '|'])).map(
+    lambda tokens_separator: tokens_separator[1].join(tokens_separator[0])
+)
+codec_value = st.one_of(codec_list, codec_list.map(lambda text: f'({text})'))
 LINE_VALUES = {
     'endpoint': {
         'context': st.sampled_from(['a', 'b', 'c']),
@@ -86,21 +90,30 @@ def naive_lines(node, nodes):
 
 
 def asterisk_codecs(codec_lines):
-    """Applies allow/disallow lines the way Asterisk's format capabilities do."""
+    """Applies allow/disallow lines the way Asterisk's ast_format_cap_update_by_allow_disallow() does."""
     codecs = []
+
+    def edit(allowing, name):
+        nonlocal codecs
+        if name == 'all':
+            codecs = codecs + [c for c in KNOWN_CODECS if c not in codecs] if allowing else []
+        elif allowing and name not in codecs:
+            codecs.append(name)
+        elif not allowing and name in codecs:
+            codecs.remove(name)
+
     for key, value in codec_lines:
-        separator = ','
-        if value.startswith('(') and value.endswith(')'):
-            codecs, value, separator = [], value[1:-1], '|'
-        for token in value.split(separator):
-            allowing = (key == 'allow') != token.startswith('!')
-            name = token.lstrip('!').split(':')[0].lower()
-            if name == 'all':
-                codecs = codecs + [c for c in KNOWN_CODECS if c not in codecs] if allowing else []
-            elif name in KNOWN_CODECS and allowing and name not in codecs:
-                codecs.append(name)
-            elif name in codecs and not allowing:
-                codecs.remove(name)
+        allowing = key == 'allow'
+        if len(value) > 1 and value[0] == '(' and value[-1] == ')':
+            # The form Asterisk prints: first the inverse of the operation on every codec.
+            edit(not allowing, 'all')
+            value = value[1:-1]
+        for token in re.split('[,|]', value):
+            token = token.strip()
+            negated = token.startswith('!')
+            name = (token[1:] if negated else token).rsplit(':', 1)[0].lower()  # without its framing
+            if name == 'all' or name in KNOWN_CODECS:  # unknown codecs are skipped
+                edit(allowing != negated, name)
     return codecs
 
 

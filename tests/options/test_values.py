@@ -1,5 +1,9 @@
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from wazo_confd_pjsip.asterisk.objects import AsteriskObject
+from wazo_confd_pjsip.asterisk.renderer import render_pjsip_conf
 from wazo_confd_pjsip.options import OptionCatalogue, OptionSpec
 from wazo_confd_pjsip.options.values import (
     MAX_LENGTH,
@@ -67,13 +71,17 @@ KIND_TABLE = [
         [
             'ulaw', 'all', '!all', '!all,ulaw,alaw', '(ulaw|alaw)', 'alaw|ulaw', 'ULAW', 'ulaw:20', '!ulaw',
             '!all,opus,g722,alaw,ulaw,vp9,vp8,h264', 'ulaw, alaw', 'g726aal2,slin192,t140red,h265,codec2',
+            '(ulaw,alaw)', '(!ulaw|alaw)', '!all|ulaw', 'ulaw|alaw,g722', 'ulaw | alaw', 'all:20',
         ],
-        ['ulawx', 'ulaw,,alaw', ',ulaw', 'ulaw:abc', 'ulaw:', '(ulaw', 'ulaw alaw', '(ulaw|x)', '()', 'none'],
+        [
+            'ulawx', 'ulaw,,alaw', ',ulaw', 'ulaw:abc', 'ulaw:', '(ulaw', 'ulaw alaw', '(ulaw|x)', '()', 'none',
+            '! ulaw', '!!ulaw', 'ulaw :20', 'ulaw: 20', 'ulaw:20:30', 'ulaw|', '(ulaw|)', '((ulaw))',
+        ],
     ),
     (
         'endpoint', 'disallow',
-        ['all', 'ulaw,alaw'],
-        ['everything'],
+        ['all', 'ulaw,alaw', '(ulaw|alaw)', 'ulaw|alaw', '!all'],
+        ['everything', '(ulaw|', 'ulaw||alaw'],
     ),
     (
         'transport', 'bind',
@@ -142,8 +150,8 @@ KIND_TABLE = [
     ),
     (
         'endpoint', 'outbound_auth',
-        ['alice', 'a,b', 'auth-1.x', 'a, b'],
-        ['bad name', 'a,', 'x' * 80],
+        ['alice', 'a,b', 'auth-1.x', 'a, b', 'alice~outbound'],
+        ['bad name', 'a,', 'x' * 80, 'a/b', 'a]'],
     ),
     (
         'aor', 'contact',
@@ -269,13 +277,24 @@ def test_safety_applies_to_every_known_option(value):
             assert value_error(value, CATALOGUE.spec(object_type, key)), (object_type, key)
 
 
-@pytest.mark.parametrize('key', ['100rel', 'context', '@custom', 'a.b/c-d_e', 'x' * MAX_LENGTH])
+@pytest.mark.parametrize('key', ['100rel', 'context', '@custom', 'a.b-c_d', '@a.b-c_d', 'x' * MAX_LENGTH])
 def test_key_syntax_accepts(key):
     assert key_syntax_error(key) is None
 
 
 @pytest.mark.parametrize(
-    'key', ['', 'x' * (MAX_LENGTH + 1), 'a b', 'a=b', 'allow+', '[x]', 'a;b', 'é', 'a\nb', '@', 'a@b', 5, None]
-)
+    'key',
+    [
+        '', 'x' * (MAX_LENGTH + 1), 'a b', 'a=b', 'allow+', '[x]', 'a;b', 'é', 'a\nb', 'context\n', '@a\n', '@', 'a@b',
+        'a/b', '@a/b', 'a~b', 5, None,
+    ],
+)  # fmt: skip
 def test_key_syntax_refuses(key):
     assert key_syntax_error(key)
+
+
+@settings(max_examples=200)
+@given(st.text('@aZ09_.-/~ \n;=[]', min_size=1, max_size=12))
+def test_every_key_the_api_accepts_is_rendered_in_pjsip_conf(key):
+    if key_syntax_error(key) is None:
+        assert f'\n{key} = v\n' in render_pjsip_conf([AsteriskObject('endpoint', 'alice', ((key, 'v'),))])

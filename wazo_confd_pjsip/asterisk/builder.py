@@ -5,7 +5,7 @@ Id scheme (one Asterisk id namespace per type, shared by every tenant):
 - endpoint, aor, inbound auth, identify and registration are all called ``<name>`` (ids may repeat
   across types; endpoint names are unique across tenants);
 - the endpoint's outbound auth is ``<name>~outbound`` and the registration's auth is
-  ``<name>~registration``. Names are made of ``[-_.a-zA-Z0-9]``, so an id with ``~`` can never be
+  ``<name>~registration``. Names never hold ``~`` (``syntax``), so such an id can never be
   another endpoint's inbound auth (Wazo's ``outbound_auth_<name>`` can: an endpoint named
   ``outbound_auth_alice`` would overwrite alice's outbound credentials). When ``<name>~suffix``
   is longer than 79 characters the name is cut and a hash of the whole name keeps the id unique.
@@ -26,11 +26,12 @@ import hashlib
 import re
 
 from ..sections import SECTION_OBJECT_TYPES
-from .objects import MAX_ID_LENGTH, AsteriskObject
+from .objects import AsteriskObject
+from .syntax import DERIVED_ID_SEPARATOR, MAX_ID_LENGTH
 
 TENANT_VARIABLE = '__WAZO_TENANT_UUID'
-OUTBOUND_AUTH_SUFFIX = '~outbound'
-REGISTRATION_AUTH_SUFFIX = '~registration'
+OUTBOUND_AUTH_SUFFIX = f'{DERIVED_ID_SEPARATOR}outbound'
+REGISTRATION_AUTH_SUFFIX = f'{DERIVED_ID_SEPARATOR}registration'
 
 # Per section, the keys whose value the service decides.
 SERVICE_OWNED_KEYS = {
@@ -99,7 +100,7 @@ def derived_id(name, suffix) -> str:
         return candidate
     digest = hashlib.sha256(name.encode('utf-8')).hexdigest()[:_HASH_LENGTH]
     kept = MAX_ID_LENGTH - len(suffix) - len(digest) - 1
-    return f'{name[:kept]}~{digest}{suffix}'
+    return f'{name[:kept]}{DERIVED_ID_SEPARATOR}{digest}{suffix}'
 
 
 def _user_lines(section, lines):

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-# Asterisk truncates section/object ids longer than this.
-MAX_ID_LENGTH = 79
+from .syntax import MAX_ID_LENGTH
 
 # Dependency order: an object only names objects of the types before it.
 CREATION_ORDER = ('auth', 'aor', 'endpoint', 'identify', 'registration')

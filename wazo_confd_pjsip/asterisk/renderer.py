@@ -3,15 +3,16 @@
 Values are written verbatim after ``key = ``; Asterisk's parser gives three characters a meaning
 there: a line break starts a new line (a new option or a ``[section]``), and ``;`` starts a
 comment unless written ``\\;``. So values with line breaks or other control characters are
-refused, and ``;`` is escaped. Ids and keys are refused unless made of plain name characters.
+refused, and ``;`` is escaped. Ids, types and keys are refused unless they follow ``syntax``,
+the rules the API checks too.
 """
 
 from __future__ import annotations
 
 import re
 
-_ID = re.compile(r'[A-Za-z0-9_.~-]+')
-_KEY = re.compile(r'@?[A-Za-z0-9_.-]+')
+from .syntax import is_name, is_object_id, is_option_key
+
 _CONTROL = re.compile(r'[\x00-\x1f\x7f]')
 ESCAPED_SEMICOLON = r'\;'
 
@@ -34,13 +35,13 @@ def render_pjsip_conf(sections) -> str:
 
 
 def _render_section(section):
-    if not _ID.fullmatch(section.id):
+    if not is_object_id(section.id):
         raise UnsafeConfiguration(f'section id {section.id!r} is not a plain name')
-    if not _KEY.fullmatch(section.type):
+    if not is_name(section.type):
         raise UnsafeConfiguration(f'section type {section.type!r} is not a plain name')
     lines = [f'[{section.id}]', f'type = {section.type}']
     for key, value in section.fields:
-        if not _KEY.fullmatch(key):
+        if not is_option_key(key):
             raise UnsafeConfiguration(f'[{section.id}] option name {key!r} is not a plain name')
         if _CONTROL.search(value):
             raise UnsafeConfiguration(f'[{section.id}] {key}: line breaks and control characters are refused')

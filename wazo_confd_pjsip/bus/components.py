@@ -2,10 +2,11 @@
 import dataclasses
 import datetime
 import logging
+import uuid
 
 from ..tenant_lifecycle import TenantLifecycle
 from .connection import broker_url, wazo_exchange
-from .consumer import BusConsumer
+from .consumer import BusConsumer, UnusableEvent
 from .events import events_for_changes
 from .publisher import BusPublisher
 
@@ -38,9 +39,17 @@ def change_events_hook(publisher, origin_uuid):
 
 def tenant_event_handlers(lifecycle):
     return {
-        'auth_tenant_added': lambda data: lifecycle.add(data['uuid']),
-        'auth_tenant_deleted': lambda data: lifecycle.remove(data['uuid']),
+        'auth_tenant_added': lambda data: lifecycle.add(_tenant_uuid(data)),
+        'auth_tenant_deleted': lambda data: lifecycle.remove(_tenant_uuid(data)),
     }
+
+
+def _tenant_uuid(data):
+    # Checked before the database: the consumer drops such an event at once instead of retrying it.
+    try:
+        return str(uuid.UUID(data['uuid']))
+    except (KeyError, TypeError, ValueError, AttributeError) as error:
+        raise UnusableEvent(f'no tenant uuid in the data ({error!r})') from error
 
 
 def build_bus(

@@ -1,8 +1,11 @@
 """Listens to Wazo bus events in a background thread, reconnecting whenever the broker goes away.
 
 One queue, bound on the headers exchange once per event name ({"name": ..., "x-match": "all"}).
-Each handler receives the event's `data`. A message is acknowledged once handled, even when its
-handler failed (logged): a message that always fails must not come back forever.
+Each handler receives the event's `data`. A message is acknowledged once handled. When its handler
+fails (PostgreSQL down...), the message goes back to the queue after a short delay, at its place:
+messages are taken one at a time, so tenant events keep their order. After `max_redeliveries`
+failed redeliveries it is dropped and logged as an error: a message that always fails must not
+block the queue forever. A message no retry can help (`UnusableEvent`) is dropped at once.
 """
 import json
 import logging
@@ -18,6 +21,13 @@ logger = logging.getLogger(__name__)
 
 HEARTBEAT_SECONDS = 30
 POLL_SECONDS = 0.25
+MAX_REDELIVERIES = 5
+FIRST_RETRY_DELAY = 0.5  # doubled at each failure: 0.5 to 8 s, well within the heartbeat
+_SHOWN_BODY_LENGTH = 1000
+
+
+class UnusableEvent(ValueError):
+    """A message no retry can handle (not a Wazo event, no handler, data without what it needs)."""
 
 
 def event_bindings(exchange, event_names):
@@ -26,15 +36,26 @@ def event_bindings(exchange, event_names):
 
 def decode_event(body, headers):
     """(name, data) of a Wazo event; accepts minimal bodies {"name": ..., "data": {...}}."""
-    content = json.loads(body)
-    return content.get('name') or headers.get('name'), content['data']
+    try:
+        content = json.loads(body)
+        return content.get('name') or headers.get('name'), content['data']
+    except (ValueError, KeyError, TypeError, AttributeError) as error:
+        raise UnusableEvent(f'not a Wazo event ({error!r})') from error
 
 
 class BusConsumer:
-    def __init__(self, url, exchange, queue_name, handlers, *, durable=True, max_backoff=30.0):
-        """handlers: event name → callable(data)."""
+    def __init__(
+        self, url, exchange, queue_name, handlers, *, durable=True, max_backoff=30.0, max_redeliveries=MAX_REDELIVERIES
+    ):
+        """handlers: event name → callable(data), raising UnusableEvent for data it can never handle.
+
+        max_backoff also bounds the delay before a failed message is tried again."""
         self._url = url
         self._handlers = dict(handlers)
+        self._max_backoff = max_backoff
+        self._max_redeliveries = max_redeliveries
+        # body → failed attempts so far: the broker flags a redelivery but does not count them
+        self._failures = {}
         self._queue = kombu.Queue(
             queue_name,
             bindings=event_bindings(exchange, self._handlers),
@@ -80,7 +101,8 @@ class BusConsumer:
         with kombu.Connection(self._url, connect_timeout=CONNECT_TIMEOUT, heartbeat=HEARTBEAT_SECONDS) as connection:
             connect_once(connection)
             # Declares the queue and its bindings, again on every new connection.
-            with connection.Consumer([self._queue], on_message=self._on_message):
+            # One unacknowledged message at a time: a requeued one comes back before the next.
+            with connection.Consumer([self._queue], on_message=self._on_message, prefetch_count=1):
                 self._consuming.set()
                 self._backoff.reset()
                 logger.info('bus: consuming %s', ', '.join(self._handlers))
@@ -91,11 +113,32 @@ class BusConsumer:
                         connection.heartbeat_check()
 
     def _on_message(self, message):
+        shown = message.body[:_SHOWN_BODY_LENGTH]
         try:
             name, data = decode_event(message.body, message.headers or {})
-            handler = self._handlers[name]
-            handler(data)
+            if name not in self._handlers:
+                raise UnusableEvent(f'no handler for {name!r}')
+            self._handlers[name](data)
+        except UnusableEvent as error:
+            logger.error('bus: message dropped, %s: %r', error, shown)
         except Exception:
-            logger.exception('bus: could not handle the message %r', message.body[:1000])
-        finally:
-            message.ack()
+            if self._retry_later(message, shown):
+                return
+        self._failures.pop(message.body, None)
+        message.ack()
+
+    def _retry_later(self, message, shown):
+        """Put a message whose handler failed back in the queue, unless it failed too often (logged)."""
+        redelivered = message.delivery_info.get('redelivered', False)
+        failures = (self._failures.get(message.body, 0) if redelivered else 0) + 1
+        if failures > self._max_redeliveries:
+            logger.error('bus: message dropped after %d failed attempts: %r', failures, shown, exc_info=True)
+            return False
+        self._failures[message.body] = failures
+        logger.warning(
+            'bus: could not handle the message %r (attempt %d), trying again', shown, failures, exc_info=True
+        )
+        # Not at once: what failed (the database...) needs a moment; a stop cuts the wait short.
+        self._stopping.wait(min(self._max_backoff, FIRST_RETRY_DELAY * 2 ** (failures - 1)))
+        message.requeue()
+        return True

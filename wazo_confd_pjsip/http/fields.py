@@ -1,12 +1,9 @@
 """Marshmallow fields shared by the resources."""
-import re
-
 from marshmallow import ValidationError, fields, validate
 
+from ..asterisk.syntax import NAME_RULE, RESERVED_NAMES, is_name
 from ..options.values import has_forbidden_characters
 
-NAME_PATTERN = re.compile(r'^[-_.a-zA-Z0-9]{1,79}$')
-RESERVED_NAMES = frozenset({'global', 'system'})
 OPTION_TEXT_MAX = 4092
 
 
@@ -40,8 +37,8 @@ class OptionLines(fields.Field):
 
 
 def validate_pjsip_name(name):
-    if not NAME_PATTERN.match(name):
-        raise ValidationError('Must be 1 to 79 characters among letters, digits, "-", "_" and "."')
+    if not is_name(name):
+        raise ValidationError(f'Must be {NAME_RULE}')
     if name in RESERVED_NAMES:
         raise ValidationError(f'"{name}" is reserved')
 

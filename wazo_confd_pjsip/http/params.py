@@ -1,10 +1,17 @@
-"""Query-string parameters shared by the list routes."""
+"""Query-string parameters shared by the list routes.
+
+Whatever reaches SQL is checked here first, so the database never refuses a value with a 500:
+integers fit PostgreSQL's `integer`, texts hold no NUL (nor other control characters, which
+nothing stored has).
+"""
 import uuid as uuid_lib
 
+from ..options.values import has_forbidden_characters
 from .errors import InputError
 
 _TRUE = {'true', '1', 'yes'}
 _FALSE = {'false', '0', 'no'}
+MAX_INTEGER = 2**31 - 1
 
 
 def parse_bool(name, raw, default=False):
@@ -28,7 +35,16 @@ def parse_non_negative_int(name, raw):
         raise InputError(name, 'Not a valid integer.')
     if value < 0:
         raise InputError(name, 'Must be greater than or equal to 0.')
+    if value > MAX_INTEGER:
+        raise InputError(name, f'Must be less than or equal to {MAX_INTEGER}.')
     return value
+
+
+def parse_text(name, raw):
+    """A text compared with stored ones (search, exact filters): none of them holds control characters."""
+    if raw is not None and has_forbidden_characters(raw):
+        raise InputError(name, 'Must not contain line breaks or control characters.')
+    return raw
 
 
 def parse_uuid_list(raw):
@@ -64,12 +80,12 @@ class ListParams:
         if direction not in ('asc', 'desc'):
             raise InputError('direction', 'Must be one of: asc, desc.')
         return cls(
-            search=args.get('search') or None,
+            search=parse_text('search', args.get('search')) or None,
             order=order,
             direction=direction,
             limit=parse_non_negative_int('limit', args.get('limit')),
             offset=parse_non_negative_int('offset', args.get('offset')) or 0,
             recurse=parse_bool('recurse', args.get('recurse')),
-            filters={name: args[name] for name in filterable if name in args},
+            filters={name: parse_text(name, args[name]) for name in filterable if name in args},
             uuids=parse_uuid_list(args.get('uuid')),
         )

@@ -1,9 +1,11 @@
 """The codec list an endpoint ends up with after its ``allow``/``disallow`` lines.
 
-Asterisk applies each line as an edit of the list, token by token (comma separated):
-``allow=x`` appends x unless present (keeping its place and first framing), ``disallow=x``
-removes it, a ``!`` prefix swaps allow and disallow, ``all`` means every codec, and a value
-written ``(a|b)`` first clears the list then applies ``a`` and ``b``. Codec names compare
+Asterisk applies each line as an edit of the list (ast_format_cap_update_by_allow_disallow),
+token by token, tokens separated by ``,`` or ``|`` and stripped of spaces: ``allow=x`` appends x
+unless present (keeping its place and first framing), ``disallow=x`` removes it, a ``!`` prefix
+swaps allow and disallow, ``all`` means every codec. A value written ``(a|b)``, the form Asterisk
+prints, first applies the inverse of the line to every codec: ``allow=(a|b)`` removes them all
+then adds a and b, ``disallow=(a|b)`` adds them all then removes a and b. Codec names compare
 case-insensitively, without their ``:framing``.
 
 The result is a list of tokens that, applied to an empty list, gives the same codecs: plain
@@ -12,8 +14,12 @@ on the running Asterisk, so from there on the edits are kept as tokens (``all``,
 ``ulaw``...) for Asterisk to replay.
 """
 
+import re
+
 ALL = 'all'
 CODEC_KEYS = frozenset({'allow', 'disallow'})
+CODEC_SEPARATORS = ',|'
+_SEPARATOR = re.compile(f'[{re.escape(CODEC_SEPARATORS)}]')
 
 
 def _name(token):
@@ -21,14 +27,19 @@ def _name(token):
     return (head if colon else token).lower()
 
 
+def is_parenthesised(value):
+    """Written ``(a|b)``, the form in which Asterisk prints a codec list."""
+    return len(value) > 1 and value.startswith('(') and value.endswith(')')
+
+
 def _edits(key, value):
-    """(allowing, token) for each edit of one line, the ``(a|b)`` clearing being a disallowed "all"."""
+    """(allowing, token) for each edit of one line, the ``(a|b)`` prelude being an edit of "all"."""
     allowing = key == 'allow'
-    separator = ','
-    if value.startswith('(') and value.endswith(')') and len(value) > 1:
-        yield False, ALL
-        value, separator = value[1:-1], '|'
-    for token in value.split(separator):
+    if is_parenthesised(value):
+        yield not allowing, ALL
+        value = value[1:-1]
+    for token in _SEPARATOR.split(value):
+        token = token.strip()
         negated = token.startswith('!')
         token = token[1:] if negated else token
         if token:  # Asterisk skips empty tokens as unknown codecs

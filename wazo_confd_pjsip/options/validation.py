@@ -7,9 +7,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from ..asterisk.syntax import CUSTOM_KEY_PREFIX
 from .values import key_syntax_error, safety_error, value_error
 
-CUSTOM_KEY_PREFIX = '@'
 _SHOWN_KEY_LENGTH = 100
 
 

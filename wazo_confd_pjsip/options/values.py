@@ -10,14 +10,15 @@ import ipaddress
 import math
 import re
 
+from ..asterisk.syntax import OPTION_KEY_RULE, is_object_id, is_option_key
+from ..inheritance.codec_edits import CODEC_SEPARATORS, is_parenthesised
+
 MAX_LENGTH = 4092
 
 # Line breaks (for Asterisk or for Python), other C0/C1 controls, DEL, and lone surrogates (not UTF-8 encodable).
 _FORBIDDEN_CHARACTERS = re.compile('[\x00-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff]')
 # A value never starts a pjsip.conf line (no line breaks, always after "key = "), so a leading '[' is harmless.
 # ';' is accepted, not refused: pjsip.conf writers escape it as '\;' (ARI takes values verbatim).
-
-_KEY = re.compile(r'@?[A-Za-z0-9_./-]+')
 
 
 def has_forbidden_characters(text):
@@ -47,8 +48,8 @@ def key_syntax_error(key):
         return 'must be a string'
     if not 1 <= len(key) <= MAX_LENGTH:
         return f'must be 1 to {MAX_LENGTH} characters long'
-    if not _KEY.fullmatch(key):
-        return 'must be made of letters, digits, "_", ".", "/", "-" (and a leading "@" for custom keys)'
+    if not is_option_key(key):
+        return f'must be {OPTION_KEY_RULE}'
     return None
 
 
@@ -143,18 +144,19 @@ _FRAMING = re.compile('[0-9]+')
 
 
 def _is_codec_item(item):
-    """`[!]name[:framing]` where name is a codec or `all`, as allow=/disallow= take them."""
-    name, colon, framing = item.partition(':')
-    name = name.removeprefix('!').strip(' ')
-    if colon and not _FRAMING.fullmatch(framing.strip(' ')):
+    """`[!]name[:framing]` where name is a codec or `all`, as allow=/disallow= take them (no inner spaces)."""
+    name, colon, framing = item.removeprefix('!').rpartition(':')
+    if not colon:
+        name = framing
+    elif not _FRAMING.fullmatch(framing):
         return False
     return name.lower() == 'all' or name.lower() in CODECS
 
 
 def _check_codec(value, spec):
-    # "(ulaw|alaw)" is how Asterisk prints a codec list; fed back it replaces the whole list.
-    body = value[1:-1] if value.startswith('(') and value.endswith(')') else value
-    item = _bad_item(body, _is_codec_item, separators=',|')
+    # "(ulaw|alaw)" is how Asterisk prints a codec list; fed back it first edits every codec (codec_edits).
+    body = value[1:-1] if is_parenthesised(value) else value
+    item = _bad_item(body, _is_codec_item, separators=CODEC_SEPARATORS)
     if item is None:
         return None
     if not item:
@@ -326,11 +328,8 @@ def _check_group(value, spec):
     return _list_error(value, _is_group_item, 'a group number (0-63) or range (a-b)')
 
 
-_SECTION_NAME = re.compile('[-_.a-zA-Z0-9]{1,79}')
-
-
 def _check_auth_list(value, spec):
-    return _list_error(value, _SECTION_NAME.fullmatch, 'an auth section name')
+    return _list_error(value, is_object_id, 'an auth section name')
 
 
 _SIP_URI = re.compile(r'(<)?sips?:[^\s<>]+(?(1)>)', re.IGNORECASE)

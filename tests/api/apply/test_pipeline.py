@@ -234,6 +234,32 @@ def test_forced_resync(api, worker, fake_ari):
     assert api.get('/asterisk/pjsip/sync').json['engines']['default']['last_full_resync_at'] is not None
 
 
+@pytest.mark.parametrize(
+    'body, message',
+    [
+        ({'engine': ['default']}, 'Input Error - engine: Not a valid string.'),
+        ({'engine': {}}, 'Input Error - engine: Not a valid string.'),
+        ({'engine': 5}, 'Input Error - engine: Not a valid string.'),
+        ({'engine': ''}, 'Input Error - engine: Shorter than minimum length 1.'),
+        (['default'], 'Input Error - body: Must be a JSON object'),
+    ],
+)
+def test_forced_resync_body_is_validated(api, worker, dependencies, body, message):
+    response = api.post('/asterisk/pjsip/sync', json=body)
+
+    assert (response.status_code, response.json) == (400, [message])
+    assert _pending(dependencies.db) == 0
+
+
+def test_forced_resync_of_an_unknown_engine_is_404_and_of_null_every_engine(api, worker, dependencies):
+    response = api.post('/asterisk/pjsip/sync', json={'engine': 'nope'})
+    assert (response.status_code, response.json) == (
+        404, ["Resource Not Found - AsteriskEngine was not found ('name': 'nope')"]
+    )
+    assert api.post('/asterisk/pjsip/sync', json={'engine': None, 'ignored': 1}).status_code == 204
+    assert _pending(dependencies.db) == 1
+
+
 def test_wait_applied_is_checked_after_authentication(api, worker):
     assert api.as_(token=None).post('/endpoints/sip', json={}, query={'wait_applied': 'bad'}).status_code == 401
     refused = api.post('/endpoints/sip', json={}, query={'wait_applied': 'bad'})

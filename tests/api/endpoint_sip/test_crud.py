@@ -1,9 +1,12 @@
 """Create, get, partial update and delete of endpoints and templates: bodies, codes, headers."""
+import threading
+import time
 import uuid
 
 import pytest
+import sqlalchemy as sa
 
-from ..conftest import MAIN
+from ..conftest import MAIN, ApiClient
 from .helpers import (
     ENDPOINT_FIELDS,
     ENDPOINTS,
@@ -252,3 +255,39 @@ def test_each_route_requires_its_acl(api, fake_auth):
 def test_no_token_is_a_401(api):
     assert api.as_(None).get(ENDPOINTS).status_code == 401
     assert api.as_('unknown-token').post(TEMPLATES, json={}).status_code == 401
+
+
+def _wait_for_a_blocked_request(database, timeout=5.0):
+    deadline = time.monotonic() + timeout
+    with database.engine.connect() as connection:
+        while not connection.execute(sa.text('SELECT count(*) FROM pg_locks WHERE NOT granted')).scalar():
+            assert time.monotonic() < deadline, 'the request never waited for the deleting transaction'
+            time.sleep(0.02)
+
+
+@pytest.mark.parametrize('method', ['create', 'update'])
+def test_a_write_racing_the_delete_of_its_transport_waits_for_it_then_is_refused(app, api, database, method):
+    transport = create_transport(api, 'transport-udp')
+    existing = create_endpoint(api, name='existing')
+    responses = []
+
+    def write():
+        client = ApiClient(app.test_client())
+        body = {'transport': {'uuid': transport['uuid']}}
+        if method == 'create':
+            response = client.post(ENDPOINTS, json=body)
+        else:
+            response = client.put(item_path(ENDPOINTS, existing), json=body)
+        responses.append((response.status_code, response.json))
+
+    with database.engine.connect() as deleting, deleting.begin():
+        # As the transport service deletes: the row locked, then gone, committed after the write checked it.
+        deleting.execute(sa.text('DELETE FROM sip_transport WHERE uuid = :uuid'), {'uuid': transport['uuid']})
+        writer = threading.Thread(target=write)
+        writer.start()
+        _wait_for_a_blocked_request(database)
+    writer.join(timeout=10)
+
+    assert responses == [
+        (400, [f"Input Error - field 'transport': SIPTransport was not found ('uuid': '{transport['uuid']}')"])
+    ]

@@ -61,6 +61,33 @@ def test_bad_limit_or_offset_is_refused(api):
         assert api.get(ENDPOINTS, query=query).status_code == 400
 
 
+@pytest.mark.parametrize('base', [ENDPOINTS, TEMPLATES])
+@pytest.mark.parametrize('name', ['limit', 'offset'])
+def test_limit_and_offset_beyond_a_database_integer_are_refused_naming_the_parameter(api, base, name):
+    for value in ('99999999999999999999', str(2**31)):
+        response = api.get(base, query={name: value})
+        assert (response.status_code, response.json) == (
+            400, [f'Input Error - {name}: Must be less than or equal to 2147483647.']
+        )
+    assert api.get(base, query={name: str(2**31 - 1)}).status_code == 200
+
+
+@pytest.mark.parametrize('base', [ENDPOINTS, TEMPLATES])
+@pytest.mark.parametrize('name', ['search', 'name', 'label', 'asterisk_id'])
+def test_a_control_character_in_a_text_parameter_is_refused_naming_the_parameter(api, base, name):
+    for value in ('a\x00b', 'a\nb'):
+        response = api.get(base, query={name: value})
+        assert (response.status_code, response.json) == (
+            400, [f'Input Error - {name}: Must not contain line breaks or control characters.']
+        )
+
+
+def test_a_nul_character_in_a_uuid_parameter_is_no_uuid(api, three):
+    assert api.get(ENDPOINTS, query={'uuid': f"{three[0]['uuid']}\x00"}).json == {'total': 0, 'items': []}
+    response = api.get(ENDPOINTS, query={'template_uuid': f"{three[0]['uuid']}\x00"})
+    assert (response.status_code, response.json) == (400, ['Input Error - template_uuid: Not a valid UUID.'])
+
+
 SEARCHES = [
     ('ALI', ['alice']),  # case-insensitive on the name
     ('elodie', ['bob']),  # accent-insensitive on the label

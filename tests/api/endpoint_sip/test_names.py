@@ -24,7 +24,10 @@ def test_valid_names_are_kept(api):
         assert create_endpoint(api, name=name)['name'] == name
 
 
-INVALID_NAMES = [None, '', 'x' * 80, 'with space', 'semi;colon', 'brack[et]', 'new\nline', 'accentué', 'global', 'system', 5]
+INVALID_NAMES = [
+    None, '', 'x' * 80, 'with space', 'semi;colon', 'brack[et]', 'new\nline', 'trailing-newline\n', 'derived~id',
+    'accentué', 'global', 'system', 5,
+]
 
 
 @pytest.mark.parametrize('base', [ENDPOINTS, TEMPLATES])

@@ -126,6 +126,14 @@ def test_a_custom_key_needs_a_name(refused):
     refused({'endpoint_section_options': [['@a b', 'x']]}, prefix='Input Error - endpoint_section_options: ')
 
 
+def test_a_custom_key_has_the_syntax_pjsip_conf_takes(refused):
+    for key, shown in (('@a/b', '@a/b'), ('@a\n', '@a\\n'), ('@a~b', '@a~b')):
+        refused(
+            {'endpoint_section_options': [[key, 'x']]},
+            prefix=f'Input Error - endpoint_section_options: invalid custom variable ({shown})',
+        )
+
+
 def test_at_most_512_options_per_section(api, base, refused):
     lines = [['set_var', f'V{index}=1'] for index in range(512)]
     assert len(api.post(base, json={'endpoint_section_options': lines}).json['endpoint_section_options']) == 512

@@ -1,8 +1,17 @@
 from flask import Response, g, request
+from marshmallow import EXCLUDE, Schema, fields, validate
 
 from ...asterisk.renderer import render_pjsip_conf
 from ...http.auth import AuthResource, master_tenant_only, required_acl
 from ...http.body import json_body
+
+
+class ResyncSchema(Schema):
+    class Meta:
+        unknown = EXCLUDE
+
+    # null or absent: every engine
+    engine = fields.String(allow_none=True, load_default=None, validate=validate.Length(min=1))
 
 
 class SyncResource(AuthResource):
@@ -14,8 +23,8 @@ class SyncResource(AuthResource):
     @required_acl('confd.asterisk.pjsip.sync.create')
     @master_tenant_only
     def post(self):
-        body = json_body() if request.get_data() else {}
-        self.service.force_resync(body.get('engine'))
+        body = ResyncSchema().load(json_body() if request.get_data() else {})
+        self.service.force_resync(body['engine'])
         return '', 204
 
 

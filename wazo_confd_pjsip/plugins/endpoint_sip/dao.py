@@ -97,7 +97,14 @@ def tenant_template_parents(session, tenant_uuid):
 
 
 def transport_exists(session, uuid):
-    return session.execute(sa.select(SIPTransport.uuid).where(SIPTransport.uuid == uuid)).first() is not None
+    """Whether the transport exists, key-share-locked until commit: a delete of it waits for the
+    endpoint written with it, or, already under way, is waited for and the transport is then not found.
+
+    FOR KEY SHARE (read=True with key_share=True; key_share alone is FOR NO KEY UPDATE): the
+    foreign key's own lock, so concurrent endpoints of one transport do not wait for each other.
+    """
+    query = sa.select(SIPTransport.uuid).where(SIPTransport.uuid == uuid).with_for_update(read=True, key_share=True)
+    return session.execute(query).first() is not None
 
 
 def transport_named(session, name):
