@@ -1,4 +1,4 @@
-"""python -m benchmarks [api|apply|all] [--sizes 1000,10000] [--quick] [--samples N] ...
+"""python -m benchmarks [api|apply|import|all] [--sizes 1000,10000] [--quick] [--samples N] ...
 
 `all` (the default) runs every benchmark below, one table each.
 """
@@ -6,11 +6,11 @@ import argparse
 import os
 import sys
 
-from . import api, apply, options
+from . import api, apply, import_bench, options
 from .report import format_table
 
 # name -> module with TITLE, add_arguments(argument group) and run(options) -> [report.Row]
-BENCHMARKS = {'api': api, 'apply': apply}
+BENCHMARKS = {'api': api, 'apply': apply, 'import': import_bench}
 
 
 def _parser():

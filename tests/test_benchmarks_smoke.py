@@ -64,6 +64,19 @@ def test_quick_apply_benchmark_prints_a_row_per_measure():
     assert all(row[-1] in ('ok', 'MISS') for row in cells)
 
 
+def test_quick_import_benchmark_prints_a_dry_run_and_an_import():
+    result = subprocess.run(
+        [sys.executable, '-m', 'benchmarks', 'import', '--sizes', '30'],
+        cwd=REPOSITORY, capture_output=True, text=True, timeout=120,
+    )
+
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert [(row[0], row[1]) for row in _table_cells(result.stdout)] == [
+        ('dry run (20 templates)', '30'),
+        ('import (20 templates)', '30'),
+    ]
+
+
 def test_unknown_benchmark_is_refused():
     result = subprocess.run([sys.executable, '-m', 'benchmarks', 'nope'], cwd=REPOSITORY, capture_output=True,
                             text=True, timeout=30)

@@ -1,6 +1,7 @@
 """chan_sip sip.conf -> PJSIP migration, pure: parse the text, then map it to an ImportPlan."""
 from .mapping import GENERAL_TEMPLATE, flatten_peer, map_flat_peer, map_sip_conf
 from .parser import DEFAULT_MAX_BYTES, SipConf, SipConfError, parse
+from .parents import once_each
 from .placement import PlacedRegistration, place_registrations
 from .plan import ImportPlan, Issue, PlanEntry, PlanRegistration, PlanTransport, Unmapped
 
@@ -19,6 +20,7 @@ __all__ = [
     'flatten_peer',
     'map_flat_peer',
     'map_sip_conf',
+    'once_each',
     'parse',
     'place_registrations',
 ]

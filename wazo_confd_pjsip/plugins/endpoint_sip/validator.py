@@ -46,8 +46,12 @@ def check_parents(session, node_uuid, tenant_uuid, parent_uuids, is_template):
         # Another tenant's template is reported exactly like a missing one: its existence is not ours to reveal.
         if template is None or template.tenant_uuid != tenant_uuid:
             raise RelatedNotFoundError('templates', 'endpoint_sip', templates=uuid)
+    updating_a_template = is_template and node_uuid is not None
+    if len(parent_uuids) < 2 and not updating_a_template:
+        # One parent adds no path: its own copies were bounded when it got its parents.
+        return
     graph = dao.tenant_template_parents(session, tenant_uuid)
-    if is_template and node_uuid is not None:
+    if updating_a_template:
         loop = would_create_cycle(node_uuid, parent_uuids, graph)
         if loop:
             others = ', '.join(uuid for uuid in loop[1:])

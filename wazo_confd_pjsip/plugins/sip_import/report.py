@@ -50,7 +50,8 @@ class ImportReport:
     def add_plan_error(self, issue):
         self.errors.append(_issue(issue))
         location = where(issue.file, issue.line)
-        self.messages.append(f'Input Error - {location}: {issue.message}' if location else f'Input Error - {issue.message}')
+        located = f'{location}: {issue.message}' if location else issue.message
+        self.messages.append(f'Input Error - {located}')
 
     def add_creation_error(self, api_error, name, section, file, line):
         """A refusal of the service itself (a value it does not take, a name claimed meanwhile)."""

@@ -1,0 +1,96 @@
+"""Issue 5's benchmark: importing a sip.conf of N peers on templates, dry run and real.
+
+Each size gets a fresh database on a private embedded PostgreSQL; the import goes through the
+service as the CLI runs it (all the plugins loaded, so the apply outbox is written too).
+"""
+import tempfile
+import time
+import uuid
+
+import sqlalchemy as sa
+import yaml
+
+from tests.sipconf.test_scale import generated_sip_conf
+from wazo_confd_pjsip.app import create_app
+from wazo_confd_pjsip.config import DEFAULT_CONFIG, merge_configs
+from wazo_confd_pjsip.database.embedded import EmbeddedPostgres
+from wazo_confd_pjsip.plugins.sip_import.service import SipConfImporter
+from wazo_confd_pjsip.service import build_dependencies
+
+from .report import Row, progress
+
+TITLE = 'importing a sip.conf (issue 5)'
+TEMPLATES = 20
+TENANT = '00000000-0000-4000-8000-00000000000a'
+DEFAULT_SIZES = (1000, 10000)
+QUICK_SIZES = (50,)
+
+
+def add_arguments(group):
+    """No options of its own: --sizes and --quick are shared."""
+
+
+def run(options):
+    sizes = options.sizes or (QUICK_SIZES if options.quick else DEFAULT_SIZES)
+    return [
+        Row(f'{label} ({TEMPLATES} templates)', size, (seconds * 1000,), 'ms')
+        for label, size, seconds in timings(sizes)
+    ]
+
+
+def timings(sizes=DEFAULT_SIZES):
+    """[(label, size, seconds)]: a dry run then the real import of each size."""
+    rows = []
+    with tempfile.TemporaryDirectory(prefix='wazo-confd-pjsip-import-bench-') as data_dir:
+        server = EmbeddedPostgres(data_dir, cleanup_mode='delete')
+        server_uri = server.start()
+        try:
+            config = _config(data_dir)
+            for size in sizes:
+                text = generated_sip_conf(peers=size, templates=TEMPLATES)
+                dependencies = build_dependencies(config, _fresh_database(server_uri))
+                try:
+                    create_app(dependencies)
+                    importer = SipConfImporter.from_dependencies(dependencies)
+                    for dry_run in (True, False):
+                        label = 'dry run' if dry_run else 'import'
+                        progress(f'import: {label} of {size} peers')
+                        rows.append((label, size, _timed_import(importer, text, dry_run)))
+                finally:
+                    dependencies.auth_backend.close()
+                    dependencies.db.dispose()
+        finally:
+            server.stop()
+    return rows
+
+
+def _timed_import(importer, text, dry_run):
+    started = time.perf_counter()
+    report = importer.run(TENANT, text, master=True, dry_run=dry_run)
+    seconds = time.perf_counter() - started
+    if report.failed:
+        raise RuntimeError(f'the generated sip.conf was refused: {report.messages[:3]}')
+    return seconds
+
+
+def _config(data_dir):
+    tokens_file = f'{data_dir}/tokens.yml'
+    with open(tokens_file, 'w', encoding='utf-8') as file:
+        tenants = [{'uuid': TENANT, 'name': 'bench'}]
+        yaml.safe_dump({'master_tenant_uuid': TENANT, 'tenants': tenants, 'tokens': []}, file)
+    overrides = {
+        'data_dir': data_dir,
+        'pjsip_doc_file': None,
+        'auth': {'backend': 'local', 'tokens_file': tokens_file},
+        'apply': {'worker': False},
+    }
+    return merge_configs(overrides, DEFAULT_CONFIG)
+
+
+def _fresh_database(server_uri):
+    name = f'import_bench_{uuid.uuid4().hex[:12]}'
+    engine = sa.create_engine(server_uri, future=True, isolation_level='AUTOCOMMIT')
+    with engine.connect() as connection:
+        connection.execute(sa.text(f'CREATE DATABASE {name}'))
+    engine.dispose()
+    return sa.engine.make_url(server_uri).set(database=name).render_as_string(hide_password=False)

@@ -1,0 +1,46 @@
+"""Endpoints and templates go to the request's tenant; engine-wide objects follow the token's tenant."""
+from ..conftest import ENGINE_SECTIONS_RESET, SUB, SUB_TOKEN
+from .conftest import engine_section, imported, rows_by_name
+from .test_mapping import SIP_CONF
+
+ENGINE_WIDE = "engine-wide: only the master tenant's administrators may import it"
+IMPORTED = ('sip-general', 'codecs', 'office', 'sales', 'alice', 'trunk', 'v6trunk', 'reg_198.51.100.99')
+
+
+def test_a_sub_tenant_imports_its_endpoints_and_skips_the_engine_wide_keys(api, database):
+    report = imported(api.as_(SUB_TOKEN), SIP_CONF)
+
+    assert report['skipped'] == [
+        {'kind': 'transport', 'name': 'transport-udp6', 'reason': ENGINE_WIDE},
+        {'kind': 'global', 'name': 'user_agent', 'reason': ENGINE_WIDE},
+        {'kind': 'system', 'name': 'timer_t1', 'reason': ENGINE_WIDE},
+    ]
+    assert (report['created']['transports'], report['created']['global'], report['created']['system']) == ([], {}, {})
+    assert [(w['message'], w['line']) for w in report['warnings']] == [
+        (f"the registration of '{endpoint}' uses transport 'transport-udp6', which does not exist", line)
+        for endpoint, line in (('trunk', 10), ('v6trunk', 11), ('reg_198.51.100.99', 12))
+    ]
+    rows = rows_by_name(database)
+    assert {rows[name]['tenant_uuid'] for name in IMPORTED} == {SUB}
+    assert api.get('/sip/transports').json['total'] == 0
+    assert engine_section(database, 'global') == ENGINE_SECTIONS_RESET['global']
+    assert engine_section(database, 'system') == ENGINE_SECTIONS_RESET['system']
+
+
+def test_a_master_token_imports_into_a_sub_tenant_with_the_engine_wide_keys(api, database):
+    report = imported(api.as_(tenant=SUB), SIP_CONF)
+
+    assert report['skipped'] == []
+    assert report['created']['transports'] == ['transport-udp6']
+    rows = rows_by_name(database)
+    assert {rows[name]['tenant_uuid'] for name in IMPORTED} == {SUB}
+    assert ['user_agent', 'Imported PBX'] in engine_section(database, 'global')
+    assert engine_section(database, 'system') == [['timer_t1', '600']]
+
+
+def test_an_existing_transport_named_by_a_registration_is_no_warning(api):
+    api.post('/sip/transports', json={'name': 'transport-udp6', 'options': [['protocol', 'udp']]})
+
+    report = imported(api.as_(SUB_TOKEN), SIP_CONF)
+
+    assert report['warnings'] == []

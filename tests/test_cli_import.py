@@ -1,0 +1,186 @@
+"""`wazo-confd-pjsip import-sip-conf`, run through the CLI's main() on the test database."""
+import io
+import json
+
+import pytest
+import sqlalchemy as sa
+import yaml
+
+from tests.api.conftest import reset_database
+from wazo_confd_pjsip import cli
+from wazo_confd_pjsip.database.session import Database
+from wazo_confd_pjsip.plugins.sip_import.command import ProgressBar
+
+TENANT = 'bbbbbbbb-0000-4000-8000-000000000001'
+
+MAIN_FILE = '''\
+[general]
+udpbindaddr=0.0.0.0:5060
+context=public
+useragent=Migrated
+#include sip.d/peers.conf
+'''
+PEERS_FILE = '''\
+[phones](!)
+type=friend
+host=dynamic
+qualify=yes
+[alice](phones)
+secret=a
+'''
+
+
+@pytest.fixture
+def database(db_uri):
+    database = Database(db_uri)
+    reset_database(database)
+    yield database
+    reset_database(database)  # the database is shared with the other tests
+    database.dispose()
+
+
+@pytest.fixture
+def config_file(tmp_path, db_uri):
+    tokens = tmp_path / 'tokens.yml'
+    tokens.write_text(yaml.safe_dump({
+        'master_tenant_uuid': TENANT,
+        'tenants': [{'uuid': TENANT, 'name': 'main', 'parent_uuid': None}],
+        'tokens': [{'token': 'admin', 'tenant_uuid': TENANT, 'acl': ['confd.#']}],
+    }))
+    path = tmp_path / 'config.yml'
+    path.write_text(yaml.safe_dump({
+        'db_uri': db_uri,
+        'data_dir': str(tmp_path / 'data'),
+        'extra_config_files': str(tmp_path / 'conf.d'),
+        'log_level': 'warning',
+        'auth': {'backend': 'local', 'tokens_file': str(tokens)},
+        'apply': {'worker': False},
+    }))
+    return path
+
+
+@pytest.fixture
+def sip_conf(tmp_path):
+    (tmp_path / 'sip.d').mkdir()
+    (tmp_path / 'sip.d' / 'peers.conf').write_text(PEERS_FILE)
+    path = tmp_path / 'sip.conf'
+    path.write_text(MAIN_FILE)
+    return path
+
+
+def import_sip_conf(config_file, *arguments):
+    return cli.main(['-c', str(config_file), 'import-sip-conf', *map(str, arguments)])
+
+
+def endpoint_rows(database):
+    with database.engine.connect() as connection:
+        return dict(connection.execute(sa.text(
+            'SELECT name, CAST(tenant_uuid AS text) FROM endpoint_sip WHERE name IN (:a, :b, :c)'
+        ), {'a': 'alice', 'b': 'phones', 'c': 'sip-general'}).all())
+
+
+def test_import_follows_includes_and_writes_the_report(database, config_file, sip_conf, tmp_path, capsys):
+    report_path = tmp_path / 'report.json'
+
+    code = import_sip_conf(config_file, sip_conf, '--tenant', TENANT, '--report', report_path)
+
+    assert code == 0
+    assert capsys.readouterr().out == (
+        f'{sip_conf} imported into tenant {TENANT}\n'
+        'created: 2 templates, 1 endpoints (0 with a registration), 1 transports, 1 [global] and 0 [system] options\n'
+        'skipped: 0, conflicts: 0, unmapped: 1, warnings: 0, errors: 0\n'
+    )
+    assert endpoint_rows(database) == {'alice': TENANT, 'phones': TENANT, 'sip-general': TENANT}
+    report = json.loads(report_path.read_text())
+    # Lines of an included file are located in that file.
+    assert report['unmapped'] == [{'section': 'phones', 'file': str(tmp_path / 'sip.d' / 'peers.conf'), 'line': 4,
+                                   'key': 'qualify', 'reason': 'no PJSIP equivalent'}]
+    assert report['created']['global'] == {'user_agent': 'Migrated'}
+    with database.engine.connect() as connection:
+        assert connection.execute(sa.text("SELECT count(*) FROM apply_outbox WHERE kind = 'endpoint'")).scalar() == 1
+
+
+def test_dry_run_writes_nothing(database, config_file, sip_conf, capsys):
+    code = import_sip_conf(config_file, sip_conf, '--tenant', TENANT, '--dry-run')
+
+    assert code == 0
+    assert capsys.readouterr().out.startswith(f'dry run of {sip_conf} into tenant {TENANT}: nothing written\n'
+                                              'would create: 2 templates, 1 endpoints')
+    assert endpoint_rows(database) == {}
+
+
+def test_conflicts_refuse_the_import(database, config_file, sip_conf, capsys):
+    assert import_sip_conf(config_file, sip_conf, '--tenant', TENANT) == 0
+    capsys.readouterr()
+
+    other = 'bbbbbbbb-0000-4000-8000-000000000002'
+    code = import_sip_conf(config_file, sip_conf, '--tenant', other.upper())
+
+    assert code == 1
+    out = capsys.readouterr().out
+    assert out.splitlines()[0] == f'{sip_conf} NOT imported into tenant {other}: nothing written'
+    assert f"conflict: template 'sip-general' already exists ({sip_conf}:1)" in out
+    assert f"conflict: endpoint 'alice' already exists ({sip_conf.parent / 'sip.d' / 'peers.conf'}:5)" in out
+    assert endpoint_rows(database) == {'alice': TENANT, 'phones': TENANT, 'sip-general': TENANT}
+
+
+def test_a_file_that_does_not_parse_is_reported_with_its_line(database, config_file, sip_conf, tmp_path, capsys):
+    (tmp_path / 'sip.d' / 'peers.conf').write_text('[loop]\n#include ../sip.conf\n')
+    report_path = tmp_path / 'report.json'
+
+    code = import_sip_conf(config_file, sip_conf, '--tenant', TENANT, '--report', report_path)
+
+    assert code == 1
+    peers = tmp_path / 'sip.d' / 'peers.conf'
+    message = f'include loop: {sip_conf} -> {peers} -> {sip_conf}'
+    assert f'error: {peers}:2: {message}\n' in capsys.readouterr().out
+    assert json.loads(report_path.read_text())['errors'] == [
+        {'message': message, 'section': None, 'file': str(peers), 'line': 2}
+    ]
+    assert endpoint_rows(database) == {}
+
+
+def test_a_tenant_must_be_a_uuid(database, config_file, sip_conf, capsys):
+    assert import_sip_conf(config_file, sip_conf, '--tenant', 'main') == 2
+    assert capsys.readouterr().err == '--tenant: not a tenant uuid: main\n'
+
+
+class FakeTerminal(io.StringIO):
+    def isatty(self):
+        return True
+
+
+class Clock:
+    def __init__(self):
+        self.now = 0.0
+
+    def __call__(self):
+        return self.now
+
+
+def test_progress_bar_is_redrawn_at_most_every_interval():
+    terminal, clock = FakeTerminal(), Clock()
+    bar = ProgressBar(terminal, interval=0.2, clock=clock)
+
+    bar(1, 4)  # within the first interval: a quick import shows no bar
+    clock.now = 0.25
+    bar(2, 4)
+    clock.now = 0.3
+    bar(3, 4)  # too soon after the last drawing
+    bar(4, 4)
+    bar.finish()
+
+    assert terminal.getvalue() == (
+        f"\rimporting [{'#' * 15}{'-' * 15}] 2/4"
+        f"\rimporting [{'#' * 30}] 4/4\n"
+    )
+
+
+def test_no_progress_bar_outside_a_terminal():
+    stream, clock = io.StringIO(), Clock()
+    bar = ProgressBar(stream, clock=clock)
+    clock.now = 10
+    bar(1, 2)
+    bar.finish()
+
+    assert stream.getvalue() == ''

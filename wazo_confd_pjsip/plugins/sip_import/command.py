@@ -1,0 +1,122 @@
+"""`wazo-confd-pjsip import-sip-conf`: the importer on a file, with a progress bar and a summary.
+
+The command runs as the platform's administrator: engine-wide keys ([general] transports,
+[global], [system]) are imported, as for the master tenant.
+"""
+import json
+import sys
+import time
+import uuid as uuid_lib
+from pathlib import Path
+
+from ...sipconf import Issue, SipConfError
+from .report import ImportReport, where
+from .service import SipConfImporter
+
+EXIT_OK = 0
+EXIT_REFUSED = 1  # conflicts or errors: nothing written
+EXIT_USAGE = 2
+
+
+class ProgressBar:
+    """`importing [#####-----] 2500/5000` on one line of a terminal, redrawn at most every `interval` s.
+
+    Nothing is drawn when the stream is not a terminal (a log would fill with redrawn lines), nor
+    for an import that ends within the first interval.
+    """
+
+    WIDTH = 30
+
+    def __init__(self, stream, interval=0.2, clock=time.monotonic):
+        self._stream = stream
+        self._interval = interval
+        self._clock = clock
+        self._enabled = stream.isatty()
+        self._next_draw = clock() + interval
+        self._last = None
+        self._drawn = False
+
+    def __call__(self, done, total):
+        self._last = (done, total)
+        if self._enabled and self._clock() >= self._next_draw:
+            self._draw()
+
+    def finish(self):
+        if self._drawn:
+            self._draw()
+            self._stream.write('\n')
+            self._stream.flush()
+
+    def _draw(self):
+        done, total = self._last
+        filled = self.WIDTH * done // total if total else self.WIDTH
+        self._stream.write(f"\rimporting [{'#' * filled}{'-' * (self.WIDTH - filled)}] {done}/{total}")
+        self._stream.flush()
+        self._drawn = True
+        self._next_draw = self._clock() + self._interval
+
+
+def run(dependencies, path, tenant, dry_run=False, report_path=None):
+    """Import the file, print the summary; the exit code."""
+    out, err = sys.stdout, sys.stderr
+    try:
+        tenant_uuid = str(uuid_lib.UUID(tenant))
+    except ValueError:
+        print(f'--tenant: not a tenant uuid: {tenant}', file=err)
+        return EXIT_USAGE
+    try:
+        data = Path(path).read_bytes()
+    except OSError as e:
+        print(f'{path}: cannot read: {e.strerror or e}', file=err)
+        return EXIT_USAGE
+
+    progress = ProgressBar(err)
+    try:
+        report = SipConfImporter.from_dependencies(dependencies).run(
+            tenant_uuid, data, master=True, dry_run=dry_run, file=path, read_include=_read_include, progress=progress
+        )
+    except SipConfError as e:
+        report = ImportReport(dry_run)
+        report.add_plan_error(Issue(e.message, None, e.file, e.line))
+    finally:
+        progress.finish()
+    if report_path:
+        Path(report_path).write_text(json.dumps(report.as_json(), indent=2) + '\n', encoding='utf-8')
+    out.write(summary(report, path, tenant_uuid))
+    return EXIT_REFUSED if report.failed else EXIT_OK
+
+
+def _read_include(path):
+    return Path(path).read_bytes()
+
+
+def summary(report, path, tenant_uuid):
+    created = report.created
+    if report.dry_run:
+        lines = [f'dry run of {path} into tenant {tenant_uuid}: nothing written', 'would create:']
+    elif report.failed:
+        lines = [f'{path} NOT imported into tenant {tenant_uuid}: nothing written', 'created:']
+    else:
+        lines = [f'{path} imported into tenant {tenant_uuid}', 'created:']
+    carried = sum(1 for placed in created['registrations'] if placed['endpoint'] in created['endpoints'])
+    lines[-1] += (
+        f" {len(created['templates'])} templates, {len(created['endpoints'])} endpoints"
+        f" ({carried} with a registration), {len(created['transports'])} transports,"
+        f" {len(created['global'])} [global] and {len(created['system'])} [system] options"
+    )
+    lines.append(
+        f'skipped: {len(report.skipped)}, conflicts: {len(report.conflicts)}, unmapped: {len(report.unmapped)},'
+        f' warnings: {len(report.warnings)}, errors: {len(report.errors)}'
+    )
+    lines += [
+        f"conflict: {c['kind']} '{c['name']}' already exists ({where(c['file'], c['line'])})" for c in report.conflicts
+    ]
+    lines += [f"error: {_located(e)}" for e in report.errors]
+    if report.failed:
+        lines.append('fix the conflicts and errors, then import again')
+    return '\n'.join(lines) + '\n'
+
+
+def _located(issue):
+    location = where(issue['file'], issue['line'])
+    return f"{location}: {issue['message']}" if location else issue['message']
