@@ -21,10 +21,10 @@ RESERVED_NAMES = frozenset({'global', 'system'})
 DERIVED_ID_SEPARATOR = '~'
 CUSTOM_KEY_PREFIX = '@'
 
-_NAME_CHARACTERS = 'A-Za-z0-9_.-'  # the "-" last: a literal, not a range
-NAME_PATTERN = re.compile(f'[{_NAME_CHARACTERS}]{{1,{MAX_ID_LENGTH}}}')
-OBJECT_ID_PATTERN = re.compile(f'[{DERIVED_ID_SEPARATOR}{_NAME_CHARACTERS}]{{1,{MAX_ID_LENGTH}}}')
-OPTION_KEY_PATTERN = re.compile(f'{CUSTOM_KEY_PREFIX}?[{_NAME_CHARACTERS}]+')
+NAME_CHARACTERS = 'A-Za-z0-9_.-'  # the "-" last: a literal, not a range
+NAME_PATTERN = re.compile(f'[{NAME_CHARACTERS}]{{1,{MAX_ID_LENGTH}}}')
+OBJECT_ID_PATTERN = re.compile(f'[{DERIVED_ID_SEPARATOR}{NAME_CHARACTERS}]{{1,{MAX_ID_LENGTH}}}')
+OPTION_KEY_PATTERN = re.compile(f'{CUSTOM_KEY_PREFIX}?[{NAME_CHARACTERS}]+')
 
 NAME_RULE = f'1 to {MAX_ID_LENGTH} characters among letters, digits, "-", "_" and "."'
 OPTION_KEY_RULE = 'made of letters, digits, "_", ".", "-" (and a leading "@" for custom keys)'

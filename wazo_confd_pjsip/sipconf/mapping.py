@@ -5,8 +5,8 @@
 - [general] peer defaults become the 'sip-general' template, first parent of every endpoint.
 - Every sip.conf line either reaches the plan or is listed in plan.unmapped with a reason.
 """
-import re
 
+from ..asterisk import syntax
 from ..options import OptionCatalogue, validate_option_mapping, validate_options
 from ..sections import SECTION_OBJECT_TYPES, SECTIONS
 from .general import TRANSPORT_KEYS, engine_options, transports
@@ -32,8 +32,6 @@ from .registrations import (
 
 GENERAL_TEMPLATE = 'sip-general'
 _SPECIAL_SECTIONS = ('general', 'authentication')  # chan_sip never reads them as peers
-_VALID_ID = re.compile(r'[-_.a-zA-Z0-9]{1,79}')
-_RESERVED_IDS = ('global', 'system')
 
 NO_EQUIVALENT = 'no PJSIP equivalent'
 NO_EFFECT = 'no effect in this configuration'
@@ -200,8 +198,8 @@ class _PlanBuilder:
         plan = self.plan
         for entry in plan.transports + plan.templates + plan.endpoints + plan.registrations:
             where = (getattr(entry, 'file', None), getattr(entry, 'line', None))
-            if not _VALID_ID.fullmatch(entry.name) or entry.name.lower() in _RESERVED_IDS:
-                message = f"'{entry.name}' is not a valid PJSIP id: 1 to 79 of [-_.a-zA-Z0-9], not global or system"
+            if not syntax.is_name(entry.name) or entry.name.lower() in syntax.RESERVED_NAMES:
+                message = f"'{entry.name}' is not a valid PJSIP id: {syntax.NAME_RULE}, not global or system"
                 plan.errors.append(Issue(message, entry.name, *where))
             first = seen.setdefault(entry.name.lower(), entry)
             if first is not entry:

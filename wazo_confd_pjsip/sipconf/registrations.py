@@ -2,6 +2,7 @@
 import re
 from typing import NamedTuple
 
+from ..asterisk import syntax
 from .addresses import sip_uri
 from .peer_options import outbound_proxy
 
@@ -14,8 +15,7 @@ SETTING_KEYS = {
 }
 # chan_sip 'registerattempts = 0' retries forever; PJSIP max_retries has no 'forever'.
 _MANY_RETRIES = '10000'
-_INVALID_ID_CHARACTERS = re.compile(r'[^-_.a-zA-Z0-9]')
-_MAX_ID_LENGTH = 79
+_INVALID_ID_CHARACTERS = re.compile(f'[^{syntax.NAME_CHARACTERS}]')
 SIP_PORT = '5060'
 
 
@@ -114,10 +114,10 @@ def _target_peer(registration, peers):
 
 def registration_name(registration, taken):
     """'reg_<host>' made a valid PJSIP id, numbered when taken (taken holds lower-cased names)."""
-    base = _INVALID_ID_CHARACTERS.sub('_', f'reg_{registration.host}')[:_MAX_ID_LENGTH]
+    base = _INVALID_ID_CHARACTERS.sub('_', f'reg_{registration.host}')[:syntax.MAX_ID_LENGTH]
     name, number = base, 1
     while name.lower() in taken:
         number += 1
         suffix = f'_{number}'
-        name = base[:_MAX_ID_LENGTH - len(suffix)] + suffix
+        name = base[:syntax.MAX_ID_LENGTH - len(suffix)] + suffix
     return name

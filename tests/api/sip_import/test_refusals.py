@@ -71,7 +71,8 @@ def test_plan_errors_refuse_the_import(api, database, seen):
     messages = refused(api, database, text)
 
     assert messages == [
-        "Input Error - sip.conf:1: 'global' is not a valid PJSIP id: 1 to 79 of [-_.a-zA-Z0-9], not global or system",
+        "Input Error - sip.conf:1: 'global' is not a valid PJSIP id: "
+        '1 to 79 characters among letters, digits, "-", "_" and ".", not global or system',
         'Input Error - sip.conf:4: alice: invalid value for rtp_timeout: must be an integer from 0 to 4294967295',
     ]
 
