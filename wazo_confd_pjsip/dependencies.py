@@ -22,3 +22,4 @@ class Dependencies:
     endpoint_service: object = None
     template_service: object = None
     transport_service: object = None
+    engine_section_services: dict = dataclasses.field(default_factory=dict)  # 'global' / 'system'

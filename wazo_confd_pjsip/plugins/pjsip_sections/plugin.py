@@ -6,6 +6,7 @@ class Plugin:
     def load(self, dependencies):
         for section in ('global', 'system'):
             service = EngineSectionService(dependencies.db, dependencies.catalogue, section)
+            dependencies.engine_section_services[section] = service
             dependencies.api.add_resource(
                 engine_section_resource(section),
                 f'/asterisk/pjsip/{section}',

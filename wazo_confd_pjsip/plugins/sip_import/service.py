@@ -1,6 +1,6 @@
 """A sip.conf into one tenant, all or nothing: parse, map, then create in a single transaction.
 
-Templates and endpoints go through the endpoint services (create_in), so an imported object is
+Every object goes through its service's create_in (merge_in for [global]/[system]), so an imported object is
 checked, named, recorded and applied to Asterisk exactly like one created by the API. A dry run
 does the same work in a transaction it rolls back: the before/after-commit hooks (apply outbox,
 bus events) run at commit only, so nothing of it survives, and it cannot disagree with the import.
@@ -8,17 +8,13 @@ bus events) run at commit only, so nothing of it survives, and it cannot disagre
 import sqlalchemy as sa
 from marshmallow import ValidationError
 
-from ... import names
-from ...database.models import PJSIPEngineSection, PJSIPObjectName, SIPTransport
-from ...database.session import Change
+from ...database.models import PJSIPObjectName
 from ...http.api import flatten_validation_messages
-from ...http.errors import AlreadyExistsError, APIError, InputErrors
+from ...http.errors import APIError, InputErrors
 from ...sections import SECTIONS, field_name
 from ...sipconf import Issue, map_sip_conf, once_each, parse, place_registrations
 from ..endpoint_sip.schema import load_create
-from ..option_checks import check_option_lines, check_option_mapping
 from ..transports.schema import TransportSchema
-from ..transports.service import RESOURCE as TRANSPORT_RESOURCE, summary as transport_summary
 from .report import ImportReport
 
 ENGINE_WIDE = "engine-wide: only the master tenant's administrators may import it"
@@ -34,17 +30,16 @@ class _RollBack(Exception):
 
 
 class SipConfImporter:
-    def __init__(self, db, catalogue, template_service, endpoint_service):
+    def __init__(self, db, catalogue, services):
+        """services: the services that create each kind of object inside the import's transaction
+        (template_service, endpoint_service, transport_service, engine_section_services)."""
         self._db = db
         self._catalogue = catalogue
-        self._templates = template_service
-        self._endpoints = endpoint_service
+        self._services = services
 
     @classmethod
     def from_dependencies(cls, dependencies):
-        return cls(
-            dependencies.db, dependencies.catalogue, dependencies.template_service, dependencies.endpoint_service
-        )
+        return cls(dependencies.db, dependencies.catalogue, dependencies)
 
     def run(
         self, tenant_uuid, data, *, master, dry_run, file='sip.conf', encoding='utf-8', read_include=None, progress=None
@@ -73,7 +68,7 @@ class SipConfImporter:
 
     def _create(self, uow, job):
         try:
-            job.create(uow, self._catalogue, self._templates, self._endpoints)
+            job.create(uow, self._services)
         except APIError as e:
             job.report.add_creation_error(e, *job.current)
 
@@ -139,15 +134,18 @@ class _Job:
                 self.report.add_warnings([Issue(message, GENERAL_SECTION, placed.registration.file,
                                                 placed.registration.line)])
 
-    def create(self, uow, catalogue, template_service, endpoint_service):
+    def create(self, uow, services):
         total = len(self.transports) + len(self.templates) + len(self.endpoints)
         for transport in self.transports:
             self.current = (transport.name, *self._general())
-            _create_transport(uow, catalogue, transport)
+            body = _loaded(TransportSchema().load, {'name': transport.name, 'options': [list(o) for o in transport.options]})
+            services.transport_service.create_in(uow, body)
             self._step(total)
         for section in ('global', 'system'):
             self.current = (section, *self._general())
-            _merge_engine_section(uow, catalogue, section, self.report.created[section])
+            if self.report.created[section]:
+                services.engine_section_services[section].merge_in(uow, self.report.created[section])
+        template_service, endpoint_service = services.template_service, services.endpoint_service
         template_uuids = {}
         for entry in self.templates:
             self.current = (entry.name, *self._position(entry))
@@ -215,32 +213,3 @@ def _loaded(load, body):
     except ValidationError as e:
         raise InputErrors(flatten_validation_messages(e.messages))
 
-
-def _create_transport(uow, catalogue, transport):
-    # As TransportService.create does, inside the import's transaction.
-    body = _loaded(TransportSchema().load, {'name': transport.name, 'options': [list(o) for o in transport.options]})
-    check_option_lines(catalogue, 'options', 'transport', body['options'])
-    try:
-        names.claim(uow.session, body['name'], 'transport')
-    except names.NameTaken:
-        raise AlreadyExistsError(TRANSPORT_RESOURCE, name=body['name'])
-    row = SIPTransport(name=body['name'], options=body['options'])
-    uow.session.add(row)
-    uow.session.flush()
-    uow.record(Change('sip_transport', 'created', row.uuid, data=transport_summary(row)))
-
-
-def _merge_engine_section(uow, catalogue, section, imported):
-    """Imported keys replace the section's values in place, or are added; the other keys stay."""
-    if not imported:
-        return
-    check_option_mapping(catalogue, 'options', section, imported)
-    row = uow.session.execute(
-        sa.select(PJSIPEngineSection).where(PJSIPEngineSection.name == section).with_for_update()
-    ).scalar_one()
-    options = [[key, imported.get(key, value)] for key, value in row.options]
-    present = {key for key, _ in options}
-    options += [[key, value] for key, value in imported.items() if key not in present]
-    row.options = options
-    uow.session.flush()
-    uow.record(Change(f'pjsip_{section}', 'updated'))

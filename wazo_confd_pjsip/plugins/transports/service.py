@@ -39,13 +39,17 @@ class TransportService:
             return self._find(session, uuid)
 
     def create(self, body):
-        check_option_lines(self._catalogue, 'options', 'transport', body['options'])
         with self._db.unit_of_work() as uow:
-            self._claim(uow.session, body['name'])
-            transport = SIPTransport(name=body['name'], options=body['options'])
-            uow.session.add(transport)
-            uow.session.flush()
-            uow.record(Change('sip_transport', 'created', transport.uuid, data=summary(transport)))
+            return self.create_in(uow, body)
+
+    def create_in(self, uow, body):
+        """Create in the caller's unit of work (an import creates everything in one transaction)."""
+        check_option_lines(self._catalogue, 'options', 'transport', body['options'])
+        self._claim(uow.session, body['name'])
+        transport = SIPTransport(name=body['name'], options=body['options'])
+        uow.session.add(transport)
+        uow.session.flush()
+        uow.record(Change('sip_transport', 'created', transport.uuid, data=summary(transport)))
         return transport
 
     def update(self, uuid, body):
