@@ -5,11 +5,10 @@ service as the CLI runs it (all the plugins loaded, so the apply outbox is writt
 """
 import tempfile
 import time
-import uuid
 
-import sqlalchemy as sa
 import yaml
 
+from tests.databases import create_database
 from tests.sipconf.test_scale import generated_sip_conf
 from wazo_confd_pjsip.app import create_app
 from wazo_confd_pjsip.config import DEFAULT_CONFIG, merge_configs
@@ -48,7 +47,7 @@ def timings(sizes=DEFAULT_SIZES):
             config = _config(data_dir)
             for size in sizes:
                 text = generated_sip_conf(peers=size, templates=TEMPLATES)
-                dependencies = build_dependencies(config, _fresh_database(server_uri))
+                dependencies = build_dependencies(config, create_database(server_uri, prefix='import_bench')[0])
                 try:
                     create_app(dependencies)
                     importer = SipConfImporter.from_dependencies(dependencies)
@@ -85,12 +84,3 @@ def _config(data_dir):
         'apply': {'worker': False},
     }
     return merge_configs(overrides, DEFAULT_CONFIG)
-
-
-def _fresh_database(server_uri):
-    name = f'import_bench_{uuid.uuid4().hex[:12]}'
-    engine = sa.create_engine(server_uri, future=True, isolation_level='AUTOCOMMIT')
-    with engine.connect() as connection:
-        connection.execute(sa.text(f'CREATE DATABASE {name}'))
-    engine.dispose()
-    return sa.engine.make_url(server_uri).set(database=name).render_as_string(hide_password=False)

@@ -14,6 +14,7 @@ from wazo_confd_pjsip.sipconf import (
 )
 
 from .plan_helpers import unknown_options
+from .samples import GOLDEN
 
 
 def plan_of(text, **kwargs):
@@ -22,22 +23,6 @@ def plan_of(text, **kwargs):
 
 def entry(entries, name):
     return next(e for e in entries if e.name == name)
-
-
-GOLDEN = '''\
-[general]
-udpbindaddr=0.0.0.0
-register => myaccountname:1234567890@203.0.113.1:5060
-
-[mytrunk]
-type=friend
-secret=1234567890
-username=myaccountname
-host=203.0.113.1
-disallow=all
-allow=ulaw
-context=from-external
-'''
 
 
 def test_golden_example():

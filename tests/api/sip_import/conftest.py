@@ -4,27 +4,12 @@ import sqlalchemy as sa
 
 from wazo_confd_pjsip.inheritance import merged_view
 from wazo_confd_pjsip.sipconf import flatten_peer, map_flat_peer
+from tests.sipconf.samples import GOLDEN
 from wazo_confd_pjsip.plugins.sip_import.service import SipConfImporter
 
 IMPORT = '/asterisk/sip/import'
 # Every table an import may write.
 TABLES = ('tenant', 'endpoint_sip', 'endpoint_sip_parent', 'pjsip_object_name', 'sip_transport', 'apply_outbox')
-
-GOLDEN = '''\
-[general]
-udpbindaddr=0.0.0.0
-register => myaccountname:1234567890@203.0.113.1:5060
-
-[mytrunk]
-type=friend
-secret=1234567890
-username=myaccountname
-host=203.0.113.1
-disallow=all
-allow=ulaw
-context=from-external
-'''
-
 
 def post_sip_conf(api, text, dry_run=None, content_type='text/plain', headers=None):
     data = text.encode() if isinstance(text, str) else text
