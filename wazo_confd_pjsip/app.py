@@ -9,10 +9,15 @@ from .http.proxy import ProxyHeaders
 from .plugins import load_plugins
 
 
+MAX_BODY_BYTES = 32 * 1024 * 1024
+
+
 def create_app(dependencies):
     app = Flask('wazo_confd_pjsip')
     app.wsgi_app = ProxyHeaders(app.wsgi_app)
     app.json.sort_keys = False
+    # Larger than any valid body (the biggest: an endpoint's 7 sections of 512 long options).
+    app.config['MAX_CONTENT_LENGTH'] = MAX_BODY_BYTES
     app.url_map.strict_slashes = False
     cors = dependencies.config['rest_api'].get('cors', {})
     if cors.get('enabled', True):

@@ -250,3 +250,24 @@ def test_what_wazo_confd_client_sends(api):
 
     assert response.status_code == 200
     assert response.json == {'total': 0, 'items': []}
+
+
+def test_json_nested_too_deeply_is_a_400(api):
+    depth = 50_000
+    body = '{"name": "x", "label": ' + '[' * depth + ']' * depth + '}'
+
+    response = api.post('/endpoints/sip', data=body, headers={'Content-Type': 'application/json'})
+
+    assert response.status_code == 400
+    assert response.json == ['Input Error - body: JSON nested too deeply']
+
+
+def test_a_body_larger_than_any_valid_one_is_refused_unread(api):
+    from wazo_confd_pjsip.app import MAX_BODY_BYTES
+
+    response = api.post(
+        '/endpoints/sip', data=b'x' * (MAX_BODY_BYTES + 1), headers={'Content-Type': 'application/json'}
+    )
+
+    assert response.status_code == 413
+    assert isinstance(response.json, list) and all(isinstance(message, str) for message in response.json)

@@ -20,8 +20,13 @@ PERSISTENT = 2
 IDLE_POLL_SECONDS = 0.5
 
 
+# A sip.conf import of tens of thousands of peers commits that many events at once: they must all
+# wait for the broker. ~1 KiB each: the bound only protects memory during a long broker outage.
+MAX_QUEUED_EVENTS = 500_000
+
+
 class BusPublisher:
-    def __init__(self, url, exchange, *, max_queued=10000, max_backoff=30.0, confirm_timeout=10.0):
+    def __init__(self, url, exchange, *, max_queued=MAX_QUEUED_EVENTS, max_backoff=30.0, confirm_timeout=10.0):
         self._url = url
         self._exchange = exchange
         self._queue = queue.Queue(maxsize=max_queued)

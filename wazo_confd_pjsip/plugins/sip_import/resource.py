@@ -3,11 +3,17 @@ import codecs
 from flask import g, request
 
 from ...http.auth import AuthResource, required_acl
-from ...http.errors import APIError, InputError
+from ...auth import AuthServiceUnavailable, Unauthorized
+from ...http.errors import APIError, InputError, ServiceUnavailableError
 from ...http.params import parse_bool
 from ...sipconf import DEFAULT_MAX_BYTES, SipConfError
 
 SIP_CONF_FILE = 'sip.conf'  # how errors name the request body
+ENGINE_WIDE_WRITE_ACLS = (
+    'confd.sip.transports.create',
+    'confd.asterisk.pjsip.global.update',
+    'confd.asterisk.pjsip.system.update',
+)
 
 
 class SipImportResource(AuthResource):
@@ -15,8 +21,7 @@ class SipImportResource(AuthResource):
     def post(self):
         dry_run = parse_bool('dry_run', request.args.get('dry_run'))
         data, encoding = _sip_conf_body()
-        # Engine-wide objects follow the token's own tenant, as for the transport routes.
-        master = g.tenant.token_tenant_uuid == self.auth_backend.master_tenant_uuid()
+        master = self._may_change_engine_wide_objects()
         try:
             report = self.service.run(
                 g.tenant.uuid, data, master=master, dry_run=dry_run, file=SIP_CONF_FILE, encoding=encoding
@@ -28,14 +33,31 @@ class SipImportResource(AuthResource):
         return report.as_json(), 200 if dry_run else 201
 
 
+    def _may_change_engine_wide_objects(self):
+        """As for their own routes: a token of the master tenant, holding their write ACLs."""
+        if g.tenant.token_tenant_uuid != self.auth_backend.master_tenant_uuid():
+            return False
+        try:
+            for acl in ENGINE_WIDE_WRITE_ACLS:
+                self.auth_backend.check_token(g.tenant.token, acl)
+        except Unauthorized:
+            return False
+        except AuthServiceUnavailable as e:
+            raise ServiceUnavailableError(f'Authentication server unreachable: {e}')
+        return True
+
+
 def _sip_conf_body():
     """(bytes, encoding) of a text/plain body of at most DEFAULT_MAX_BYTES, or a 400."""
     if request.mimetype != 'text/plain':
         raise InputError('Content-Type', 'must be text/plain: the sip.conf text')
     encoding = request.mimetype_params.get('charset', 'utf-8')
     try:
-        codecs.lookup(encoding)
+        # a text encoding: codecs also knows bytes-to-bytes ones (hex, base64, zip...)
+        known = codecs.lookup(encoding)._is_text_encoding
     except LookupError:
+        known = False
+    if not known:
         raise InputError('Content-Type', f"unknown charset '{encoding}'")
     too_large = InputError('body', f'larger than the limit of {DEFAULT_MAX_BYTES} bytes')
     # Refused before reading when the client states the size; bounded reading otherwise.
