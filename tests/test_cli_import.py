@@ -12,6 +12,7 @@ from wazo_confd_pjsip.database.session import Database
 from wazo_confd_pjsip.plugins.sip_import.command import ProgressBar
 
 TENANT = 'bbbbbbbb-0000-4000-8000-000000000001'
+GENERAL = f'sip-general-{TENANT}'
 
 MAIN_FILE = '''\
 [general]
@@ -34,6 +35,7 @@ secret=a
 def database(db_uri):
     database = Database(db_uri)
     reset_database(database)
+    record_tenant(database, TENANT)
     yield database
     reset_database(database)  # the database is shared with the other tests
     database.dispose()
@@ -68,6 +70,11 @@ def sip_conf(tmp_path):
     return path
 
 
+def record_tenant(database, tenant_uuid):
+    with database.engine.begin() as connection:
+        connection.execute(sa.text('INSERT INTO tenant (uuid) VALUES (:uuid)'), {'uuid': tenant_uuid})
+
+
 def import_sip_conf(config_file, *arguments):
     return cli.main(['-c', str(config_file), 'import-sip-conf', *map(str, arguments)])
 
@@ -76,7 +83,7 @@ def endpoint_rows(database):
     with database.engine.connect() as connection:
         return dict(connection.execute(sa.text(
             'SELECT name, CAST(tenant_uuid AS text) FROM endpoint_sip WHERE name IN (:a, :b, :c)'
-        ), {'a': 'alice', 'b': 'phones', 'c': 'sip-general'}).all())
+        ), {'a': 'alice', 'b': 'phones', 'c': GENERAL}).all())
 
 
 def test_import_follows_includes_and_writes_the_report(database, config_file, sip_conf, tmp_path, capsys):
@@ -90,7 +97,7 @@ def test_import_follows_includes_and_writes_the_report(database, config_file, si
         'created: 2 templates, 1 endpoints (0 with a registration), 1 transports, 1 [global] and 0 [system] options\n'
         'skipped: 0, conflicts: 0, unmapped: 1, warnings: 0, errors: 0\n'
     )
-    assert endpoint_rows(database) == {'alice': TENANT, 'phones': TENANT, 'sip-general': TENANT}
+    assert endpoint_rows(database) == {'alice': TENANT, 'phones': TENANT, GENERAL: TENANT}
     report = json.loads(report_path.read_text())
     # Lines of an included file are located in that file.
     assert report['unmapped'] == [{'section': 'phones', 'file': str(tmp_path / 'sip.d' / 'peers.conf'), 'line': 4,
@@ -114,14 +121,17 @@ def test_conflicts_refuse_the_import(database, config_file, sip_conf, capsys):
     capsys.readouterr()
 
     other = 'bbbbbbbb-0000-4000-8000-000000000002'
+    record_tenant(database, other)
     code = import_sip_conf(config_file, sip_conf, '--tenant', other.upper())
 
     assert code == 1
     out = capsys.readouterr().out
     assert out.splitlines()[0] == f'{sip_conf} NOT imported into tenant {other}: nothing written'
-    assert f"conflict: template 'sip-general' already exists ({sip_conf}:1)" in out
+    # Each tenant has its own [general] template: the names of the peers' sections are what clash.
+    assert "conflict: template 'sip-general-" not in out
+    assert f"conflict: template 'phones' already exists ({sip_conf.parent / 'sip.d' / 'peers.conf'}:1)" in out
     assert f"conflict: endpoint 'alice' already exists ({sip_conf.parent / 'sip.d' / 'peers.conf'}:5)" in out
-    assert endpoint_rows(database) == {'alice': TENANT, 'phones': TENANT, 'sip-general': TENANT}
+    assert endpoint_rows(database) == {'alice': TENANT, 'phones': TENANT, GENERAL: TENANT}
 
 
 def test_a_file_that_does_not_parse_is_reported_with_its_line(database, config_file, sip_conf, tmp_path, capsys):
@@ -143,6 +153,33 @@ def test_a_file_that_does_not_parse_is_reported_with_its_line(database, config_f
 def test_a_tenant_must_be_a_uuid(database, config_file, sip_conf, capsys):
     assert import_sip_conf(config_file, sip_conf, '--tenant', 'main') == 2
     assert capsys.readouterr().err == '--tenant: not a tenant uuid: main\n'
+
+
+UNKNOWN_TENANT = '12345678-1234-4234-8234-123456789abc'
+
+
+def test_a_tenant_nobody_knows_is_refused(database, config_file, sip_conf, capsys):
+    assert import_sip_conf(config_file, sip_conf, '--tenant', UNKNOWN_TENANT) == 2
+    assert capsys.readouterr().err == (
+        f'--tenant: no tenant {UNKNOWN_TENANT} is known here (check the uuid, or give --new-tenant to create it)\n'
+    )
+    assert endpoint_rows(database) == {}
+    with database.engine.connect() as connection:
+        assert connection.execute(sa.text('SELECT count(*) FROM tenant')).scalar() == 1
+
+
+def test_new_tenant_creates_the_tenant(database, config_file, sip_conf, capsys):
+    # Through command.run: cli.py does not offer --new-tenant yet.
+    from wazo_confd_pjsip.app import create_app
+    from wazo_confd_pjsip.plugins.sip_import import command
+
+    with cli._running_dependencies(cli.load_config(['-c', str(config_file)])) as dependencies:
+        create_app(dependencies)
+        code = command.run(dependencies, sip_conf, UNKNOWN_TENANT, new_tenant=True)
+
+    assert code == 0
+    assert capsys.readouterr().out.startswith(f'{sip_conf} imported into tenant {UNKNOWN_TENANT}\n')
+    assert endpoint_rows(database)['alice'] == UNKNOWN_TENANT
 
 
 class FakeTerminal(io.StringIO):

@@ -28,6 +28,7 @@ def _parser():
     sip_import.add_argument('--tenant', required=True, help='uuid of the tenant receiving the endpoints and templates')
     sip_import.add_argument('--dry-run', action='store_true', help='check and report, write nothing')
     sip_import.add_argument('--report', metavar='FILE.json', help='write the full report (every unmapped key) there')
+    sip_import.add_argument('--new-tenant', action='store_true', help='create the tenant if it is not known yet')
     return parser, commands
 
 
@@ -170,7 +171,9 @@ def import_sip_conf(config, args):
     with _running_dependencies(config) as dependencies:
         # The plugins provide the endpoint services and the outbox that takes the import to Asterisk.
         create_app(dependencies)
-        return command.run(dependencies, args.file, args.tenant, dry_run=args.dry_run, report_path=args.report)
+        return command.run(
+            dependencies, args.file, args.tenant, dry_run=args.dry_run, report_path=args.report, new_tenant=args.new_tenant
+        )
 
 
 def _print_welcome(listen, port, first_run):

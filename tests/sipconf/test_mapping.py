@@ -9,6 +9,7 @@ from wazo_confd_pjsip.sipconf import (
     PlanRegistration,
     PlanTransport,
     Unmapped,
+    general_template_name,
     map_sip_conf,
     parse,
 )
@@ -343,6 +344,7 @@ def test_general_peer_defaults_become_the_first_template_of_every_endpoint():
                       ('force_rport', 'yes'), ('rewrite_contact', 'yes')]},
         'sip.conf',
         1,
+        label=GENERAL_TEMPLATE,
     )
     assert [(e.name, e.parents) for e in plan.endpoints] == [('alice', [GENERAL_TEMPLATE, 'tmpl']),
                                                              ('bob', [GENERAL_TEMPLATE])]
@@ -353,6 +355,22 @@ def test_general_peer_defaults_become_the_first_template_of_every_endpoint():
         Unmapped('general', 'sip.conf', 3, 'allowguest', 'no PJSIP equivalent'),
         Unmapped('general', 'sip.conf', 7, 'secret', "chan_sip does not read it from [general]"),
     ]
+
+
+def test_the_general_template_name_is_chosen_by_the_caller_and_its_label_stays():
+    plan = map_sip_conf(parse('[general]\ncontext=public\n[p]\ntype=friend\n'), 'sip-general-t1')
+
+    assert [(t.name, t.label) for t in plan.templates] == [('sip-general-t1', 'sip-general')]
+    assert plan.endpoints[0].parents == ['sip-general-t1']
+    tenant_uuid = 'eeeeeeee-eeee-eeee-eeee-eeeeeeeeeee1'
+    assert general_template_name(tenant_uuid) == f'sip-general-{tenant_uuid}'
+
+
+def test_general_callerid_is_not_every_endpoint_callerid():
+    plan = plan_of('[general]\ncontext=public\ncallerid="PBX" <100>\n[p]\ntype=friend\nhost=dynamic\n')
+
+    assert plan.templates[0].sections == {'endpoint': [('context', 'public')]}
+    assert plan.unmapped == [Unmapped('general', 'sip.conf', 3, 'callerid', "chan_sip does not read it from [general]")]
 
 
 def test_transports_from_general():
@@ -620,6 +638,14 @@ def test_values_the_service_would_refuse_are_errors():
     ]
 
 
+@pytest.mark.parametrize('port', ['abc', '0', '65536', '50 60', '-1'])
+def test_an_invalid_port_is_an_error_at_its_line(port):
+    plan = plan_of(f'[t](!)\nport={port}\n[a](t)\ntype=peer\nhost=1.2.3.4\n')
+
+    assert plan.errors == [Issue(f"invalid port '{port}': a number from 1 to 65535", 't', 'sip.conf', 2)]
+    assert 'contact' not in dict(plan.endpoints[0].sections.get('aor', []))
+
+
 def test_general_cannot_be_a_parent():
     plan = plan_of('[general]\ncontext=a\n[p](general)\ntype=friend\n')
 
@@ -658,4 +684,23 @@ def test_empty_values_are_reported_not_written():
         ('registertimeout', 'empty value: the PJSIP default applies'),
         ('context', 'empty value: the PJSIP default applies'),
         ('allow', 'empty value: the PJSIP default applies'),
+    ]
+
+
+def test_insecure_invite_keeps_the_inbound_auth_of_a_dynamic_peer_with_a_warning():
+    plan = plan_of('[p]\ntype=friend\nhost=dynamic\nsecret=s\ninsecure=invite\n')
+
+    assert plan.endpoints[0].sections['auth'] == [('username', 'p'), ('password', 's')]
+    assert plan.warnings == [
+        Issue("insecure=invite: 'p' has no static host, so its inbound auth is kept:"
+              " PJSIP will now challenge its INVITEs", 'p', 'sip.conf', 5)
+    ]
+
+
+def test_insecure_invite_drops_the_inbound_auth_of_a_static_peer_with_a_warning():
+    plan = plan_of('[p]\ntype=peer\nhost=192.0.2.1\nsecret=s\ninsecure=invite\n')
+
+    assert 'auth' not in plan.endpoints[0].sections
+    assert plan.warnings == [
+        Issue("insecure=invite: no inbound auth for 'p', its calls are matched by address only", 'p', 'sip.conf', 5)
     ]

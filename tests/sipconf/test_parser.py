@@ -81,6 +81,41 @@ def test_plus_equal_on_an_inherited_key_extends_the_inherited_value():
     assert lines_of(conf, 't') == [('allow', 'ulaw')]
 
 
+def test_plus_equal_in_an_append_block_leaves_the_parent_lines_alone():
+    conf = parse('[t](!)\nallow = ulaw\n[alice]\ncontext = a\n[alice](+,t)\nallow +=,alaw\n')
+
+    assert lines_of(conf, 'alice') == [('context', 'a'), ('allow', 'ulaw,alaw')]
+    assert lines_of(conf, 't') == [('allow', 'ulaw')]
+
+
+@pytest.mark.parametrize(
+    'text, line',
+    [
+        ('[tpl](!)\ncontext = a\n[p](tpl)\ntype = friend\n[tpl](+)\nallow = ulaw\n', 6),
+        ('[tpl](!)\n[mid](!,tpl)\n[p](mid)\n[tpl](+)\n\nallow = ulaw\n', 6),
+        ('[tpl](!)\n[other](!)\n[p](tpl)\n[tpl](+,other)\n', 4),
+        ('[tpl]\ntype = friend\n[p]\n[p](+,tpl)\n[tpl](+)\nallow = ulaw\n', 6),
+    ],
+)
+def test_lines_appended_to_a_parent_after_a_child_inherited_it_are_an_error(text, line):
+    error = error_of(text)
+
+    child = 'mid' if '[mid]' in text else 'p'
+    assert (error.file, error.line) == ('sip.conf', line)
+    assert error.message == (
+        f"lines appended to template 'tpl' after '{child}' inherited from it would not reach '{child}' in chan_sip:"
+        " move them into the template's definition"
+    )
+
+
+def test_appending_to_a_parent_before_any_child_is_fine():
+    conf = parse('[tpl](!)\ncontext = a\n[tpl](+)\nallow = ulaw\n[p](tpl)\ntype = friend\n')
+
+    assert [(line.key, line.value) for line in section_lines(conf, 'p')] == [
+        ('context', 'a'), ('allow', 'ulaw'), ('type', 'friend')
+    ]
+
+
 def test_plus_equal_without_previous_line_sets_the_key():
     conf = parse('[alice]\nallow += ulaw\n')
 

@@ -51,6 +51,8 @@ def test_five_thousand_peers_on_twenty_templates():
     assert len(plan.unmapped) == 1 + 4997  # allowguest, and each phone's qualify
     assert {u.key for u in plan.unmapped} == {'allowguest', 'qualify'}
     assert plan.errors == []
-    assert plan.warnings == []
+    assert [w.message for w in plan.warnings] == [
+        f"insecure=invite: no inbound auth for 'trunk{n}', its calls are matched by address only" for n in range(3)
+    ]
     assert unknown_options(plan) == []
     check_round_trip(conf, plan)

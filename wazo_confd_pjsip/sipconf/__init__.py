@@ -1,5 +1,5 @@
 """chan_sip sip.conf -> PJSIP migration, pure: parse the text, then map it to an ImportPlan."""
-from .mapping import GENERAL_TEMPLATE, flatten_peer, map_flat_peer, map_sip_conf
+from .mapping import GENERAL_TEMPLATE, flatten_peer, general_template_name, map_flat_peer, map_sip_conf
 from .parser import DEFAULT_MAX_BYTES, SipConf, SipConfError, parse
 from .parents import once_each
 from .placement import PlacedRegistration, place_registrations
@@ -18,6 +18,7 @@ __all__ = [
     'SipConfError',
     'Unmapped',
     'flatten_peer',
+    'general_template_name',
     'map_flat_peer',
     'map_sip_conf',
     'once_each',

@@ -20,9 +20,13 @@ def split_hostport(text):
         host, port = text.split(':')
     else:  # a name, an IPv4 address or a bare IPv6 address (several colons, no port)
         return _checked_host(text, text), None
-    if not (port.isascii() and port.isdigit() and 0 < int(port) < 65536):
+    if not is_port(port):
         raise ValueError(f"invalid port '{port}' in '{text}'")
     return _checked_host(host, text), port
+
+
+def is_port(text):
+    return text.isascii() and text.isdigit() and 0 < int(text) < 65536
 
 
 def _checked_host(host, text):

@@ -2,13 +2,16 @@
 
 - chan_sip templates become templates of the same name; a normal section that other sections
   inherit from also becomes a template, '<name>-template', that its own endpoint inherits too.
-- [general] peer defaults become the 'sip-general' template, first parent of every endpoint.
+- [general] peer defaults become a template labelled 'sip-general', first parent of every endpoint;
+  its name is the caller's choice: ids are one namespace across tenants, so the service makes it
+  'sip-general-<tenant uuid>'.
 - Every sip.conf line either reaches the plan or is listed in plan.unmapped with a reason.
 """
 
 from ..asterisk import syntax
 from ..options import OptionCatalogue, validate_option_mapping, validate_options
 from ..sections import SECTION_OBJECT_TYPES, SECTIONS
+from .addresses import is_port
 from .general import TRANSPORT_KEYS, engine_options, transports
 from .parser import NORMAL, TEMPLATE, section_lines
 from .peer_options import (
@@ -30,7 +33,7 @@ from .registrations import (
     registration_settings,
 )
 
-GENERAL_TEMPLATE = 'sip-general'
+GENERAL_TEMPLATE = 'sip-general'  # the label of the [general] template, and its default name
 _SPECIAL_SECTIONS = ('general', 'authentication')  # chan_sip never reads them as peers
 
 NO_EQUIVALENT = 'no PJSIP equivalent'
@@ -41,8 +44,13 @@ EMPTY_VALUE = 'empty value: the PJSIP default applies'
 REALM_CREDENTIALS = 'no PJSIP equivalent: give the trunks that need it an outbound auth'
 
 
-def map_sip_conf(conf):
-    return _PlanBuilder(conf).build()
+def map_sip_conf(conf, general_template=GENERAL_TEMPLATE):
+    """The ImportPlan of a parsed sip.conf; general_template names the template of [general]'s defaults."""
+    return _PlanBuilder(conf, general_template).build()
+
+
+def general_template_name(tenant_uuid):
+    return f'{GENERAL_TEMPLATE}-{tenant_uuid}'
 
 
 def flatten_peer(conf, name):
@@ -69,8 +77,9 @@ def _as_sections(options):
 
 
 class _PlanBuilder:
-    def __init__(self, conf):
+    def __init__(self, conf, general_template):
         self.conf = conf
+        self.general_template = general_template
         self.plan = ImportPlan()
         self.mapped = set()  # positions of the lines that reached the plan
         self.reasons = {}  # position -> why the line would not map, where its key alone does not tell
@@ -101,6 +110,7 @@ class _PlanBuilder:
             self.reasons[(credential.file, credential.line_no)] = REALM_CREDENTIALS
         self._report_unmapped()
         self._check_names()
+        self._check_ports()
         self._check_values()
         return self.plan
 
@@ -115,9 +125,10 @@ class _PlanBuilder:
         self.mapped |= mapped
         if options:
             self.plan.templates.append(
-                PlanEntry(GENERAL_TEMPLATE, [], _as_sections(options), general.file, general.line_no)
+                PlanEntry(self.general_template, [], _as_sections(options), general.file, general.line_no,
+                          label=GENERAL_TEMPLATE)
             )
-            self.endpoint_parents = [GENERAL_TEMPLATE]
+            self.endpoint_parents = [self.general_template]
         for line in lines:
             key = canonical_key(line.key)
             if key in NOT_GENERAL_DEFAULTS:
@@ -204,6 +215,20 @@ class _PlanBuilder:
             first = seen.setdefault(entry.name.lower(), entry)
             if first is not entry:
                 plan.errors.append(Issue(f"'{entry.name}' names two objects: rename one", entry.name, *where))
+
+    def _check_ports(self):
+        # A bad port would end up in a contact URI the service takes as it is.
+        checked = set()
+        for key, section in self.conf.definitions.items():
+            if key in _SPECIAL_SECTIONS:
+                continue
+            for line in section.lines:
+                if canonical_key(line.key) != 'port' or not line.value or line.position in checked:
+                    continue
+                checked.add(line.position)
+                if not is_port(line.value):
+                    message = f"invalid port '{line.value}': a number from 1 to 65535"
+                    self.plan.errors.append(Issue(message, self.section_of.get(line.position), *line.position))
 
     def _check_values(self):
         # sip.conf values pass through as written: what the service would refuse is an error here.

@@ -9,7 +9,7 @@ rather than a warning in a log nobody reads.
 """
 import posixpath
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from .register_lines import parse_realm_auth, parse_register
 
@@ -105,6 +105,7 @@ class _Parser:
         self._blocks = []
         self._definitions = {}
         self._inherited_counts = {}  # lower-cased name -> lines it inherits
+        self._first_children = {}  # lower-cased name -> the first section that copied its lines
         self._block = None
         self._section = None
 
@@ -184,11 +185,16 @@ class _Parser:
             )
         self._block = Section(name, kind, parents, [], file, line_no)
         self._blocks.append(self._block)
+        for parent in parents:
+            self._first_children.setdefault(parent.lower(), name)
         if kind == APPEND:
             self._section = self._known(name, file, line_no)
-            # Asterisk copies the named parents' lines into the section at this point.
+            if parents:
+                self._refuse_late_lines(file, line_no)
+            # Asterisk copies the named parents' lines into the section at this point: copies, so that
+            # a '+=' in this block extends the section's value, not the parent's.
             for parent in parents:
-                self._section.lines.extend(_lines_with_parents(self._definitions, parent))
+                self._section.lines.extend(replace(line) for line in _lines_with_parents(self._definitions, parent))
             return
         previous = self._definitions.get(name.lower())
         if previous:
@@ -198,6 +204,19 @@ class _Parser:
         self._section = Section(name, kind, list(parents), [], file, line_no)
         self._definitions[name.lower()] = self._section
         self._inherited_counts[name.lower()] = inherited
+
+    def _refuse_late_lines(self, file, line_no):
+        # chan_sip copies a parent's lines when the child is parsed: lines appended later never reach
+        # the child, whereas the child of an imported template gets them all.
+        child = self._first_children.get(self._section.name.lower())
+        if child:
+            name = self._section.name
+            raise SipConfError(
+                f"lines appended to template '{name}' after '{child}' inherited from it would not reach '{child}'"
+                " in chan_sip: move them into the template's definition",
+                file,
+                line_no,
+            )
 
     def _known(self, name, file, line_no):
         section = self._definitions.get(name.lower())
@@ -239,6 +258,8 @@ class _Parser:
     def _assignment(self, content, file, line_no):
         if self._section is None:
             raise SipConfError('line outside a section', file, line_no)
+        if self._block.kind == APPEND:
+            self._refuse_late_lines(file, line_no)
         key, equal, value = content.partition('=')
         if not equal:
             raise SipConfError("expected 'key = value'", file, line_no)

@@ -11,7 +11,7 @@ options here: they follow from which sections exist, as in the REST API.
 A mapping that can override an inherited value writes every option it governs ('nat = no' writes
 rtp_symmetric, rewrite_contact and force_rport = no), so a peer can undo its template or [general].
 """
-from .addresses import proxy_uri, sip_uri, split_hostport
+from .addresses import is_port, proxy_uri, sip_uri, split_hostport
 from .values import is_false, is_true, words
 
 _RENAMES = {
@@ -75,9 +75,10 @@ PEER_KEYS = frozenset({
 })
 PEER_TYPES = ('friend', 'peer', 'user')
 
-# Keys that describe one peer: chan_sip never takes them from [general] as defaults.
+# Keys that describe one peer: chan_sip never takes them from [general] as defaults ([general]
+# callerid is the caller id of calls from unknown peers, not every peer's).
 NOT_GENERAL_DEFAULTS = frozenset({
-    'type', 'host', 'defaultip', 'port', 'defaultuser', 'secret', 'md5secret', 'mailbox', 'setvar',
+    'type', 'host', 'defaultip', 'port', 'defaultuser', 'secret', 'md5secret', 'mailbox', 'setvar', 'callerid',
     'permit', 'deny', 'acl', 'contactpermit', 'contactdeny', 'contactacl',
 })
 
@@ -267,7 +268,9 @@ def peer_options(name, lines, on_warning=None):
         options.append(('identify', 'match', address[0]))
     elif calls_out and dynamic and value('defaultip'):
         options.append(('identify', 'match', value('defaultip')))
-    options += _auth_options(name, value, calls_out and address is not None)
+    options += _auth_options(
+        name, value, calls_out and address is not None, lambda message: _warn(on_warning, last['insecure'], message)
+    )
     mailbox = value('mailbox')
     if mailbox:
         options.append(('aor' if is_true(value('subscribemwi')) else 'endpoint', 'mailboxes', mailbox))
@@ -282,10 +285,13 @@ def _static_address(value):
     if not host or host.lower() == 'dynamic':
         return None
     address, host_port = split_hostport(host)
-    return address, value('port') or host_port, value('defaultuser') or None
+    port = value('port')
+    if port and not is_port(port):
+        raise ValueError(f"invalid port '{port}'")
+    return address, port or host_port, value('defaultuser') or None
 
 
-def _auth_options(name, value, calls_out_to_static_host):
+def _auth_options(name, value, calls_out_to_static_host, warn_insecure):
     secret, md5secret, insecure = value('secret'), value('md5secret'), value('insecure')
     if not secret and not md5secret:
         return []
@@ -293,8 +299,18 @@ def _auth_options(name, value, calls_out_to_static_host):
     if md5secret:
         credentials += [('auth_type', 'md5'), ('md5_cred', md5secret)]
     options = []
-    # insecure=invite: chan_sip did not challenge the peer's calls, so no inbound auth.
-    if not set(words(insecure or '')) & {'invite', 'very'}:
+    unchallenged_invites = bool(set(words(insecure or '')) & {'invite', 'very'})
+    # insecure=invite: chan_sip did not challenge the peer's calls. PJSIP can drop the inbound auth
+    # only where its identify matches the calls by the static host; chan_sip still challenged a
+    # dynamic peer's REGISTER, so dropping its auth would open it to anyone.
+    if unchallenged_invites and calls_out_to_static_host:
+        warn_insecure(f"insecure={insecure}: no inbound auth for '{name}', its calls are matched by address only")
+    else:
+        if unchallenged_invites:
+            warn_insecure(
+                f"insecure={insecure}: '{name}' has no static host, so its inbound auth is kept:"
+                " PJSIP will now challenge its INVITEs"
+            )
         options += [('auth', 'username', name)] + [('auth', *option) for option in credentials]
     # Outbound auth only for peers Asterisk calls out to: a static host, as a peer or friend.
     if calls_out_to_static_host:

@@ -15,6 +15,7 @@ class PlanEntry:
     sections: dict
     file: str | None = None
     line: int | None = None
+    label: str | None = None
 
 
 @dataclass

@@ -1,9 +1,11 @@
 """A sip.conf using the features operators rely on, imported through the API."""
 import pytest
 
-from wazo_confd_pjsip.sipconf import parse
+from wazo_confd_pjsip.sipconf import general_template_name, parse
 
 from ..conftest import MAIN
+
+MAIN_GENERAL = general_template_name(MAIN)  # 'sip-general-<tenant uuid>': names are one namespace
 from .conftest import check_round_trip, engine_section, imported, rows_by_name
 
 SIP_CONF = '''\
@@ -67,7 +69,7 @@ def rows(report, database):
 
 def test_report_lists_what_was_created(report):
     assert report['created'] == {
-        'templates': ['sip-general', 'codecs', 'office', 'sales'],
+        'templates': [MAIN_GENERAL, 'codecs', 'office', 'sales'],
         'endpoints': ['alice', 'trunk', 'v6trunk', 'reg_198.51.100.99'],
         'registrations': [
             {'endpoint': 'trunk', 'file': 'sip.conf', 'line': 10},
@@ -90,9 +92,9 @@ def test_every_unmapped_key_is_reported_with_file_and_line(report):
 
 def test_templates_keep_their_parents_and_appended_lines(rows):
     templates = {name: row for name, row in rows.items() if row['template'] and name in (
-        'sip-general', 'codecs', 'office', 'sales')}
+        MAIN_GENERAL, 'codecs', 'office', 'sales')}
     assert {name: (row['parents'], row['options']) for name, row in templates.items()} == {
-        'sip-general': ([], {'endpoint': [['context', 'public'], ['disallow', 'all'], ['allow', 'ulaw']]}),
+        MAIN_GENERAL: ([], {'endpoint': [['context', 'public'], ['disallow', 'all'], ['allow', 'ulaw']]}),
         'codecs': ([], {'endpoint': [['disallow', 'all'], ['allow', 'alaw']]}),
         'office': ([], {'endpoint': [['context', 'office'], ['language', 'fr']]}),
         'sales': (['office'], {'endpoint': [['call_group', '2']]}),
@@ -102,9 +104,9 @@ def test_templates_keep_their_parents_and_appended_lines(rows):
 
 def test_endpoints_inherit_general_first_then_their_templates(rows):
     assert {name: rows[name]['parents'] for name in ('alice', 'trunk', 'v6trunk', 'reg_198.51.100.99')} == {
-        'alice': ['sip-general', 'sales', 'codecs'],
-        'trunk': ['sip-general'],
-        'v6trunk': ['sip-general'],
+        'alice': [MAIN_GENERAL, 'sales', 'codecs'],
+        'trunk': [MAIN_GENERAL],
+        'v6trunk': [MAIN_GENERAL],
         'reg_198.51.100.99': [],
     }
     assert rows['alice']['options'] == {

@@ -1,7 +1,9 @@
 """Refused imports answer 400 with one clear message per problem, and write nothing."""
 import pytest
 
-from ..conftest import SUB
+from wazo_confd_pjsip.sipconf import general_template_name
+
+from ..conftest import MAIN, SUB
 from .conftest import GOLDEN, IMPORT, imported, post_sip_conf, row_counts
 
 PEERS = '''\
@@ -42,12 +44,12 @@ def test_names_taken_in_another_tenant_or_by_a_transport_are_conflicts(api, data
 
 
 def test_dry_run_lists_the_conflicts(api, seen):
-    api.post('/endpoints/sip/templates', json={'name': 'sip-general'})
+    api.post('/endpoints/sip/templates', json={'name': general_template_name(MAIN)})
 
     report = imported(api, PEERS, status=200, dry_run='true')
 
     assert report['conflicts'] == [
-        {'name': 'sip-general', 'kind': 'template', 'section': 'general', 'file': 'sip.conf', 'line': 1},
+        {'name': general_template_name(MAIN), 'kind': 'template', 'section': 'general', 'file': 'sip.conf', 'line': 1},
     ]
     assert report['created']['endpoints'] == ['alice', 'trunk']
     assert report['created']['templates'] == []
@@ -105,7 +107,7 @@ def test_a_body_of_exactly_10_mb_is_read(api, database):
     data = b'[general]\ncontext=x\n'
     data += b';' * (10 * 1024 * 1024 - len(data))
 
-    assert imported(api, data, dry_run='yes', status=200)['created']['templates'] == ['sip-general']
+    assert imported(api, data, dry_run='yes', status=200)['created']['templates'] == [general_template_name(MAIN)]
 
 
 @pytest.mark.parametrize(
@@ -120,12 +122,12 @@ def test_content_type(api, database, seen, content_type, message):
 
 
 def test_the_charset_of_the_content_type_decodes_the_text(api):
-    text = '[general]\ncallerid="Zoë" <100>\n'.encode('latin-1')
+    text = '[zoe]\ntype=friend\ncallerid="Zoë" <100>\n'.encode('latin-1')
 
     imported(api, text, content_type='text/plain; charset=latin-1')
 
-    templates = api.get('/endpoints/sip/templates', query={'name': 'sip-general'}).json['items']
-    assert templates[0]['endpoint_section_options'] == [['callerid', '"Zoë" <100>']]
+    endpoints = api.get('/endpoints/sip', query={'name': 'zoe'}).json['items']
+    assert endpoints[0]['endpoint_section_options'] == [['callerid', '"Zoë" <100>']]
 
 
 def test_dry_run_must_be_a_boolean(api, database, seen):

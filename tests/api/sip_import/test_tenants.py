@@ -1,10 +1,10 @@
 """Endpoints and templates go to the request's tenant; engine-wide objects follow the token's tenant."""
-from ..conftest import ENGINE_SECTIONS_RESET, SUB, SUB_TOKEN
+from ..conftest import ENGINE_SECTIONS_RESET, OTHER, OTHER_TOKEN, SUB, SUB_TOKEN
 from .conftest import engine_section, imported, rows_by_name
 from .test_mapping import SIP_CONF
 
 ENGINE_WIDE = "engine-wide: only the master tenant's administrators may import it"
-IMPORTED = ('sip-general', 'codecs', 'office', 'sales', 'alice', 'trunk', 'v6trunk', 'reg_198.51.100.99')
+IMPORTED = (f'sip-general-{SUB}', 'codecs', 'office', 'sales', 'alice', 'trunk', 'v6trunk', 'reg_198.51.100.99')
 
 
 def test_a_sub_tenant_imports_its_endpoints_and_skips_the_engine_wide_keys(api, database):
@@ -44,3 +44,21 @@ def test_an_existing_transport_named_by_a_registration_is_no_warning(api):
     report = imported(api.as_(SUB_TOKEN), SIP_CONF)
 
     assert report['warnings'] == []
+
+
+def test_each_tenant_gets_its_own_general_template_labelled_sip_general(api, database):
+    text = '[general]\ncontext=from-{}\n[phones](!)\ntype=friend\nhost=dynamic\n[{}100](phones)\nsecret=x\n'
+
+    first = imported(api.as_(SUB_TOKEN), text.format('sub', 'a'))
+    second = imported(api.as_(OTHER_TOKEN), text.format('other', 'b').replace('[phones]', '[b-phones]')
+                      .replace('(phones)', '(b-phones)'))
+
+    assert first['created']['templates'] == [f'sip-general-{SUB}', 'phones']
+    assert second['created']['templates'] == [f'sip-general-{OTHER}', 'b-phones']
+    rows = rows_by_name(database)
+    assert rows['a100']['parents'] == [f'sip-general-{SUB}', 'phones']
+    assert (rows[f'sip-general-{OTHER}']['tenant_uuid'], rows[f'sip-general-{OTHER}']['options']) == (
+        OTHER, {'endpoint': [['context', 'from-other']]}
+    )
+    labels = {t['name']: t['label'] for t in api.as_(SUB_TOKEN).get('/endpoints/sip/templates').json['items']}
+    assert (labels[f'sip-general-{SUB}'], labels['phones']) == ('sip-general', None)

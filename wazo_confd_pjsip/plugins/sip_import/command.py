@@ -9,6 +9,9 @@ import time
 import uuid as uuid_lib
 from pathlib import Path
 
+import sqlalchemy as sa
+
+from ...database.models import Tenant
 from ...sipconf import Issue, SipConfError
 from .report import ImportReport, where
 from .service import SipConfImporter
@@ -56,13 +59,21 @@ class ProgressBar:
         self._next_draw = self._clock() + self._interval
 
 
-def run(dependencies, path, tenant, dry_run=False, report_path=None):
-    """Import the file, print the summary; the exit code."""
+def run(dependencies, path, tenant, dry_run=False, report_path=None, new_tenant=False):
+    """Import the file, print the summary; the exit code.
+
+    new_tenant: the tenant may be one this service has never seen (it is then created); without it,
+    a mistyped uuid would silently put the endpoints in a tenant nobody administers.
+    """
     out, err = sys.stdout, sys.stderr
     try:
         tenant_uuid = str(uuid_lib.UUID(tenant))
     except ValueError:
         print(f'--tenant: not a tenant uuid: {tenant}', file=err)
+        return EXIT_USAGE
+    if not new_tenant and not _is_recorded(dependencies.db, tenant_uuid):
+        print(f'--tenant: no tenant {tenant_uuid} is known here (check the uuid, or give --new-tenant to create it)',
+              file=err)
         return EXIT_USAGE
     try:
         data = Path(path).read_bytes()
@@ -84,6 +95,11 @@ def run(dependencies, path, tenant, dry_run=False, report_path=None):
         Path(report_path).write_text(json.dumps(report.as_json(), indent=2) + '\n', encoding='utf-8')
     out.write(summary(report, path, tenant_uuid))
     return EXIT_REFUSED if report.failed else EXIT_OK
+
+
+def _is_recorded(db, tenant_uuid):
+    with db.read_only() as session:
+        return session.execute(sa.select(Tenant.uuid).where(Tenant.uuid == tenant_uuid)).first() is not None
 
 
 def _read_include(path):

@@ -12,7 +12,7 @@ from ...database.models import PJSIPObjectName
 from ...http.api import flatten_validation_messages
 from ...http.errors import APIError, InputErrors
 from ...sections import SECTIONS, field_name
-from ...sipconf import Issue, map_sip_conf, once_each, parse, place_registrations
+from ...sipconf import Issue, general_template_name, map_sip_conf, once_each, parse, place_registrations
 from ..endpoint_sip.schema import load_create
 from ..transports.schema import TransportSchema
 from .report import ImportReport
@@ -77,7 +77,7 @@ class _Job:
     """One import's plan, what it will create, and its report."""
 
     def __init__(self, conf, report, tenant_uuid, master, progress):
-        self.plan = plan = map_sip_conf(conf)
+        self.plan = plan = map_sip_conf(conf, general_template_name(tenant_uuid))
         # The plan in the shape the service takes: registrations on their peers, each parent once.
         endpoints, self.placements, placement_warnings = place_registrations(plan)
         self.templates, template_warnings = once_each(plan.templates)
@@ -141,10 +141,6 @@ class _Job:
             body = _loaded(TransportSchema().load, {'name': transport.name, 'options': [list(o) for o in transport.options]})
             services.transport_service.create_in(uow, body)
             self._step(total)
-        for section in ('global', 'system'):
-            self.current = (section, *self._general())
-            if self.report.created[section]:
-                services.engine_section_services[section].merge_in(uow, self.report.created[section])
         template_service, endpoint_service = services.template_service, services.endpoint_service
         template_uuids = {}
         for entry in self.templates:
@@ -158,6 +154,11 @@ class _Job:
             self.current = (entry.name, *self._position(entry))
             endpoint_service.create_in(uow, self.tenant_uuid, _body(entry, template_uuids))
             self._step(total)
+        # Last: merge_in locks the engine section's row until the commit, blocking the API's edits of it.
+        for section in ('global', 'system'):
+            self.current = (section, *self._general())
+            if self.report.created[section]:
+                services.engine_section_services[section].merge_in(uow, self.report.created[section])
 
     def _step(self, total):
         self._done += 1
@@ -203,7 +204,8 @@ def _names_in_use(session, wanted):
 def _body(entry, template_uuids):
     """The entry as the endpoint API takes it, loaded by the API's own schema."""
     body = {field_name(section): [list(line) for line in entry.sections.get(section, ())] for section in SECTIONS}
-    body.update(name=entry.name, templates=[{'uuid': template_uuids[parent]} for parent in entry.parents])
+    templates = [{'uuid': template_uuids[parent]} for parent in entry.parents]
+    body.update(name=entry.name, label=entry.label, templates=templates)
     return _loaded(load_create, body)
 
 
