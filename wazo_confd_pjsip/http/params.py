@@ -4,6 +4,7 @@ Whatever reaches SQL is checked here first, so the database never refuses a valu
 integers fit PostgreSQL's `integer`, texts hold no NUL (nor other control characters, which
 nothing stored has).
 """
+import dataclasses
 import uuid as uuid_lib
 
 from ..options.values import has_forbidden_characters
@@ -60,16 +61,16 @@ def parse_uuid_list(raw):
     return valid
 
 
+@dataclasses.dataclass(frozen=True)
 class ListParams:
-    def __init__(self, search, order, direction, limit, offset, recurse, filters, uuids):
-        self.search = search
-        self.order = order
-        self.direction = direction
-        self.limit = limit
-        self.offset = offset
-        self.recurse = recurse
-        self.filters = filters
-        self.uuids = uuids
+    search: str | None
+    order: str
+    direction: str
+    limit: int | None
+    offset: int
+    recurse: bool
+    filters: dict
+    uuids: list | None
 
     @classmethod
     def from_args(cls, args, *, sortable, default_order, filterable=()):
