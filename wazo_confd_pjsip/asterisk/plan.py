@@ -31,10 +31,10 @@ wanted, in the reverse order, so that nothing ever points at an object already g
 from __future__ import annotations
 
 import enum
-import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
+from ..inheritance.codec_edits import CODEC_KEYS, apply_codec_edits
 from .objects import CREATION_ORDER, AsteriskObject
 
 # Options present on an object that Asterisk's copy cannot carry over.
@@ -56,7 +56,6 @@ COPY_UNSAFE_OPTIONS = {
     'registration': frozenset({'security_mechanisms'}),
 }
 
-_ALL_CODECS = 'all'
 
 # Option kinds whose handler accepts an empty value as "back to nothing".
 _EMPTY_RESETTABLE_KINDS = frozenset({'string', 'path', 'callerid', 'group', 'list:auth', 'list:string', 'list:enum'})
@@ -208,26 +207,7 @@ class _State:
 
 def _has_codecs(endpoint):
     """Whether the endpoint's allow/disallow lines, applied in order as Asterisk does, leave any codec."""
-    codecs = set()
-    for key, value in endpoint.fields:
-        if key not in {'allow', 'disallow'}:
-            continue
-        allowing = key == 'allow'
-        text = value.strip()
-        if text.startswith('(') and text.endswith(')'):  # the read-back form replaces the list
-            text = text[1:-1]
-            codecs = set() if allowing else {_ALL_CODECS}
-        for item in re.split(r'[,|]', text):
-            item = item.strip()
-            allow = allowing != item.startswith('!')
-            name = item.lstrip('!').partition(':')[0].strip().lower()
-            if name == 'all':
-                codecs = {_ALL_CODECS} if allow else set()
-            elif name and allow:
-                codecs.add(name)
-            elif name:
-                codecs.discard(name)  # "all" but one is still some codecs
-    return bool(codecs)
+    return bool(apply_codec_edits([line for line in endpoint.fields if line[0] in CODEC_KEYS]))
 
 
 def _changed_keys(current_state, wanted_state):
