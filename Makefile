@@ -1,10 +1,14 @@
 # Two commands do everything on a fresh machine with Python 3.11:
 #   make run   serve the API (embedded PostgreSQL, local auth) and print how to call it
-#   make test  run the whole test suite
+#   make test  run the whole test suite: make test-unit, then make test-asterisk
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV ?= .venv
 DATA_DIR ?= .data
 BENCH_ARGS ?=
+# The real Asterisk 22 the Asterisk suite and the apply benchmark run; installed from ../shared/asterisk.
+ASTERISK_PREFIX ?= /opt/asterisk
+SHARED_ASTERISK ?= ../shared/asterisk
+export WAZO_TEST_ASTERISK_PREFIX = $(ASTERISK_PREFIX)
 
 $(VENV)/.installed: requirements.txt test-requirements.txt setup.py
 	$(PYTHON) -m venv $(VENV)
@@ -12,14 +16,25 @@ $(VENV)/.installed: requirements.txt test-requirements.txt setup.py
 	$(VENV)/bin/pip install --quiet --disable-pip-version-check --no-deps -e .
 	touch $@
 
-.PHONY: venv run test bench
+.PHONY: venv run test test-unit test-asterisk asterisk bench
 venv: $(VENV)/.installed
 
 run: venv
 	$(VENV)/bin/wazo-confd-pjsip --data-dir $(DATA_DIR)
 
-test: venv
-	$(VENV)/bin/python -m pytest -q
+test: test-unit test-asterisk
+
+# Real PostgreSQL and RabbitMQ; fake wazo-auth and fake ARI.
+test-unit: venv
+	$(VENV)/bin/python -m pytest -q --ignore=integration_tests/asterisk
+
+# The real Asterisk, sipp, and the service pip-installed into a fresh venv (integration_tests/asterisk).
+test-asterisk: venv asterisk
+	$(VENV)/bin/python -m pytest -q integration_tests/asterisk
+
+asterisk: $(ASTERISK_PREFIX)/sbin/asterisk
+$(ASTERISK_PREFIX)/sbin/asterisk:
+	bash $(SHARED_ASTERISK)/install.sh $(ASTERISK_PREFIX)
 
 bench: venv
 	$(VENV)/bin/python -m benchmarks $(BENCH_ARGS)

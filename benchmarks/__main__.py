@@ -32,13 +32,25 @@ def main(argv=None):
     for name in names:
         module = BENCHMARKS[name]
         load_before = os.getloadavg()
-        rows = module.run(arguments)
-        print(f'\n{name}: {module.TITLE}\n')
-        print(format_table(rows))
-        # Latencies on a small machine mean little without knowing what else ran meanwhile.
-        print(f'\nload average (1, 5, 15 min): {_load(load_before)} before, {_load(os.getloadavg())} after; '
-              f'{os.cpu_count()} CPUs', flush=True)
+        rows = []
+        try:
+            note = module.run(arguments, rows)
+        except Exception:
+            # What was measured before the failure is worth seeing; the traceback follows on stderr.
+            _print_table(name, module, rows, load_before, 'FAILED before the end: the rows above were measured')
+            raise
+        _print_table(name, module, rows, load_before, note)
     return 0
+
+
+def _print_table(name, module, rows, load_before, note):
+    print(f'\n{name}: {module.TITLE}\n')
+    print(format_table(rows))
+    if note:
+        print(f'\n{note}')
+    # Latencies on a small machine mean little without knowing what else ran meanwhile.
+    print(f'\nload average (1, 5, 15 min): {_load(load_before)} before, {_load(os.getloadavg())} after; '
+          f'{os.cpu_count()} CPUs', flush=True)
 
 
 def _load(averages):

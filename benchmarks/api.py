@@ -62,9 +62,9 @@ def settings_from(options):
     return dataclasses.replace(base, **{key: value for key, value in given.items() if value is not None})
 
 
-def run(options):
+def run(options, rows):
+    """Appends each row as it is measured (the caller prints them even if a later step fails)."""
     settings = settings_from(options)
-    rows = []
     with running_service(settings.tenants, {'apply': {'worker': False}}) as service:
         client = ApiClient(service.base_url)
         population = Population(client, service.tenants, settings.workers)
@@ -83,7 +83,6 @@ def run(options):
                 rows += resolution_rows + [rss_row]
         finally:
             timer.close()
-    return rows
 
 
 def _sampled(name, size, operation, settings, target=None):

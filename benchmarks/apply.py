@@ -1,21 +1,22 @@
 """Issue 4's benchmark: how fast a change reaches Asterisk, at N endpoints configured.
 
-Against the fake ARI (in its own process) by default, or a real Asterisk with --ari-url. The
+Against a real Asterisk 22 when one is installed (see ari_target), else the fake ARI. The
 endpoints are inserted directly in the database (the API is the api benchmark's subject); the
 service's own apply worker then pushes them, and the measured changes go through the services,
 as the API would make them.
 
+- full push of N endpoints into an empty Asterisk (what follows an Asterisk restart);
 - one-endpoint change: service commit → every object acknowledged by ARI (the worker's wake-up
   on NOTIFY, resolution, diff and push included);
-- template change reaching K endpoints: commit → all K acknowledged;
-- full push of N endpoints into an empty Asterisk (what follows an Asterisk restart).
+- new endpoint (auth + aor + endpoint) at N: Asterisk scans every endpoint for each new aor;
+- template change reaching K endpoints: commit → all K acknowledged. The K endpoints exist and
+  were pushed before the timed change.
+Rows are appended as they are measured, so a failing step still leaves the earlier rows printed.
 """
 import random
 import tempfile
 import time
 from dataclasses import dataclass
-
-import sqlalchemy as sa
 
 from wazo_confd_pjsip.apply.components import build_apply
 from wazo_confd_pjsip.apply.outbox import OutboxRecorder, collect_written_ids
@@ -25,18 +26,20 @@ from wazo_confd_pjsip.database.migrate import upgrade_to_head
 from wazo_confd_pjsip.database.session import Database
 from wazo_confd_pjsip.options.catalogue import OptionCatalogue
 from wazo_confd_pjsip.plugins.endpoint_sip.service import EndpointSIPService
-from wazo_confd_pjsip.plugins.endpoint_sip.schema import load_update
+from wazo_confd_pjsip.plugins.endpoint_sip.schema import load_create, load_update
 from wazo_confd_pjsip.tenants import TenantRegistry
 
+from . import ari_target
 from .apply_dataset import BulkPopulation
-from .fake_ari_process import FakeAriProcess
 from .options import positive_int
 from .report import Row, Target, progress
 
 TITLE = 'applying changes to Asterisk (issue 4)'
 WAIT_LIMIT_SECONDS = 120
+NEW_ENDPOINT_SAMPLES = 20  # each costs Asterisk a scan of every endpoint: ~0.3 s at 10,000
 
 ONE_CHANGE_TARGET = Target(80)  # p95 ms at N = 10,000 (p50 target: 30 ms)
+NEW_ENDPOINT_TARGET = Target(500)
 FAN_OUT_TARGET = Target(10_000, statistic='max')
 FULL_PUSH_TARGET = Target(30_000, statistic='max')
 
@@ -54,9 +57,7 @@ FULL = Settings(sizes=(100, 1000, 10000), fan_outs=(100, 1000), samples=100, ten
 
 
 def add_arguments(group):
-    group.add_argument('--ari-url', help='a real Asterisk ARI (http://host:8088/ari) instead of the fake')
-    group.add_argument('--ari-username', default='wazo')
-    group.add_argument('--ari-password', default='secret')
+    ari_target.add_arguments(group)
     group.add_argument('--fan-outs', type=lambda text: tuple(positive_int(p) for p in text.split(',')),
                        help='template fan-out sizes K (default 100,1000)')
 
@@ -68,27 +69,27 @@ class _AnyTenant:
         return True
 
 
-def run(options):
+def run(options, rows):
+    """Appends each row as it is measured; returns what was measured against."""
     settings = QUICK if options.quick else FULL
     sizes = tuple(options.sizes or settings.sizes)
     fan_outs = tuple(getattr(options, 'fan_outs', None) or settings.fan_outs)
     samples = options.samples or settings.samples
     with tempfile.TemporaryDirectory(prefix='wazo-confd-pjsip-bench-apply-') as data_dir:
         database_server = EmbeddedPostgres(data_dir, cleanup_mode='delete')
-        fake = None if options.ari_url else FakeAriProcess()
         try:
-            return _run(database_server.start(), options, fake, settings, sizes, fan_outs, samples)
+            with ari_target.ari_target(options) as target:
+                progress(f'apply: against {target.description}')
+                _run(database_server.start(), target, settings, sizes, fan_outs, samples, rows)
+                return f'measured against {target.description}'
         finally:
-            if fake is not None:
-                fake.close()
             database_server.stop()
 
 
-def _run(db_uri, options, fake, settings, sizes, fan_outs, samples):
+def _run(db_uri, target, settings, sizes, fan_outs, samples, rows):
     upgrade_to_head(db_uri)
-    url = options.ari_url or f'{fake.url}/ari'
-    username, password = (options.ari_username, options.ari_password) if options.ari_url else ('wazo', 'secret')
-    engine_config = {'default': {'ari': {'url': url, 'username': username, 'password': password, 'timeout': 10},
+    engine_config = {'default': {'ari': {'url': target.url, 'username': target.username,
+                                         'password': target.password, 'timeout': 10},
                                  'pjsip_conf_file': None}}
     config = merge_configs({'asterisk': {'engines': engine_config}}, DEFAULT_CONFIG)
     db = Database(db_uri)
@@ -100,21 +101,14 @@ def _run(db_uri, options, fake, settings, sizes, fan_outs, samples):
     templates = EndpointSIPService(db, catalogue, tenants, apply.engines, template=True)
     population = BulkPopulation(db, settings.tenants)
     worker = apply.worker
-    rows = []
     rng = random.Random(4)
     try:
+        worker.check_engines(force=True)  # first contact, while the database is empty
         for size in sizes:
             progress(f'apply: inserting endpoints up to {size}')
             population.grow_to(size)
             progress(f'apply: full push of {size} endpoints')
-            if fake is not None:
-                fake.restart()  # a restarted Asterisk: the worker notices and pushes everything
-                started = time.perf_counter()
-                worker.check_engines(force=True)
-            else:
-                started = time.perf_counter()
-                worker.resync('default')
-            rows.append(Row('full push of N endpoints', size, (_ms(started),), 'ms', FULL_PUSH_TARGET))
+            rows.append(Row('full push of N endpoints', size, (_full_push(target, worker),), 'ms', FULL_PUSH_TARGET))
             worker.start()
             progress(f'apply: {samples} one-endpoint changes at N={size}')
             latencies = []
@@ -123,19 +117,50 @@ def _run(db_uri, options, fake, settings, sizes, fan_outs, samples):
                 body = load_update({'endpoint_section_options': [['context', f'ctx-{revision}'], ['allow', '!all,ulaw']]})
                 latencies.append(_timed_change(worker, lambda: endpoints.update(_AnyTenant(), uuid, body)))
             rows.append(Row('one-endpoint change acknowledged', size, tuple(latencies), 'ms', ONE_CHANGE_TARGET))
+            progress(f'apply: new endpoints at N={size}')
+            creator = _Tenant(population.a_tenant_uuid())
+            creates = [_timed_change(worker, lambda: endpoints.create(creator, _new_endpoint(size, serial)))
+                       for serial in range(min(samples, NEW_ENDPOINT_SAMPLES))]
+            rows.append(Row('new endpoint acknowledged', size, tuple(creates), 'ms', NEW_ENDPOINT_TARGET))
             worker.stop()
-        worker.start()
-        for fan_out in fan_outs:
-            template_uuid = population.fan_out_template(fan_out)
-            progress(f'apply: template change reaching {fan_out} endpoints')
-            worker.wait_applied(_all_outbox_ids(db), WAIT_LIMIT_SECONDS)
-            body = load_update({'endpoint_section_options': [['language', f'fr_{fan_out}']]})
-            elapsed = _timed_change(worker, lambda: templates.update(_AnyTenant(), template_uuid, body))
-            rows.append(Row(f'template change reaching K={fan_out}', fan_out, (elapsed,), 'ms', FAN_OUT_TARGET))
+        if fan_outs:
+            template_uuids = {fan_out: population.fan_out_template(fan_out) for fan_out in fan_outs}
+            progress(f'apply: pushing the fan-out endpoints ({sum(fan_outs)}) with everything else')
+            _full_push(target, worker)
+            worker.start()
+            for fan_out, template_uuid in template_uuids.items():
+                progress(f'apply: template change reaching {fan_out} endpoints')
+                body = load_update({'endpoint_section_options': [['language', f'fr_{fan_out}']]})
+                elapsed = _timed_change(worker, lambda: templates.update(_AnyTenant(), template_uuid, body))
+                rows.append(Row(f'template change reaching K={fan_out}', fan_out, (elapsed,), 'ms', FAN_OUT_TARGET))
     finally:
         worker.stop()
         db.dispose()
-    return rows
+
+
+@dataclass(frozen=True)
+class _Tenant:
+    """The creating caller's tenant."""
+
+    uuid: str
+
+
+def _new_endpoint(size, serial):
+    name = f'new{size}-{serial:03d}'
+    return load_create({'name': name, 'auth_section_options': [['username', name], ['password', 'secret']],
+                        'aor_section_options': [['max_contacts', '1']]})
+
+
+def _full_push(target, worker):
+    """Milliseconds to push every endpoint into an empty Asterisk (re-pushed in place when it is not ours)."""
+    if target.restart is None:
+        started = time.perf_counter()
+        worker.resync('default')
+        return _ms(started)
+    target.restart()
+    started = time.perf_counter()
+    worker.check_engines(force=True)  # sees the new startup time and pushes everything
+    return _ms(started)
 
 
 def _timed_change(worker, change):
@@ -146,11 +171,6 @@ def _timed_change(worker, change):
     if outcome != 'applied':
         raise RuntimeError(f'a change was not applied within {WAIT_LIMIT_SECONDS} s: {outcome}')
     return _ms(started)
-
-
-def _all_outbox_ids(db):
-    with db.engine.connect() as connection:
-        return list(connection.execute(sa.text('SELECT id FROM apply_outbox')).scalars()) or [0]
 
 
 def _ms(started):

@@ -29,12 +29,12 @@ def add_arguments(group):
     """No options of its own: --sizes and --quick are shared."""
 
 
-def run(options):
+def run(options, rows):
     sizes = options.sizes or (QUICK_SIZES if options.quick else DEFAULT_SIZES)
-    return [
+    rows.extend(
         Row(f'{label} ({TEMPLATES} templates)', size, (seconds * 1000,), 'ms')
         for label, size, seconds in timings(sizes)
-    ]
+    )
 
 
 def timings(sizes=DEFAULT_SIZES):

@@ -6,7 +6,9 @@ import sys
 from pathlib import Path
 
 import pytest
+from types import SimpleNamespace
 
+from benchmarks import __main__ as benchmarks_main
 from benchmarks.report import Row, Target, format_table, percentile
 
 REPOSITORY = Path(__file__).resolve().parents[1]
@@ -44,13 +46,14 @@ def test_quick_api_benchmark_prints_a_row_per_measure_and_stops_the_service():
 def _table_cells(stdout):
     lines = stdout.splitlines()
     separator = next(index for index, line in enumerate(lines) if line.startswith('---'))
-    table = itertools.takewhile(lambda line: not line.startswith('load average'), lines[separator + 1:])
+    notes = ('load average', 'measured against', 'FAILED')
+    table = itertools.takewhile(lambda line: not line.startswith(notes), lines[separator + 1:])
     return [re.split(r' {2,}', line.strip()) for line in table if line.strip()]
 
 
 def test_quick_apply_benchmark_prints_a_row_per_measure():
     result = subprocess.run(
-        [sys.executable, '-m', 'benchmarks', 'apply', '--quick', '--sizes', '8', '--fan-outs', '3'],
+        [sys.executable, '-m', 'benchmarks', 'apply', '--quick', '--sizes', '8', '--fan-outs', '3', '--fake-ari'],
         cwd=REPOSITORY, capture_output=True, text=True, timeout=120,
     )
 
@@ -59,9 +62,26 @@ def test_quick_apply_benchmark_prints_a_row_per_measure():
     assert [(row[0], row[1]) for row in cells] == [
         ('full push of N endpoints', '8'),
         ('one-endpoint change acknowledged', '8'),
+        ('new endpoint acknowledged', '8'),
         ('template change reaching K=3', '3'),
     ]
     assert all(row[-1] in ('ok', 'MISS') for row in cells)
+    assert 'measured against the fake ARI' in result.stdout
+
+
+def test_rows_measured_before_a_failure_are_printed(monkeypatch, capsys):
+    def run(options, rows):
+        rows.append(Row('first step', 10, (1.0,), 'ms'))
+        raise RuntimeError('the second step failed')
+
+    monkeypatch.setitem(benchmarks_main.BENCHMARKS, 'apply', SimpleNamespace(TITLE='apply', run=run, add_arguments=lambda group: None))
+
+    with pytest.raises(RuntimeError, match='the second step failed'):
+        benchmarks_main.main(['apply'])
+
+    output = capsys.readouterr().out
+    assert [row[:2] for row in _table_cells(output)] == [['first step', '10']]
+    assert 'FAILED before the end' in output
 
 
 def test_quick_import_benchmark_prints_a_dry_run_and_an_import():
