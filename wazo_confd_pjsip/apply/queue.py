@@ -1,6 +1,9 @@
 """The worker's side of the outbox: claiming rows, and settling them (done, retried, failed, handed back).
 
-A claim is a lease (claimed_until): rows of a worker that died go back to the queue when it ends.
+A claim is a lease (claimed_until) taken by a worker (claimed_by). A worker holds a session
+advisory lock on its id for as long as it runs, so the claims of a worker that died (its
+database session ended with it) are taken over by the next claim, by any worker, at once; a
+worker that is only slow keeps its claims until its lease ends, so nothing is pushed twice.
 Failed rows (Asterisk refused the endpoint, or its engine is not configured) are kept for the
 sync report and `?wait_applied`, never claimed again; the next successful apply of the same
 endpoint on the same engine removes them.
@@ -16,7 +19,28 @@ def _interval(seconds):
     return sa.text(f"interval '{float(seconds)} seconds'")
 
 
-def claim(db, batch_size, lease_seconds):
+# Liveness locks use the two-int4 key form (pg_locks.objsubid = 2) in this namespace; the bigint
+# keys of apply.locks (objsubid = 1) cannot collide with them.
+WORKER_LOCK_NAMESPACE = 0x57415A4F
+
+_RELEASE_CLAIMS_OF_DEAD_WORKERS = sa.text(
+    'UPDATE apply_outbox SET claimed_until = NULL, claimed_by = NULL'
+    ' WHERE claimed_by IS NOT NULL AND claimed_until > now() AND claimed_by NOT IN ('
+    "  SELECT objid::bigint FROM pg_locks WHERE locktype = 'advisory' AND objsubid = 2 AND granted"
+    '  AND classid = :namespace)'
+)
+
+
+def register_worker(dbapi_connection):
+    """A new worker id, alive for as long as this autocommit connection holds its lock."""
+    with dbapi_connection.cursor() as cursor:
+        cursor.execute("SELECT nextval('apply_worker_id_seq')")
+        worker_id = cursor.fetchone()[0]
+        cursor.execute('SELECT pg_advisory_lock(%s, %s)', (WORKER_LOCK_NAMESPACE, worker_id))
+    return worker_id
+
+
+def claim(db, batch_size, lease_seconds, worker_id=None):
     due = (
         sa.select(_outbox.c.id)
         .where(
@@ -31,10 +55,11 @@ def claim(db, batch_size, lease_seconds):
     statement = (
         sa.update(_outbox)
         .where(_outbox.c.id.in_(due.scalar_subquery()))
-        .values(claimed_until=sa.func.now() + _interval(lease_seconds))
+        .values(claimed_until=sa.func.now() + _interval(lease_seconds), claimed_by=worker_id)
         .returning(_outbox.c.id, _outbox.c.engine, _outbox.c.owner_uuid, _outbox.c.kind, _outbox.c.attempts)
     )
     with db.engine.begin() as connection:
+        connection.execute(_RELEASE_CLAIMS_OF_DEAD_WORKERS, {'namespace': WORKER_LOCK_NAMESPACE})
         return sorted(connection.execute(statement).all(), key=lambda row: row.id)
 
 
@@ -76,6 +101,17 @@ def retry_later(db, rows, error, max_backoff):
                     last_error=error,
                 )
             )
+
+
+def due_now(db, engine_name):
+    """The engine is back: what waited for its backoff is due at once."""
+    with db.engine.begin() as connection:
+        connection.execute(
+            sa.update(_outbox)
+            .where(_outbox.c.engine == engine_name, _outbox.c.failed_at.is_(None),
+                   _outbox.c.next_attempt_at > sa.func.now())
+            .values(next_attempt_at=sa.func.now())
+        )
 
 
 def hand_back(db, rows):

@@ -29,6 +29,8 @@ logger = logging.getLogger(__name__)
 
 # Endpoints applied together: one read of their state, their pushes in parallel.
 OWNER_BATCH = 100
+# An unreachable engine is asked this often (seconds), so that its waiting changes go as soon as it is back.
+UNREACHABLE_CHECK_INTERVAL = 0.5
 
 
 class ApplyWorker:
@@ -53,6 +55,8 @@ class ApplyWorker:
         self._health_interval = health_interval
         self._max_backoff = max_backoff
         self._last_health_check = {}
+        self._unreachable = set()  # engine names
+        self._worker_id = None  # while running: the id its claims carry (queue.register_worker)
         self._thread = None
         self._stopping = threading.Event()
         self._wake_reader, self._wake_writer = socket.socketpair()
@@ -99,7 +103,8 @@ class ApplyWorker:
             except Exception:
                 logger.exception('apply worker iteration failed')
             self._sleep(listener, self._next_wait())
-        listener.close()
+        listener.close()  # ends the worker's liveness lock: what it still claims is free
+        self._worker_id = None
 
     def _listen(self):
         connection = self._db.engine.raw_connection()
@@ -109,6 +114,7 @@ class ApplyWorker:
         connection.set_isolation_level(0)  # autocommit: LISTEN takes effect at once
         with connection.cursor() as cursor:
             cursor.execute(f'LISTEN {NOTIFY_CHANNEL}')
+        self._worker_id = queue.register_worker(connection)
         return connection
 
     def _sleep(self, listener, timeout):
@@ -122,7 +128,13 @@ class ApplyWorker:
 
     def _next_wait(self):
         due = queue.seconds_until_due(self._db)
-        return self._health_interval if due is None else min(due, self._health_interval)
+        check = min(self._check_interval(name) for name in self._engines) if self._engines else self._health_interval
+        return check if due is None else min(due, check)
+
+    def _check_interval(self, engine_name):
+        if engine_name in self._unreachable:
+            return min(UNREACHABLE_CHECK_INTERVAL, self._health_interval)
+        return self._health_interval
 
     # --- the work
 
@@ -130,7 +142,7 @@ class ApplyWorker:
         """Apply everything due; returns the number of outbox rows handled."""
         handled = 0
         while not self._stopping.is_set():
-            rows = queue.claim(self._db, self._batch_size, self._lease_seconds)
+            rows = queue.claim(self._db, self._batch_size, self._lease_seconds, self._worker_id)
             if not rows:
                 break
             by_engine = defaultdict(list)
@@ -157,7 +169,8 @@ class ApplyWorker:
                     self._failed(engine, e)
 
     def _health_check_due(self, engine):
-        return time.monotonic() - self._last_health_check.get(engine.name, float('-inf')) >= self._health_interval
+        elapsed = time.monotonic() - self._last_health_check.get(engine.name, float('-inf'))
+        return elapsed >= self._check_interval(engine.name)
 
     def _process_engine(self, engine_name, rows):
         engine = self._engines.get(engine_name)
@@ -207,8 +220,10 @@ class ApplyWorker:
                 asterisk_version=info.version,
                 last_contact_at=sa.func.now(),
             )
+        self._unreachable.discard(engine.name)
         if state is not None and not state.reachable:
             logger.info('engine %s reachable again', engine.name)
+            queue.due_now(self._db, engine.name)
         known_startup = state.startup_time if state else None
         if known_startup != info.startup_time:
             restarted = known_startup is not None
@@ -223,6 +238,8 @@ class ApplyWorker:
 
     def _failed(self, engine, error):
         unreachable = isinstance(error, AriUnavailable)
+        if unreachable:
+            self._unreachable.add(engine.name)
         with self._db.engine.connect() as connection:
             state = engine_state.read(connection, engine.name)
             values = {'last_error': str(error), 'last_error_at': sa.func.now()}

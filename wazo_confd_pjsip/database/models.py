@@ -103,6 +103,8 @@ class ApplyOutbox(Base):
     attempts = sa.Column(sa.Integer, nullable=False, server_default='0')
     next_attempt_at = sa.Column(sa.DateTime(timezone=True), nullable=False, server_default=sa.func.now())
     claimed_until = sa.Column(sa.DateTime(timezone=True))
+    # the claiming worker (apply.queue.WorkerIdentity): its claims end with its database session
+    claimed_by = sa.Column(sa.Integer)
     last_error = sa.Column(sa.Text)
     # Asterisk refused it (or its engine is not configured): kept to be reported, never retried;
     # a later successful apply of the same endpoint removes it.

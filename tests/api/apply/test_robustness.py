@@ -218,3 +218,75 @@ def test_without_a_default_engine_an_endpoint_must_name_its_engine(api, dependen
     assert refused.json == ["Input Error - asterisk_id: required: no engine named 'default' is configured (known: east)"]
     assert client.post('/endpoints/sip', json={'name': 'east1', 'asterisk_id': 'east'}).status_code == 201
     assert client.post('/endpoints/sip/templates', json={'name': 'anywhere'}).status_code == 201
+
+
+def _worker_session(db):
+    """A raw autocommit connection holding a worker's liveness lock, as a running worker's listener does."""
+    connection = db.engine.raw_connection()
+    connection.detach()
+    connection.set_isolation_level(0)
+    return connection, queue.register_worker(connection)
+
+
+def test_the_claims_of_a_dead_worker_are_taken_over_at_once(api, dependencies):
+    _endpoint(api, 'alice')
+    session, dead_worker = _worker_session(dependencies.db)
+    assert len(queue.claim(dependencies.db, 10, lease_seconds=120, worker_id=dead_worker)) == 1
+
+    session.close()  # what a SIGKILL does to the worker's database session
+
+    taken_over = queue.claim(dependencies.db, 10, lease_seconds=120, worker_id=None)
+    assert len(taken_over) == 1
+
+
+def test_the_claims_of_a_slow_but_live_worker_are_kept_until_its_lease_ends(api, dependencies):
+    _endpoint(api, 'alice')
+    session, slow_worker = _worker_session(dependencies.db)
+    try:
+        assert len(queue.claim(dependencies.db, 10, lease_seconds=120, worker_id=slow_worker)) == 1
+        _, other_worker = _worker_session(dependencies.db)
+
+        assert queue.claim(dependencies.db, 10, lease_seconds=120, worker_id=other_worker) == []
+    finally:
+        session.close()
+
+
+def test_a_running_worker_claims_under_its_own_live_id(api, dependencies, worker, fake_ari):
+    fake_ari.down()
+    worker.start()
+    try:
+        _endpoint(api, 'alice')
+        deadline = time.monotonic() + 5
+        while not _rows(dependencies.db, 'attempts')[-1].attempts and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert worker._worker_id is not None
+    finally:
+        worker.stop()
+    assert worker._worker_id is None
+
+
+def test_when_an_engine_comes_back_its_waiting_changes_are_due_at_once(api, dependencies, worker, fake_ari):
+    worker.check_engines(force=True)
+    fake_ari.down()
+    _endpoint(api, 'alice')
+    worker.drain()  # unreachable: the row waits for its backoff
+    with dependencies.db.engine.begin() as connection:
+        connection.execute(sa.text("UPDATE apply_outbox SET next_attempt_at = now() + interval '60 seconds'"))
+    assert queue.seconds_until_due(dependencies.db) > 50
+
+    fake_ari.up()
+    worker.check_engines(force=True)
+
+    assert queue.seconds_until_due(dependencies.db) == 0.0
+    assert worker.drain() == 1
+    assert [key for key in fake_ari.objects() if key[1] == 'alice']
+
+
+def test_an_unreachable_engine_is_asked_again_within_half_a_second(api, worker, fake_ari):
+    worker.check_engines(force=True)
+    assert worker._next_wait() > 0.5  # health_interval while it answers
+
+    fake_ari.down()
+    worker.check_engines(force=True)
+
+    assert worker._next_wait() <= 0.5
