@@ -4,6 +4,7 @@ from flask_cors import CORS
 
 from .http.api import WazoApi, register_error_handlers
 from .http.auth import Authenticator
+from .http.body import BoundedBodies
 from .http import request_log
 from .http.proxy import ProxyHeaders
 from .plugins import load_plugins
@@ -14,7 +15,7 @@ MAX_BODY_BYTES = 32 * 1024 * 1024
 
 def create_app(dependencies):
     app = Flask('wazo_confd_pjsip')
-    app.wsgi_app = ProxyHeaders(app.wsgi_app)
+    app.wsgi_app = BoundedBodies(ProxyHeaders(app.wsgi_app), MAX_BODY_BYTES)
     app.json.sort_keys = False
     # Larger than any valid body (the biggest: an endpoint's 7 sections of 512 long options).
     app.config['MAX_CONTENT_LENGTH'] = MAX_BODY_BYTES

@@ -1,5 +1,7 @@
 """What every route shares: error format, 404/405/500, JSON bodies, CORS, proxy headers, query booleans."""
 import dataclasses
+import io
+import json
 import logging
 import uuid
 
@@ -271,3 +273,29 @@ def test_a_body_larger_than_any_valid_one_is_refused_unread(api):
 
     assert response.status_code == 413
     assert isinstance(response.json, list) and all(isinstance(message, str) for message in response.json)
+
+
+def _chunked(api, method, path, data):
+    """As cheroot hands a chunked body over: no Content-Length, the input terminated by the server."""
+    return api._client.open(
+        path=f'/1.1{path}', method=method, input_stream=io.BytesIO(data),
+        headers={**api._headers({}), 'Content-Type': 'application/json', 'Transfer-Encoding': 'chunked'},
+        environ_overrides={'wsgi.input_terminated': True, 'CONTENT_LENGTH': ''},
+    )
+
+
+@pytest.mark.parametrize('method, path', [('POST', '/endpoints/sip'), ('PUT', '/asterisk/pjsip/global')])
+def test_a_chunked_body_larger_than_any_valid_one_is_refused(api, method, path):
+    from wazo_confd_pjsip.app import MAX_BODY_BYTES
+
+    response = _chunked(api, method, path, b'{"options": {"user_agent": "' + b'x' * MAX_BODY_BYTES + b'"}}')
+
+    assert response.status_code == 413
+    assert isinstance(response.json, list) and all(isinstance(message, str) for message in response.json)
+
+
+def test_a_chunked_body_within_the_limit_is_read(api):
+    response = _chunked(api, 'POST', '/endpoints/sip', json.dumps({'name': 'chunky'}).encode())
+
+    assert response.status_code == 201, response.json
+    assert response.json['name'] == 'chunky'
