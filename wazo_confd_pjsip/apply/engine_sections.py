@@ -58,19 +58,35 @@ def _socket_options(lines):
     return [line for line in lines if line[0] in RESTART_TRANSPORT_OPTIONS]
 
 
+# The file may hold a TLS private key's password: readable by the owner and Asterisk's group only.
+ENGINE_FILE_MODE = 0o640
+
+
 def write_atomically(path, text):
+    """Replace the file at once, mode 0640, in the group of its folder (Asterisk's, e.g. /etc/asterisk/pjsip.d)."""
     directory = os.path.dirname(os.path.abspath(path))
     os.makedirs(directory, exist_ok=True)
     descriptor, temporary = tempfile.mkstemp(dir=directory, prefix='.wazo-confd-pjsip-')
     try:
         with os.fdopen(descriptor, 'w') as f:
             f.write(text)
-        # Asterisk (another user) reads it; it holds no secret (TLS keys are referenced by path).
-        os.chmod(temporary, 0o644)
+        os.chmod(temporary, ENGINE_FILE_MODE)
+        _give_to_group_of(directory, temporary)
         os.replace(temporary, path)
     except BaseException:
         os.unlink(temporary)
         raise
+
+
+def _give_to_group_of(directory, path):
+    group = os.stat(directory).st_gid
+    if os.stat(path).st_gid == group:
+        return
+    try:
+        os.chown(path, -1, group)
+    except PermissionError:
+        raise PermissionError(f'cannot give {path} to the group of {directory} (gid {group}), which Asterisk reads '
+                              'it as: add this service\'s user to that group') from None
 
 
 def render(objects, header=ENGINE_FILE_HEADER):

@@ -290,3 +290,16 @@ def test_an_unreachable_engine_is_asked_again_within_half_a_second(api, worker, 
     worker.check_engines(force=True)
 
     assert worker._next_wait() <= 0.5
+
+
+def test_the_engine_file_is_readable_only_by_its_owner_and_the_group_of_its_folder(worker, pjsip_conf_file):
+    import os
+
+    pjsip_conf_file.parent.mkdir(parents=True)
+    os.chown(pjsip_conf_file.parent, -1, 4242)  # as Asterisk's group owns /etc/asterisk/pjsip.d
+
+    worker.check_engines(force=True)
+
+    status = os.stat(pjsip_conf_file)
+    assert status.st_mode & 0o777 == 0o640  # it may hold a TLS key's password
+    assert status.st_gid == 4242
