@@ -20,6 +20,7 @@ REPOSITORY = Path(__file__).resolve().parents[2]
 SHARED_ASTERISK = Path(os.environ.get('WAZO_SHARED_ASTERISK', REPOSITORY.parent / 'shared' / 'asterisk'))
 DEFAULT_PREFIX = Path(os.environ.get('WAZO_TEST_ASTERISK_PREFIX', '/opt/asterisk'))
 ARI_USER, ARI_PASSWORD = 'wazo', 'secret'
+READ_ONLY_ARI_USERS = (('viewer', 'look'),)  # (user, password) of ari.conf users with read_only = yes
 CONFIGURED_FILES = ('sorcery.conf', 'pjsip.conf', 'ari.conf', 'http.conf')
 NATIVE_FILE = 'pjsip_native.conf'  # native pjsip.conf objects and templates, mapped before memory
 SERVICE_FILE = 'pjsip.d/wazo-confd-pjsip.conf'  # where the service writes transports, [global], [system]
@@ -65,6 +66,13 @@ def sorcery_conf() -> str:
     return '\n'.join(lines)
 
 
+def ari_conf(read_only_users) -> str:
+    users = [(ARI_USER, ARI_PASSWORD, 'no')] + [(user, password, 'yes') for user, password in read_only_users]
+    sections = (f'\n[{user}]\ntype = user\nread_only = {read_only}\npassword = {password}\n'
+                for user, password, read_only in users)
+    return '[general]\nenabled = yes\n' + ''.join(sections)
+
+
 @dataclass
 class AsteriskEngine:
     prefix: Path = DEFAULT_PREFIX
@@ -96,7 +104,7 @@ class AsteriskEngine:
         return {'ari': {'url': self.ari_url, 'username': ARI_USER, 'password': ARI_PASSWORD, 'timeout': 10},
                 'pjsip_conf_file': str(self.service_file)}
 
-    def configure(self, pjsip_extra: str = '') -> None:
+    def configure(self, pjsip_extra: str = '', read_only_ari_users=READ_ONLY_ARI_USERS) -> None:
         """Write this engine's four files (the installed ones are kept for `restore`); takes effect at start."""
         ensure_installed(self.prefix)
         for name in CONFIGURED_FILES:
@@ -107,8 +115,7 @@ class AsteriskEngine:
         self.service_file.write_text('')
         self.native_file.write_text('')
         self._write('http.conf', f'[general]\nenabled = yes\nbindaddr = 127.0.0.1\nbindport = {self.http_port}\n')
-        self._write('ari.conf', f'[general]\nenabled = yes\n\n[{ARI_USER}]\ntype = user\nread_only = no\n'
-                                f'password = {ARI_PASSWORD}\n')
+        self._write('ari.conf', ari_conf(read_only_ari_users))
         self._write('sorcery.conf', sorcery_conf())
         self._write('pjsip.conf', f'#tryinclude {self.service_file}\n{pjsip_extra}')
 

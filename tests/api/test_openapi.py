@@ -3,8 +3,12 @@ import re
 
 import pytest
 import yaml
-from openapi_spec_validator import openapi_v2_spec_validator, validate_spec
+from marshmallow import ValidationError
+from swagger_spec_validator.validator20 import validate_spec
 
+from wazo_confd_pjsip.http.fields import validate_pjsip_name
+from wazo_confd_pjsip.options.catalogue import OptionCatalogue
+from wazo_confd_pjsip.options.values import safety_error, value_error
 from wazo_confd_pjsip.plugins import api_fragments
 
 from .conftest import SUB
@@ -61,7 +65,7 @@ def test_document_is_served_as_yaml(response):
 def test_document_validates_as_swagger_2(document):
     assert document['swagger'] == '2.0'
     assert document['basePath'] == PREFIX
-    validate_spec(document, validator=openapi_v2_spec_validator)
+    validate_spec(document)
 
 
 def test_every_fragment_is_a_mapping_of_known_sections():
@@ -133,7 +137,10 @@ def test_documented_fields_are_the_served_fields_in_order(api, document):
     assert _properties(document, 'EndpointSIP') == list(endpoint)
     assert _properties(document, 'EndpointSIPTemplate') == list(template)
     assert _properties(document, 'EndpointSIPTemplateItems') == list(listed)
-    assert _properties(document, 'PJSIPSection') == list(api.get('/asterisk/pjsip/global').json)
+    assert _properties(document, 'PJSIPGlobalSection') == list(api.get('/asterisk/pjsip/global').json)
+    assert _properties(document, 'PJSIPSystemSection') == list(api.get('/asterisk/pjsip/system').json)
+    engines = api.get('/asterisk/pjsip/sync').json['engines']
+    assert _properties(document, 'PJSIPSyncEngine') == list(engines['default'])
     assert _properties(document, 'PJSIPDocOption') == list(api.get('/asterisk/pjsip/doc').json['endpoint']['allow'])
     assert _properties(document, 'PJSIPDoc') == list(api.get('/asterisk/pjsip/doc').json)
     assert _properties(document, 'Status') == list(api.get('/status').json)
@@ -160,3 +167,129 @@ def test_every_error_answer_is_a_list_of_strings(document):
             answer = answer if '$ref' not in answer else document['responses'][answer['$ref'].rsplit('/', 1)[1]]
             assert answer['schema'] == {'$ref': '#/definitions/Error'}, (key, status)
     assert document['definitions']['Error'] == {'type': 'array', 'description': 'Messages, as strings.', 'items': {'type': 'string'}}
+
+
+# --- the document says what the server enforces
+
+
+def _resolved(document, schema):
+    while '$ref' in schema:
+        schema = document['definitions'][schema['$ref'].rsplit('/', 1)[1]]
+    return schema
+
+
+def _body_examples(document):
+    for (path, method), operation in documented_operations(document).items():
+        for parameter in operation.get('parameters', []):
+            if parameter.get('in') == 'body' and 'example' in _resolved(document, parameter['schema']):
+                yield path, method, operation, _resolved(document, parameter['schema'])['example']
+
+
+def test_every_body_example_is_accepted(api, document):
+    examples = list(_body_examples(document))
+    assert {(path, method) for path, method, _, _ in examples} >= {
+        ('/asterisk/pjsip/global', 'put'),
+        ('/asterisk/pjsip/system', 'put'),
+        ('/asterisk/sip/import', 'post'),
+    }
+    for path, method, operation, example in examples:
+        if operation.get('consumes') == ['text/plain']:
+            response = api.request(method.upper(), path, data=example, headers={'Content-Type': 'text/plain'})
+        else:
+            response = api.request(method.upper(), path, json=example)
+
+        assert response.status_code < 300, (path, method, response.json)
+
+
+def test_list_orders_are_the_sortable_columns(api, document):
+    for path, columns in (
+        ('/endpoints/sip', ['name', 'label', 'uuid', 'asterisk_id', 'tenant_uuid']),
+        ('/endpoints/sip/templates', ['name', 'label', 'uuid', 'asterisk_id', 'tenant_uuid']),
+        ('/sip/transports', ['name', 'uuid']),
+    ):
+        parameters = [_resolved_parameter(document, p) for p in document['paths'][path]['get']['parameters']]
+        (order,) = [p for p in parameters if p['name'] == 'order']
+        assert order['enum'] == columns
+        for column in columns:
+            assert api.get(path, query={'order': column}).status_code == 200
+        assert api.get(path, query={'order': 'options'}).status_code == 400
+
+
+def _resolved_parameter(document, parameter):
+    return document['parameters'][parameter['$ref'].rsplit('/', 1)[1]] if '$ref' in parameter else parameter
+
+
+def test_asterisk_ids_are_the_configured_engines(document):
+    definitions = document['definitions']
+    assert definitions['EndpointSIP']['properties']['asterisk_id']['enum'] == ['default']
+    assert definitions['EndpointSIPTemplate']['properties']['asterisk_id']['enum'] == ['default']
+    assert definitions['PJSIPResync']['properties']['engine']['enum'] == ['default']
+
+
+@pytest.mark.parametrize('engines_config', [{'east': {}, 'west': {}}])
+def test_without_a_default_engine_an_endpoint_must_name_its_engine(app, engines_config):
+    definitions = yaml.safe_load(app.test_client().get(DOCUMENT_PATH).data)['definitions']
+    assert definitions['EndpointSIP']['properties']['asterisk_id']['enum'] == ['east', 'west']
+    assert definitions['EndpointSIP']['properties']['asterisk_id']['x-nullable'] is False
+    assert definitions['EndpointSIPTemplate']['properties']['asterisk_id']['x-nullable'] is True
+
+
+@pytest.mark.parametrize('section', ['global', 'system'])
+def test_section_options_are_the_catalogue_options(document, section):
+    options = document['definitions'][f'PJSIP{section.capitalize()}Section']['properties']['options']
+    assert list(options['properties']) == list(OptionCatalogue.bundled().option_names(section))
+    assert options['additionalProperties'] is False
+
+
+PROBED_VALUES = (
+    '0', '007', '70', '4294967295', '4294967296', '00004294967295', '2147483647', '2147483648', '-2147483648',
+    '-2147483649', '+12', '-0', '1.5', '', ' 1', 'yes', 'No', 'TRUE', 'off', 'y', 'maybe', 'global', 'none',
+    'pjsip_only', 'Wazo PBX', 'md5', 'x\ty',
+)
+
+
+@pytest.mark.parametrize('section', ['global', 'system'])
+def test_documented_values_of_section_options_are_those_the_server_accepts(document, section):
+    catalogue = OptionCatalogue.bundled()
+    options = document['definitions'][f'PJSIP{section.capitalize()}Section']['properties']['options']
+    for name, schema in options['properties'].items():
+        schema = _resolved(document, schema)
+        for value in PROBED_VALUES:
+            accepted = value_error(value, catalogue.spec(section, name), section) is None
+            assert _documented(schema, value) == accepted, (name, value)
+
+
+def _documented(schema, value):
+    if 'enum' in schema:
+        return value in schema['enum']
+    return re.search(schema['pattern'], value) is not None
+
+
+def _accepts(check, value):
+    try:
+        check(value)
+    except ValidationError:
+        return False
+    return True
+
+
+@pytest.mark.parametrize(
+    'definition, server_check, values',
+    [
+        ('PJSIPName', validate_pjsip_name,
+         ('a', 'a' * 79, 'a' * 80, '', 'ok-1.x_y', 'a b', 'a~b', 'é', 'global', 'system', 'Global', 'globals')),
+        ('OptionValue', lambda value: _refuse(safety_error(value)),
+         ('x', 'x' * 4092, 'x' * 4093, '', 'a b', ' a', 'a ', 'a\nb', 'a\x00', 'a\x85', 'a\u2028', 'é;[x]')),
+    ],
+)
+def test_documented_texts_are_those_the_server_accepts(document, definition, server_check, values):
+    schema = document['definitions'][definition]
+    for value in values:
+        fits = len(value) <= schema.get('maxLength', len(value))
+        documented = fits and re.search(schema['pattern'], value) is not None
+        assert documented == _accepts(server_check, value), value
+
+
+def _refuse(error):
+    if error:
+        raise ValidationError(error)

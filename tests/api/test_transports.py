@@ -159,6 +159,8 @@ def test_list_bad_parameters(api):
     for query, message in (
         ({'order': 'options'}, "Input Error - order: column 'options' was not found"),
         ({'direction': 'up'}, 'Input Error - direction: Must be one of: asc, desc.'),
+        ({'direction': ''}, 'Input Error - direction: Must be one of: asc, desc.'),
+        ({'order': ''}, "Input Error - order: column '' was not found"),
         ({'limit': 'ten'}, 'Input Error - limit: Not a valid integer.'),
         ({'offset': '-1'}, 'Input Error - offset: Must be greater than or equal to 0.'),
         ({'limit': '99999999999999999999'}, 'Input Error - limit: Must be less than or equal to 2147483647.'),

@@ -66,9 +66,25 @@ def test_trunk_with_identify_registration_and_outbound_auths():
         ('endpoint', 'trunk1'),
     )
     registration = objects[('registration', 'trunk1')]
-    assert registration.last_value('endpoint') == 'trunk1'
+    assert registration.last_value('endpoint') is None  # Asterisk refuses an endpoint without line=yes
     assert registration.last_value('outbound_auth') == 'trunk1~registration'
     assert objects[('auth', 'trunk1~registration')].fields == tuple(TRUNK['registration_outbound_auth'])
+
+
+@pytest.mark.parametrize('line_values, endpoint', [
+    ([], []),
+    (['no'], []),
+    (['yes'], ['trunk1']),
+    (['On'], ['trunk1']),
+    (['yes', 'no'], []),  # the last line wins
+    (['no', 'true'], ['trunk1']),
+])
+def test_a_registration_names_its_endpoint_only_with_line_support(line_values, endpoint):
+    registration_lines = TRUNK['registration'] + [('line', value) for value in line_values]
+
+    objects = by_key(build_objects('trunk1', TENANT, {**TRUNK, 'registration': registration_lines}, None))
+
+    assert objects[('registration', 'trunk1')].values('endpoint') == endpoint
 
 
 def test_endpoint_without_aor_lines_has_no_aor():
@@ -83,7 +99,8 @@ def test_service_owns_cross_references():
         **LINE,
         'endpoint': LINE['endpoint'] + [('auth', 'bob'), ('aors', 'bob'), ('outbound_auth', 'bob'), ('transport', 't')],
         'identify': [('endpoint', 'bob'), ('match', '192.0.2.1')],
-        'registration': [('outbound_auth', 'bob'), ('endpoint', 'bob'), ('server_uri', 'sip:p'), ('client_uri', 'sip:u@p')],
+        'registration': [('outbound_auth', 'bob'), ('endpoint', 'bob'), ('line', 'yes'),
+                         ('server_uri', 'sip:p'), ('client_uri', 'sip:u@p')],
     }
 
     objects = by_key(build_objects('alice', TENANT, lines, 'transport-udp'))

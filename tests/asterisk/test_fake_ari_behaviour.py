@@ -118,12 +118,12 @@ def test_several_matches_read_back_as_several_attributes(fake_ari):
     ]
 
 
-def test_update_turns_dtls_fingerprint_verification_into_full_verification(fake_ari):
+def test_update_keeps_the_dtls_verification_level(fake_ari):
     created = put(fake_ari, 'endpoint', 'alice', ENDPOINT + [('dtls_verify', 'fingerprint')])
     put(fake_ari, 'endpoint', 'alice', [('context', 'other')])
 
-    assert dict(shown(created))['dtls_verify'] == 'Yes'
-    assert fake_ari.objects()[('endpoint', 'alice')]['dtls_verify'] == 'yes'
+    assert dict(shown(created))['dtls_verify'] == 'Fingerprint'
+    assert fake_ari.objects()[('endpoint', 'alice')]['dtls_verify'] == 'fingerprint'
 
 
 def test_update_of_endpoint_without_callerid_makes_it_unknown(fake_ari):
@@ -151,6 +151,11 @@ def test_update_of_endpoint_without_callerid_makes_it_unknown(fake_ari):
         ('identify', [('endpoint', 'e')]),  # matches nothing
         ('registration', [('server_uri', 'sip:192.0.2.1')]),  # no client_uri
         ('registration', [('server_uri', 'sip:p'), ('client_uri', 'sip:u@p'), ('line', 'yes')]),
+        ('registration', [('server_uri', 'sip:p'), ('client_uri', 'sip:u@p'), ('endpoint', 'e')]),  # no line=yes
+        ('registration', [('server_uri', '192.0.2.1'), ('client_uri', 'sip:u@192.0.2.1')]),  # not a SIP URI
+        ('endpoint', [('dtls_cert_file', '/nonexistent/cert.pem')]),
+        ('endpoint', [('timers_sess_expires', '60')]),  # shorter than timers_min_se
+        ('aor', [('max_contacts', '7 ')]),  # blanks only before a number
     ],
 )
 def test_values_asterisk_refuses_are_400_and_create_nothing(fake_ari, object_type, fields):
@@ -185,6 +190,63 @@ def test_values_are_normalized_as_asterisk_reads_them_back(fake_ari):
     assert fields['tos_audio'] == '184'
     assert fields['identify_by'] == 'ip,username'
     assert fields['webrtc'] == 'yes'
+
+
+def test_numbers_and_addresses_are_read_as_asterisk_c_code_reads_them(fake_ari):
+    aor = put(fake_ari, 'aor', 'alice', [('max_contacts', '010'), ('default_expiration', ' 0x10'),
+                                         ('qualify_timeout', '1e1')])
+    identify = put(fake_ari, 'identify', 'alice', [('endpoint', 'alice'), ('match', '5, 10.1/255.0.255.0')])
+
+    read = dict(shown(aor))
+    assert (read['max_contacts'], read['default_expiration'], read['qualify_timeout']) == ('8', '16', '10.000000')
+    assert [value for attribute, value in shown(identify) if attribute == 'match'] == [
+        '0.0.0.5/255.255.255.255',
+        '10.0.0.0/255.0.255.0',
+    ]
+
+
+def test_direct_media_method_reads_back_as_the_connected_line_method(fake_ari):
+    created = put(fake_ari, 'endpoint', 'alice', ENDPOINT + [('direct_media_method', 'update')])
+    put(fake_ari, 'endpoint', 'alice', [('context', 'other')])
+
+    assert dict(shown(created))['direct_media_method'] == 'invite'
+    assert fake_ari.objects()[('endpoint', 'alice')]['direct_media_method'] == 'invite'  # the update lost it
+
+
+def test_endpoint_with_preferred_codec_only_cannot_be_updated(fake_ari):
+    created = put(fake_ari, 'endpoint', 'alice', ENDPOINT + [('preferred_codec_only', 'yes')])
+
+    updated = put(fake_ari, 'endpoint', 'alice', [('context', 'other')])
+
+    assert dict(shown(created))['incoming_call_offer_pref'] == 'local_first'
+    assert (updated.status_code, updated.json()) == (500, {'error': 'Allocation failed'})
+
+
+def test_registration_outbound_auths_read_back_one_each_and_an_update_keeps_the_last(fake_ari):
+    registration = [('server_uri', 'sip:192.0.2.1'), ('client_uri', 'sip:u@192.0.2.1'), ('outbound_auth', 'a,b')]
+    created = put(fake_ari, 'registration', 'trunk', registration)
+    updated = put(fake_ari, 'registration', 'trunk', [('retry_interval', '30')])
+
+    assert [value for attribute, value in shown(created) if attribute == 'outbound_auth'] == ['a', 'b']
+    assert [value for attribute, value in shown(updated) if attribute == 'outbound_auth'] == ['b']
+
+
+def test_webrtc_turns_on_what_it_needs(fake_ari):
+    fields = dict(shown(put(fake_ari, 'endpoint', 'alice', ENDPOINT + [('webrtc', 'yes'), ('dtls_rekey', '5')])))
+
+    assert {key: fields[key] for key in ('bundle', 'rtcp_mux', 'ice_support', 'use_avpf', 'media_encryption',
+                                         'dtls_verify', 'dtls_setup', 'dtls_rekey', 'dtls_auto_generate_cert')} == {
+        'bundle': 'true', 'rtcp_mux': 'true', 'ice_support': 'true', 'use_avpf': 'true', 'media_encryption': 'dtls',
+        'dtls_verify': 'Fingerprint', 'dtls_setup': 'actpass', 'dtls_rekey': '0', 'dtls_auto_generate_cert': 'Yes',
+    }
+
+
+def test_contact_user_reads_back_once_given(fake_ari):
+    without = put(fake_ari, 'endpoint', 'alice', ENDPOINT)
+    given = put(fake_ari, 'endpoint', 'bob', ENDPOINT + [('contact_user', 'bob')])
+
+    assert 'contact_user' not in dict(shown(without))
+    assert dict(shown(given))['contact_user'] == 'bob'
 
 
 def test_custom_fields_are_kept(fake_ari):

@@ -159,6 +159,18 @@ def test_removed_option_without_known_default_re_creates():
             'endpoint has dtls_verify',
         ),
         (
+            obj('endpoint', 'a', *SAFE_ENDPOINT, ('direct_media_method', 'update')),
+            obj('endpoint', 'a', ('context', 'b'), ('allow', '!all,ulaw'), ('callerid', 'A <1>'),
+                ('direct_media_method', 'update')),
+            'endpoint has direct_media_method',  # a merge would make it the connected line method
+        ),
+        (
+            obj('endpoint', 'a', *SAFE_ENDPOINT, ('preferred_codec_only', 'yes')),
+            obj('endpoint', 'a', ('context', 'b'), ('allow', '!all,ulaw'), ('callerid', 'A <1>'),
+                ('preferred_codec_only', 'yes')),
+            'endpoint has preferred_codec_only',  # a merge would be answered 500
+        ),
+        (
             obj('endpoint', 'a', *SAFE_ENDPOINT, ('@department', 'sales')),
             obj('endpoint', 'a', *SAFE_ENDPOINT),
             'option @department removed',
@@ -167,6 +179,11 @@ def test_removed_option_without_known_default_re_creates():
             obj('endpoint', 'a', *SAFE_ENDPOINT, ('dtls_setup', 'passive')),
             obj('endpoint', 'a', *SAFE_ENDPOINT),
             'option dtls_setup removed',  # its default is empty: no text to send back
+        ),
+        (
+            obj('auth', 'a', ('username', 'a'), ('password', 'p'), ('md5_cred', '0' * 32)),
+            obj('auth', 'a', ('username', 'a'), ('password', 'p')),
+            'option md5_cred removed',  # md5_cred="" would keep the old digest (seen)
         ),
     ],
 )

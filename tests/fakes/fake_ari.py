@@ -1,29 +1,42 @@
 """A fake Asterisk 22 ARI (push configuration of res_pjsip objects) that answers like the real one.
 
-The yardstick is the 45 exchanges recorded with Asterisk 22.10.1 (tests/asterisk/ari-transcripts.json,
-replayed by tests/asterisk/test_fake_ari_transcripts.py); where they are silent, the behaviour
-follows what Asterisk's source does:
+The yardstick is Asterisk 22.10.1: the 45 exchanges recorded with it (tests/asterisk/ari-transcripts.json,
+replayed by tests/asterisk/test_fake_ari_transcripts.py) and, on a machine with that Asterisk,
+integration_tests/asterisk/test_ari_agreement.py, which sends the same requests to both (the
+transcripts, these claims, and probing values for every option) and fails on any difference. What
+the fake does follows Asterisk's source:
 
-- PUT on a new id creates the object (defaults, then the given lines, then the type's checks);
-  PUT on an existing id *copies* it through its text form and applies the lines on top, so every
-  lossy read-back of Asterisk is reproduced: repeatable options append, ``set_var`` reads back as
-  the variables themselves (the copy then fails: 500 ``{"error": "Allocation failed"}``), codecs
-  of an endpoint without any read back as ``(nothing)`` (500 too), inline deny/permit read back as a named ACL ``deny/permit``, an
+- PUT on a new id creates the object (defaults, then the given lines, then the type's checks, which
+  may change it: ``webrtc=yes`` turns on bundle, ICE, AVPF, DTLS...); PUT on an existing id *copies*
+  it through its text form and applies the lines on top, so every lossy read-back of Asterisk is
+  reproduced: repeatable options append, ``set_var`` reads back as the variables themselves (the
+  copy then fails: 500 ``{"error": "Allocation failed"}``), codecs of an endpoint without any read
+  back as ``(nothing)`` (500 too), inline deny/permit read back as a named ACL ``deny/permit``, an
   empty caller id reads back as ``<unknown>`` (the copy makes it the number ``unknown``),
-  ``dtls_verify=fingerprint`` reads back as ``Yes`` (the copy verifies the certificate too),
-  options Asterisk never reads back are lost;
+  ``direct_media_method`` reads back as the connected line method, ``preferred_codec_only=yes``
+  reads back with ``incoming_call_offer_pref=local_first`` (the copy's check fails: 500), a
+  registration's outbound auths read back one attribute each (the copy keeps the last), options
+  Asterisk never reads back (``security_mechanisms``) are lost;
 - an attribute or value that is not a JSON string "crashes" Asterisk: every pushed object is lost
   and nothing answers (connection refused) until `restart()`; the crash is recorded, and
   `assert_healthy()` fails loudly;
-- values are normalized on the way back (``yes`` → ``true``, codecs ``(ulaw|alaw)``, doubles
-  ``3.000000``, matches ``a.b.c.d/255.255.255.255``); values Asterisk's handlers reject (unknown
-  option, bad enum, number, codec, address) give 400 "failed field value validation", as do the
-  checks of a whole object (auth without username or password, registration without server_uri
-  or client_uri, identify without endpoint or match).
+- values are read as Asterisk's C parsers read them (numbers in base 8 and 16, leading blanks
+  only, IPv4 addresses as inet_aton() does, so ``5`` is ``0.0.0.5``) and normalized on the way back
+  (``yes`` → ``true``, codecs ``(ulaw|alaw)``, doubles ``3.000000``, matches
+  ``a.b.c.d/255.255.255.255``, groups ``1, 3``); values Asterisk's handlers reject (unknown option,
+  bad enum, number, codec, address, a DTLS file that cannot be read) give 400 "failed field value
+  validation", as do the checks of a whole object (auth without username or password, registration
+  without a SIP server_uri or client_uri, identify without endpoint or match, session timers or RTP
+  ports out of range...); host names of ``match`` are resolved with the system's resolver.
 
-Known simplifications: no DNS (a host name in ``match`` is kept as written), no side effects of
-``webrtc=yes``, no resolution of references between objects (Asterisk does none either), the
-attribute order of answers is the option catalogue's (Asterisk's is hash order: compare as sets).
+Known simplifications: no SRV lookups for ``match``; a registration is accepted as if Asterisk had a
+transport for its REGISTER (Asterisk refuses one it cannot send: 400); relative DTLS file names are
+looked up from the fake's working directory; no resolution of references between objects (Asterisk
+does none either); only ARI's ``/asterisk`` resource is served, modules are never loaded nor
+unloaded (409), and ``contact`` objects (astdb) cannot be pushed (403); the attribute order of answers
+is the option catalogue's (Asterisk's is hash order: compare as sets). No cost model: an answer
+takes the fake's own time plus `latency`, where Asterisk takes about 2 ms per object, and a scan of
+every endpoint to create an aor (reference §7) — measure costs against the real one.
 
 Test controls: `restart()`, `down()`/`up()`, `booting`, `latency`, `define_file_object()`,
 `objects()`, `request_log`, `counters`, `connections_accepted`, `reloads`, `crashes`.
@@ -34,8 +47,11 @@ from __future__ import annotations
 import base64
 import collections
 import datetime
+import itertools
 import ipaddress
 import json
+import math
+import os
 import re
 import socket
 import sys
@@ -50,17 +66,29 @@ import wazo_confd_pjsip
 OPTIONS_FILE = Path(wazo_confd_pjsip.__file__).parent / 'options' / 'pjsip-options.json'
 CONFIG_CLASS = 'res_pjsip'
 MEMORY_TYPES = frozenset({'endpoint', 'aor', 'auth', 'identify', 'registration'})
-LOADED_MODULES = frozenset(
-    {
-        'res_pjsip.so',
-        'res_pjsip_endpoint_identifier_ip.so',
-        'res_pjsip_outbound_registration.so',
-        'res_pjsip_authenticator_digest.so',
-        'res_pjsip_registrar.so',
-        'res_ari.so',
-    }
-)
+LOADED_MODULES = {  # name: (description, support level), as GET /ari/asterisk/modules/{name} shows them
+    'res_pjsip.so': ('Basic SIP resource', 'core'),
+    'res_pjsip_endpoint_identifier_ip.so': ('PJSIP IP endpoint identifier', 'core'),
+    'res_pjsip_outbound_registration.so': ('PJSIP Outbound Registration Support', 'core'),
+    'res_pjsip_authenticator_digest.so': ('PJSIP authentication resource', 'core'),
+    'res_pjsip_registrar.so': ('PJSIP Registrar Support', 'core'),
+    'res_ari.so': ('Asterisk RESTful Interface', 'core'),
+}
 AUTH_REALM = 'Asterisk REST Interface'
+MAX_OPEN_FILES = 4096  # maxfiles of the asterisk.conf installed with ../shared/asterisk
+# The ARI routes the fake serves, after /ari ('*': any one segment), and their methods; the nodes
+# above them answer 405 to every method.
+ROUTES = {
+    ('asterisk', 'info'): ('GET',),
+    ('asterisk', 'modules'): ('GET',),
+    ('asterisk', 'modules', '*'): ('GET', 'POST', 'PUT', 'DELETE'),
+    ('asterisk', 'config', 'dynamic', '*', '*', '*'): ('GET', 'PUT', 'DELETE'),
+}
+NOT_FOUND_PAGE = (
+    '<!DOCTYPE HTML PUBLIC "-//IETF//DTD HTML 2.0//EN">\r\n<html><head>\r\n<title>404 Not Found</title>\r\n'
+    '</head><body>\r\n<h1>Not Found</h1>\r\n<p>The requested URL was not found on this server.</p>\r\n'
+    '<hr />\r\n<address>Asterisk</address>\r\n</body></html>\r\n'
+)
 
 
 class Invalid(Exception):
@@ -72,7 +100,7 @@ class Invalid(Exception):
 # Options Asterisk has no text form for: never in an answer, so lost by the copy of an update.
 HIDDEN = {
     'endpoint': frozenset(
-        {'type', 'deny', 'permit', 'contact_deny', 'contact_permit', 'disallow', 'contact_user', 'security_mechanisms'}
+        {'type', 'deny', 'permit', 'contact_deny', 'contact_permit', 'disallow', 'security_mechanisms'}
     ),
     'registration': frozenset({'type', 'security_mechanisms'}),
 }
@@ -86,8 +114,13 @@ YESNO_BOOLS = frozenset(
     }
 )
 CAPITALIZED_BOOLS = frozenset({('endpoint', 'dtls_auto_generate_cert')})
-# Where the documented default is empty but the running Asterisk reports a value.
-RUNNING_DEFAULTS = {('endpoint', 'dtls_fingerprint'): 'SHA-256', ('endpoint', 'dtls_setup'): 'active'}
+# Where the documented default is empty but the running Asterisk reports a value; None: it reports the
+# option only once it was given (contact_user_to_str() fails while it was never set).
+RUNNING_DEFAULTS = {
+    ('endpoint', 'dtls_fingerprint'): 'SHA-256',
+    ('endpoint', 'dtls_setup'): 'active',
+    ('endpoint', 'contact_user'): None,
+}
 
 TRUE_WORDS = frozenset({'yes', 'true', 'y', 't', '1', 'on'})
 FALSE_WORDS = frozenset({'no', 'false', 'n', 'f', '0', 'off'})
@@ -96,7 +129,7 @@ FALSE_WORDS = frozenset({'no', 'false', 'n', 'f', '0', 'off'})
 CODECS = (
     'codec2', 'g723', 'ulaw', 'alaw', 'gsm', 'g726', 'g726aal2', 'adpcm', 'slin', 'slin12', 'slin16',
     'slin24', 'slin32', 'slin44', 'slin48', 'slin96', 'slin192', 'lpc10', 'g729', 'speex', 'speex16',
-    'speex32', 'ilbc', 'g722', 'siren7', 'siren14', 'testlaw', 'g719', 'opus', 'jpeg', 'png', 'h261',
+    'speex32', 'ilbc', 'g722', 'siren7', 'siren14', 'g719', 'opus', 'jpeg', 'png', 'h261',
     'h263', 'h263p', 'h264', 'h265', 'mpeg4', 'vp8', 'vp9', 'red', 't140', 't38', 'silk8', 'silk12',
     'silk16', 'silk24',
 )  # fmt: skip
@@ -112,9 +145,44 @@ CODEC_PREFS = (
     ('keep', ('all', 'first'), 'all'),
     ('transcode', ('allow', 'prevent'), 'allow'),
 )
-_HOST_NAME = re.compile(r'[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)*(:\d+)?')
-_UINT = re.compile(r'\s*\d+\s*')
-_INT = re.compile(r'\s*[-+]?\d+\s*')
+CALLER_PRESENTATIONS = {
+    'allowed_not_screened': 0x00, 'allowed_passed_screen': 0x01, 'allowed_failed_screen': 0x02, 'allowed': 0x03,
+    'prohib_not_screened': 0x20, 'prohib_passed_screen': 0x21, 'prohib_failed_screen': 0x22, 'prohib': 0x23,
+    'unavailable': 0x43,
+}  # fmt: skip
+_PRESENTATION_NAMES = {
+    **{number: name for name, number in CALLER_PRESENTATIONS.items()},
+    **dict.fromkeys((0x40, 0x41, 0x42), 'unavailable'),
+}
+DTLS_VERIFY = {'no': 'No', 'fingerprint': 'Fingerprint', 'certificate': 'Certificate', 'yes': 'Yes'}
+DTLS_SETUPS = ('active', 'passive', 'actpass')
+DTLS_HASHES = ('SHA-256', 'SHA-1')
+UINT32_MAX = 0xFFFFFFFF
+UINT_RANGES = {
+    ('aor', 'qualify_frequency'): (0, 86400),
+    ('endpoint', 'rtp_port_start'): (0, 65535),
+    ('endpoint', 'rtp_port_end'): (0, 65535),
+}
+# Enums whose handler compares with strcmp(): the case matters.
+CASE_SENSITIVE_ENUMS = frozenset(
+    {('endpoint', 'incoming_call_offer_pref'), ('endpoint', 'outgoing_call_offer_pref'), ('endpoint', 't38_udptl_ec')}
+)
+NAMED_GROUP_BUCKETS = 19  # ast_get_namedgroups(): its hash container's size sets the read-back order
+C_SPACES = ' \t\n\v\f\r'  # isspace(): what strtol(), strtod() and sscanf() skip
+C_BLANKS = ''.join(map(chr, range(1, 33)))  # ast_skip_blanks()
+URI_USER = r"[A-Za-z0-9\-_.!~*'()&=+$,;?/%]+"
+URI_PASSWORD = r"[A-Za-z0-9\-_.!~*'()&=+$,%]*"
+URI_HOST = r'(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9\-_.]+)'
+URI_PARAMS = r"(;[A-Za-z0-9\-_.!~*'()%\[\]/:&+$]+(=[A-Za-z0-9\-_.!~*'()%\[\]/:&+$]*)?)*(\?\S*)?"
+_SIP_URI = re.compile(rf'(?i:sips?):({URI_USER}(:{URI_PASSWORD})?@)?(?P<host>{URI_HOST})(:\d+)?{URI_PARAMS}')
+_CONTACT_USER = re.compile(rf'{URI_USER}(:{URI_PASSWORD})?')
+_HEADER_PARAM = re.compile(r"[A-Za-z0-9\-.!%*_+`'~]+(\s*=\s*([A-Za-z0-9\-.!%*_+`'~\[\]:]+|\"[^\"]*\"))?")
+_FROM_USER = re.compile(r"[A-Za-z0-9\-._~%!$&'()*+,;=:]*")
+_C_INTEGER = re.compile(r'([+-]?)(0[xX][0-9a-fA-F]+|0[0-7]*|[1-9][0-9]*)')
+_DECIMAL_INTEGER = re.compile(r'([+-]?)([0-9]+)')
+_C_DECIMAL_FLOAT = re.compile(r'[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?')
+_C_HEX_FLOAT = re.compile(r'[+-]?0[xX]([0-9a-fA-F]+\.?[0-9a-fA-F]*|\.[0-9a-fA-F]+)([pP][+-]?[0-9]+)?')
+_C_SPECIAL_FLOAT = re.compile(r'[+-]?(inf(inity)?|nan)', re.IGNORECASE)
 
 
 # --- Value handlers: text → the semantic value Asterisk keeps ------------------------------------
@@ -125,7 +193,7 @@ def _split(value):
 
 
 def _bool(object_type, name, value):
-    truth = value.strip().lower() in TRUE_WORDS  # anything else is false: Asterisk does not complain
+    truth = value.lower() in TRUE_WORDS  # anything else (' yes' too) is false: Asterisk does not complain
     if (object_type, name) in YESNO_BOOLS:
         return 'yes' if truth else 'no'
     if (object_type, name) in CAPITALIZED_BOOLS:
@@ -133,35 +201,70 @@ def _bool(object_type, name, value):
     return 'true' if truth else 'false'
 
 
-def _uint(value):
-    if not _UINT.fullmatch(value) or int(value) > 0xFFFFFFFF:
+def _c_integer(text, base=0):
+    """The leading integer of `text` as strtol()/sscanf() read it (base 0: 0x hex, 0 octal), and the rest."""
+    text = text.lstrip(C_SPACES)
+    match = (_C_INTEGER if base == 0 else _DECIMAL_INTEGER).match(text)
+    if match is None:
+        return None, text
+    sign, digits = match.groups()
+    if base == 0 and digits[:2].lower() == '0x':
+        number = int(digits[2:], 16)
+    elif base == 0 and digits.startswith('0'):
+        number = int(digits, 8)
+    else:
+        number = int(digits)
+    return -number if sign == '-' else number, text[match.end() :]
+
+
+def _uint(value, low=0, high=UINT32_MAX):
+    """ast_parse_arg(PARSE_UINT32): leading blanks skipped, no sign, strtoul() base 0, nothing after."""
+    text = value.lstrip(C_BLANKS)
+    if not value or text.startswith('-'):
         raise Invalid(f'not an unsigned integer: {value!r}')
-    return str(int(value))
+    number, rest = _c_integer(text)
+    if number is None and not rest.strip(C_SPACES):
+        number = 0  # strtoul() of blanks alone reads 0 and leaves nothing behind
+    if number is None or rest or number > UINT32_MAX or not low <= number <= high:
+        raise Invalid(f'not an unsigned integer in [{low}, {high}]: {value!r}')
+    return str(number)
 
 
 def _int(value):
-    if not _INT.fullmatch(value):
+    """ast_parse_arg(PARSE_INT32): strtol() base 0, nothing after."""
+    number, rest = _c_integer(value)
+    if not value or number is None or rest or not -(2**31) <= number < 2**31:
         raise Invalid(f'not an integer: {value!r}')
-    return str(int(value))
+    return str(number)
 
 
 def _double(value):
+    """ast_parse_arg(PARSE_DOUBLE): strtod() (hexadecimal, inf, nan too), nothing after, no overflow."""
+    text = value.lstrip(C_SPACES)
     try:
-        number = float(value)
-    except ValueError:
+        if _C_HEX_FLOAT.fullmatch(text):
+            number = float.fromhex(text)
+        elif _C_DECIMAL_FLOAT.fullmatch(text) or _C_SPECIAL_FLOAT.fullmatch(text):
+            number = float(text)
+        else:
+            raise ValueError(text)
+    except (ValueError, OverflowError):
         raise Invalid(f'not a number: {value!r}') from None
+    if math.isinf(number) and not _C_SPECIAL_FLOAT.fullmatch(text):
+        raise Invalid(f'out of range: {value!r}')
     return f'{number:f}'
 
 
-def _choice(value, choices):
+def _choice(value, choices, case_sensitive=False):
+    """The choice `value` names, compared as strcasecmp() (or strcmp()) does: blanks count."""
     for choice in choices:
-        if choice.lower() == value.strip().lower():
+        if choice == value or (not case_sensitive and choice.lower() == value.lower()):
             return choice
     raise Invalid(f'{value!r} is not one of {choices}')
 
 
 def _enum(object_type, name, value, choices):
-    word = value.strip().lower()
+    word = value.lower()
     if (object_type, name) == ('endpoint', 'stir_shaken'):
         return 'no'  # no longer supported: accepted with a warning, always reads back "no"
     if (object_type, name) in {('endpoint', '100rel'), ('endpoint', 'timers')}:
@@ -172,7 +275,27 @@ def _enum(object_type, name, value, choices):
         return 'always' if word == 'forced' else _choice(value, choices)
     if (object_type, name) in {('endpoint', 'direct_media_method'), ('endpoint', 'connected_line_method')}:
         return 'invite' if word == 'reinvite' else _choice(value, choices)
-    return _choice(value, choices) if choices else value
+    if (object_type, name) == ('endpoint', 'callerid_privacy'):
+        return _callerid_privacy(value)
+    if (object_type, name) == ('endpoint', 'dtls_verify'):
+        return value.lower() if value.lower() in DTLS_VERIFY else _refuse(value)
+    if not choices:
+        return value
+    return _choice(value, choices, case_sensitive=(object_type, name) in CASE_SENSITIVE_ENUMS)
+
+
+def _refuse(value):
+    raise Invalid(f'not accepted: {value!r}')
+
+
+def _callerid_privacy(value):
+    """A presentation name, or any number sscanf() reads; read back by name, ``unknown`` when it has none."""
+    presentation = CALLER_PRESENTATIONS.get(value.lower())
+    if presentation is None:
+        presentation, _ = _c_integer(value, base=10)
+    if presentation is None:
+        raise Invalid(f'not a caller id presentation: {value!r}')
+    return _PRESENTATION_NAMES.get(presentation, 'unknown')
 
 
 def _enum_list(name, value, choices):
@@ -183,107 +306,224 @@ def _enum_list(name, value, choices):
 
 
 def _group(value):
+    """ast_get_group(): sscanf() of each 'n' or 'n-m'; what it cannot read, or is past 63, is ignored."""
     numbers = set()
-    for part in _split(value):
-        low, _, high = part.partition('-')
-        if low.isdigit() and (not high or high.isdigit()):
-            numbers.update(n for n in range(int(low), int(high or low) + 1) if n < 64)
-    return ','.join(str(n) for n in sorted(numbers))  # invalid parts are ignored, as Asterisk does
+    start = 0
+    for piece in value.split(',') if value else ():
+        low, rest = _c_integer(piece, base=10)
+        if low is None and piece.strip(C_SPACES):
+            continue
+        if low is not None:  # else sscanf() met the end of an empty piece: the previous start is reused
+            start = low
+        high, _ = _c_integer(rest[1:], base=10) if low is not None and rest.startswith('-') else (None, '')
+        numbers.update(n for n in range(start, (start if high is None else high) + 1) if 0 <= n <= 63)
+    return ', '.join(str(n) for n in sorted(numbers))
+
+
+def _named_groups(value):
+    """ast_get_namedgroups(): trimmed names, once each, read back in the order of their hash buckets."""
+    names = []
+    for name in (part.strip(C_BLANKS) for part in value.split(',')):
+        if name:
+            names = [known for known in names if known != name] + [name]
+    return ', '.join(sorted(names, key=lambda name: _str_hash(name) % NAMED_GROUP_BUCKETS))
+
+
+def _str_hash(text):
+    """ast_str_hash(): djb2 with xor, restricted to a positive int."""
+    number = 5381
+    for byte in text.encode('utf-8'):
+        number = ((number * 33) ^ byte) & 0xFFFFFFFF
+    return number & 0x7FFFFFFF
 
 
 def _tos(value):
-    try:
-        return str(int(value.strip(), 0))
-    except ValueError:
-        pass
-    dscp = DSCP_CLASSES.get(value.strip().upper())
+    """ast_str2tos(): any integer sscanf('%i') reads (kept to 8 bits), else a DSCP class name."""
+    number, _ = _c_integer(value)
+    if number is not None:
+        return str(number & 0xFF)
+    dscp = DSCP_CLASSES.get(value.upper())
     if dscp is None:
         raise Invalid(f'not a ToS value: {value!r}')
     return str(dscp << 2)
 
 
 def _callerid(value):
-    text = value.strip()
-    quoted = len(text) >= 2 and text[0] == text[-1] == '"'
-    if quoted:
-        text = text[1:-1]
-    if '<' in text:
-        start = text.rfind('<')
-        number = text[start + 1 :].split('>')[0]
-        name = text[:start].strip().strip('"')
+    """ast_callerid_split(), read back by ast_callerid_merge(): '"name" <number>', or either alone."""
+    text = value.strip(C_BLANKS)
+    inner = _strip_quoted(text)
+    if '<' in inner:
+        start = inner.rfind('<')
+        number = inner[start + 1 :]
+        number = number[: number.rfind('>')] if '>' in number else number
+        name = _unescape_quoted(_strip_quoted(inner[:start]))
+    elif inner == text and set(_shrink_phone_number(inner)) <= set('0123456789*#+') and _shrink_phone_number(inner):
+        name, number = '', inner  # a number alone
     else:
-        shrunk = re.sub(r'[()\-.]', '', text)
-        if not quoted and re.fullmatch(r'[0-9+*#]+', shrunk):
-            name, number = '', shrunk
-        else:
-            name, number = text.strip('"'), ''
-    number = re.sub(r'[()\-.]', '', number)
+        name, number = _unescape_quoted(_strip_quoted(inner)), ''
+    name, number = name[:79], _shrink_phone_number(number)[:79]
     if name and number:
-        return f'"{name}" <{number}>'
+        return f'"{_escape_quoted(name)}" <{number}>'
     return name or number or '<unknown>'
 
 
-def _codec_prefs(value):
-    prefs = {key: default for key, _, default in CODEC_PREFS}
+def _strip_quoted(text):
+    text = text.strip(C_BLANKS)
+    return text[1:-1] if text.startswith('"') and text.endswith('"') else text
+
+
+def _shrink_phone_number(number):
+    """ast_shrink_phone_number(): no blanks or parentheses, '-' only in brackets, '.' only last."""
+    kept, bracketed = [], 0
+    for index, char in enumerate(number):
+        bracketed += {'[': 1, ']': -1}.get(char, 0)
+        if (char == '-' and not bracketed) or (char == '.' and index < len(number) - 1) or char in '( )':
+            continue
+        kept.append(char)
+    return ''.join(kept)
+
+
+def _unescape_quoted(text):
+    return re.sub(r'\\(.?)', r'\1', text, flags=re.DOTALL)
+
+
+def _escape_quoted(text):
+    return ''.join(f'\\{char}' if char in '"\\' or (ord(char) < 32 and char not in '\t\v') else char for char in text)
+
+
+def _codec_prefs(option, value):
+    """ast_stream_codec_prefs_parse(): 'name: value' parts, names Asterisk does not know are ignored."""
     choices = {key: options for key, options, _ in CODEC_PREFS}
-    for part in _split(value):
-        key, _, choice = (item.strip().lower() for item in part.partition(':'))
-        if key not in choices or choice not in choices[key]:
+    prefs = {}
+    for part in (part for part in value.split(',') if part):
+        words = [word for word in re.split('[: ]', part) if word]
+        if len(words) < 2:
             raise Invalid(f'bad codec preference {part!r}')
-        prefs[key] = choice
-    return ', '.join(f'{key}:{choice}' for key, choice in prefs.items())
+        key, choice = words[:2]
+        if choice in choices.get(key, (choice,)):
+            prefs[key] = choice
+        elif key not in prefs:
+            raise Invalid(f'bad codec preference {part!r}')
+    if option == 'codec_prefs_incoming_offer' and prefs.get('operation') == 'union':
+        raise Invalid('an incoming offer cannot be a union')
+    defaults = {key: default for key, _, default in CODEC_PREFS}
+    if option == 'codec_prefs_outgoing_offer':
+        defaults['operation'] = 'union'
+    return ', '.join(f'{key}:{prefs.get(key, default)}' for key, default in defaults.items())
+
+
+def _from_user(value):
+    if not _FROM_USER.fullmatch(value):
+        raise Invalid(f'invalid character in {value!r}')
+    return value
+
+
+def _follow_redirect_methods(value):
+    if value and any(method.strip().lower() != 'message' for method in value.split(',')):
+        raise Invalid(f'unknown SIP method in {value!r}')  # only MESSAGE can follow a redirect
+    return 'message' if value else ''
+
+
+def _media_address(value):
+    """An IP address (a port is dropped) is written the standard way; anything else is kept as a host name."""
+    host = _numeric_host(_split_host_port(value)[0])
+    return value if host is None else str(host)
+
+
+def _dtls_file(value):
+    if value and not os.access(value, os.R_OK):
+        raise Invalid(f'{value!r} does not exist or is not readable')
+    return value
+
+
+def _numeric_host(text):
+    """The address getaddrinfo(AI_NUMERICHOST) reads in `text` (inet_aton(): '5' is 0.0.0.5), or None."""
+    if not text:
+        return None
+    try:
+        sockaddr = socket.getaddrinfo(text, None, 0, socket.SOCK_DGRAM, 0, socket.AI_NUMERICHOST)[0][4]
+    except (socket.gaierror, UnicodeError, ValueError):
+        return None
+    host = ipaddress.ip_address(sockaddr[0].partition('%')[0])
+    return getattr(host, 'ipv4_mapped', None) or host
+
+
+def _split_host_port(text):
+    """ast_sockaddr_split_hostport(): '[v6]:port', 'v4:port' or a host alone → (host, port)."""
+    if text.startswith('['):
+        host, _, rest = text[1:].partition(']')
+        return host, rest[1:] if rest.startswith(':') else ''
+    if text.count(':') == 1:
+        host, port = text.split(':')
+        return host, port
+    return text, ''
 
 
 def _address(text, port_allowed=False):
     """An ACL entry: 'ip', 'ip/bits' or 'ip/mask' (and 'ip:port' for match) → 'net/netmask'."""
-    address, _, mask = text.strip().partition('/')
-    port = ''
-    if address.startswith('['):
-        address, _, rest = address[1:].partition(']')
-        port = rest[1:] if rest.startswith(':') else ''
-    elif address.count(':') == 1:
-        address, port = address.split(':')
+    address, _, mask = text.partition('/')
+    address, port = _split_host_port(address)
     if port and not (port_allowed and port.isdigit()):
         raise Invalid(f'bad port in {text!r}')
-    try:
-        host = ipaddress.ip_address(address)
-        network = ipaddress.ip_network(f'{host}/{mask}' if mask else str(host), strict=False)
-    except ValueError:
-        raise Invalid(f'not an address: {text!r}') from None
-    shown = f'[{network.network_address}]' if port and host.version == 6 else str(network.network_address)
-    return f'{shown}:{port}/{network.netmask}' if port else f'{shown}/{network.netmask}'
+    host = _numeric_host(address)
+    if host is None:
+        raise Invalid(f'not an address: {text!r}')
+    netmask = _netmask(host, mask)
+    network = type(host)(int(host) & int(netmask))
+    shown = f'[{network}]' if port and host.version == 6 else str(network)
+    return f'{shown}:{port}/{netmask}' if port else f'{shown}/{netmask}'
+
+
+def _netmask(host, mask):
+    """No mask: the host alone; 'a.b.c.d' or 'x:y::' as written; else a number of bits that sscanf() reads."""
+    if ':' in mask or '.' in mask:
+        netmask = _numeric_host(mask)
+        if netmask is None or netmask.version != host.version:
+            raise Invalid(f'bad netmask {mask!r}')
+        return netmask
+    bits, _ = _c_integer(mask, base=10) if mask else (host.max_prefixlen, '')
+    if bits is None or not 0 <= bits <= host.max_prefixlen:
+        raise Invalid(f'bad netmask {mask!r}')
+    return ipaddress.ip_network((host, bits), strict=False).netmask
 
 
 def _match_entries(value):
+    """Addresses and networks now; host names are kept, for the identify's check to resolve."""
     entries = []
     for item in _split(value):
-        if '/' in item or _is_address(item):
-            entries.append(_address(item, port_allowed=True))
-        elif _HOST_NAME.fullmatch(item):
-            entries.append(item)  # Asterisk would resolve it; the fake has no DNS
+        if '/' in item:
+            entries.append(_acl_entry(item, port_allowed=True))
         else:
-            raise Invalid(f'cannot resolve {item!r}')
+            try:
+                entries.append(_address(item, port_allowed=True))
+            except Invalid:
+                entries.append(item)
     return entries
 
 
-def _is_address(item):
-    try:
-        _address(item, port_allowed=True)
-    except Invalid:
-        return False
-    return True
+def _acl_entry(item, port_allowed=False):
+    return '!' + _address(item[1:], port_allowed) if item.startswith('!') else _address(item, port_allowed)
 
 
-def _acl_rules(kind, value):
+def _acl_rules(kind, value, current):
+    """Named ACLs are appended once each; deny/permit items (not trimmed) go to the unnamed rule list."""
+    if not value:
+        return current
     if kind == 'acl':
-        return [('acl', name) for name in _split(value)]
+        names = [name for kind, name in current if kind == 'acl']
+        for name in (part.lstrip(C_BLANKS) for part in value.split(',')):
+            if name.lower() in (known.lower() for known in names):
+                raise Invalid(f'named ACL {name!r} given twice')
+            names.append(name)
+            current += (('acl', name),)
+        return current
     rules = []
-    for item in _split(value):
+    for item in value.split(','):
         sense = kind
         if item.startswith('!'):
             sense, item = ('permit' if kind == 'deny' else 'deny'), item[1:]
         rules.append((sense, _address(item)))
-    return rules
+    return current + tuple(rules)
 
 
 def _codecs(codecs, value, allowing):
@@ -369,16 +609,19 @@ class ObjectType:
             return
         slot = _slot(option)
         current = state.get(slot)
-        if kind == 'codec':
+        special = _OPTION_HANDLERS.get((self.name, option))
+        if special is not None:
+            state[slot] = special(current, value)
+        elif kind == 'codec':
             state[slot] = _codecs(current, value, allowing=option == 'allow')
         elif kind == 'acl':
-            state[slot] = current + tuple(_acl_rules(option.removeprefix('contact_'), value))
+            state[slot] = _acl_rules(option.removeprefix('contact_'), value, current)
         elif kind == 'keyvalue':
-            if value.strip():
+            if value:
                 name, separator, variable = value.partition('=')
-                if not separator or not name.strip():
+                if not separator:
                     raise Invalid(f'set_var needs NAME=value: {value!r}')
-                state[slot] = {**current, name.strip(): variable.strip()}
+                state[slot] = {**current, name: variable}
         elif kind == 'list:uri':
             uris = [uri for uri in _split(value) if uri.lower().startswith(('sip:', 'sips:'))]
             if len(uris) != len(_split(value)):
@@ -390,34 +633,25 @@ class ObjectType:
             state[slot] = _password_digests(current, value)
         elif option == 'md5_cred':
             state[slot] = _password_digests(current, f'MD5:{value}') if value else current
+        elif kind == 'uint':
+            state[slot] = _uint(value, *UINT_RANGES.get((self.name, option), (0, UINT32_MAX)))
         else:
             handler = _SCALAR_HANDLERS.get(kind, lambda object_type, option, value, choices: value)
             state[slot] = handler(self.name, option, value, spec['choices'])
 
     def check(self, state):
-        """The type's apply handler: what a whole object must have."""
-        if self.name == 'auth':
-            _check_auth(state)
-        elif self.name == 'registration':
-            for required in ('server_uri', 'client_uri'):
-                if not state[required]:
-                    raise Invalid(f'registration without {required}')
-            if state['line'] == 'true' and not state['endpoint']:
-                raise Invalid('registration line=yes without endpoint')
-        elif self.name == 'identify':
-            if not state['endpoint']:
-                raise Invalid('identify without endpoint')
-            if not (state['match'] or state['match_header'] or state['match_request_uri']):
-                raise Invalid('identify matches nothing')
-            if state['match_header'] and ':' not in state['match_header']:
-                raise Invalid('match_header without ":"')
+        """The type's apply handler: what a whole object must have (some also change it)."""
+        checker = _CHECKS.get(self.name)
+        if checker is not None:
+            checker(state)
 
     def render(self, state):
         """The object as ARI shows it: a list of (attribute, value), in catalogue order."""
         fields = []
         for option in self.specs:
-            if option not in self.hidden:
-                fields.extend(_read_back(option, state[_slot(option)]))
+            value = state.get(_slot(_READ_FROM.get((self.name, option), option)))
+            if option not in self.hidden and value is not None:
+                fields.extend(_read_back(self.name, option, value))
         fields.extend((name, value) for name, value in state.items() if name.startswith('@'))
         return fields
 
@@ -433,7 +667,6 @@ class ObjectType:
 _EMPTY = {'codec': (), 'acl': (), 'keyvalue': {}, 'list:uri': (), 'list:host_or_cidr': (), 'digest': ()}
 _SCALAR_HANDLERS = {
     'bool': lambda object_type, option, value, choices: _bool(object_type, option, value),
-    'uint': lambda object_type, option, value, choices: _uint(value),
     'int': lambda object_type, option, value, choices: _int(value),
     'double': lambda object_type, option, value, choices: _double(value),
     'enum': _enum,
@@ -443,8 +676,24 @@ _SCALAR_HANDLERS = {
     'group': lambda object_type, option, value, choices: _group(value),
     'tos': lambda object_type, option, value, choices: _tos(value),
     'callerid': lambda object_type, option, value, choices: _callerid(value),
-    'codec_prefs': lambda object_type, option, value, choices: _codec_prefs(value),
+    'codec_prefs': lambda object_type, option, value, choices: _codec_prefs(option, value),
 }
+# Options whose handler is Asterisk's own, not that of their kind: (type, option) → f(current, text).
+_OPTION_HANDLERS = {
+    ('endpoint', 'named_call_group'): lambda current, value: _named_groups(value),
+    ('endpoint', 'named_pickup_group'): lambda current, value: _named_groups(value),
+    ('endpoint', 'from_user'): lambda current, value: _from_user(value),
+    ('endpoint', 'follow_redirect_methods'): lambda current, value: _follow_redirect_methods(value),
+    ('endpoint', 'media_address'): lambda current, value: _media_address(value),
+    ('endpoint', 'dtls_setup'): lambda current, value: _known_or_ignored(value, DTLS_SETUPS, current),
+    ('endpoint', 'dtls_fingerprint'): lambda current, value: _known_or_ignored(value, DTLS_HASHES, current),
+    ('endpoint', 'dtls_rekey'): lambda current, value: _dtls_rekey(value),
+    **{('endpoint', option): lambda current, value: _dtls_file(value)
+       for option in ('dtls_cert_file', 'dtls_private_key', 'dtls_ca_file', 'dtls_ca_path')},
+}
+# Where an option reads back another one's value: Asterisk's direct_media_method_to_str() shows the
+# connected line method, so the copy of an update replaces direct_media_method with it.
+_READ_FROM = {('endpoint', 'direct_media_method'): 'connected_line_method'}
 _SHARED_SLOTS = {
     'disallow': 'allow',
     'deny': 'acl',
@@ -460,8 +709,26 @@ def _slot(option):
     return _SHARED_SLOTS.get(option, option)
 
 
-def _read_back(option, value):
+def _known_or_ignored(value, choices, current):
+    """ast_rtp_dtls_cfg_parse() of dtls_setup and dtls_fingerprint: what it does not know changes nothing."""
+    try:
+        return _choice(value, choices)
+    except Invalid:
+        return current
+
+
+def _dtls_rekey(value):
+    """sscanf('%u'): the leading number, negative ones wrapped."""
+    number, _ = _c_integer(value, base=10)
+    if number is None:
+        raise Invalid(f'not a number: {value!r}')
+    return str(number & UINT32_MAX)
+
+
+def _read_back(object_type, option, value):
     """The (attribute, value) lines an option reads back as."""
+    if (object_type, option) == ('registration', 'outbound_auth'):
+        return [(option, name) for name in value.split(',')] if value else [(option, '')]
     if option == 'allow':
         return [(option, f'({"|".join(value)})' if value else '(nothing)')]
     if option in {'acl', 'contact_acl'}:
@@ -475,15 +742,15 @@ def _read_back(option, value):
     if option == 'md5_cred':
         return [(option, dict(value).get('MD5', ''))]
     if option == 'dtls_verify':
-        return [(option, 'No' if value == 'no' else 'Yes')]  # fingerprint or certificate: just "Yes"
+        return [(option, DTLS_VERIFY[value])]
     return [(option, value)]
 
 
 def _acl_text(rules):
-    if not rules:
-        return ''
-    kind, name = rules[0]
-    return name if kind == 'acl' else 'deny/permit'  # inline rules have no name
+    """The first ACL of the list: the unnamed one of the inline rules (always first), or the first named one."""
+    if any(kind != 'acl' for kind, _ in rules):
+        return 'deny/permit'
+    return rules[0][1] if rules else ''
 
 
 def _check_auth(state):
@@ -499,6 +766,113 @@ def _check_auth(state):
         for algorithm in state[option].split(','):
             if algorithm not in digests and not state['password']:
                 raise Invalid(f'no password for {algorithm}')
+
+
+def _check_endpoint(state):
+    """sip_endpoint_apply_handler(): ranges that depend on each other, and what it sets itself."""
+    min_se, expires = int(state['timers_min_se']), int(state['timers_sess_expires'])
+    if min_se < 90 or expires < min_se:
+        raise Invalid('session timers out of range')
+    if not state['sdp_session'].strip(C_BLANKS):
+        state['sdp_session'] = '-'
+    if not state['sdp_owner'] or any(char in C_BLANKS for char in state['sdp_owner'].lstrip(C_BLANKS)):
+        state['sdp_owner'] = '-'
+    if state['dtls_auto_generate_cert'] == 'Yes' and state['dtls_cert_file']:
+        raise Invalid('dtls_auto_generate_cert and dtls_cert_file together')
+    ports = int(state['rtp_port_start']), int(state['rtp_port_end'])
+    if any(ports) and (min(ports) < 1024 or ports[1] <= ports[0]):
+        raise Invalid('bad RTP port range')
+    if state['preferred_codec_only'] == 'true':
+        if state['incoming_call_offer_pref'] != 'local':
+            raise Invalid('preferred_codec_only with incoming_call_offer_pref')
+        state['incoming_call_offer_pref'] = 'local_first'
+    if state['bundle'] == 'true':
+        state['rtcp_mux'] = 'true'
+    if state['webrtc'] == 'yes':
+        state.update(dict.fromkeys(('bundle', 'rtcp_mux', 'use_avpf', 'ice_support', 'media_use_received_transport'),
+                                   'true'))
+        state.update(media_encryption='dtls', dtls_setup='actpass', dtls_verify='fingerprint', dtls_rekey='0')
+        if not state['dtls_cert_file']:
+            state['dtls_auto_generate_cert'] = 'Yes'
+    if state['geoloc_incoming_call_profile'] or state['geoloc_outgoing_call_profile']:
+        raise Invalid('no such geolocation profile')  # none is configured
+
+
+def _check_identify(state):
+    """ip_identify_apply(): host names of ``match`` are resolved now (with the system's resolver, no SRV)."""
+    if not state['endpoint']:
+        raise Invalid('identify without endpoint')
+    if not (state['match'] or state['match_header'] or state['match_request_uri']):
+        raise Invalid('identify matches nothing')
+    header, colon, _ = state['match_header'].partition(':')
+    if state['match_header'] and not (colon and header.strip()):
+        raise Invalid('match_header is not "Header: value"')
+    matches = [entry for entry in state['match'] if '/' in entry]
+    for host in (entry for entry in state['match'] if '/' not in entry):
+        for address in _resolve(host):
+            if address not in matches:
+                matches.append(address)
+    state['match'] = tuple(matches)
+
+
+def _resolve(host):
+    """The match entries of every address of `host` ('name' or 'name:port'), as getaddrinfo() gives them."""
+    name, port = _split_host_port(host)
+    try:
+        found = socket.getaddrinfo(name, port or None, 0, socket.SOCK_DGRAM)
+    except (socket.gaierror, UnicodeError, ValueError):
+        raise Invalid(f'{host!r} does not resolve') from None
+    entries = []
+    for info in found:
+        address = info[4][0].partition('%')[0]
+        if port:
+            address = f'[{address}]:{port}' if ':' in address else f'{address}:{port}'
+        entries.append(_address(address, port_allowed=True))
+    return entries
+
+
+def _check_registration(state):
+    """sip_outbound_registration_apply(), then the building of its REGISTER (URIs, Contact, Route)."""
+    for required in ('server_uri', 'client_uri'):
+        if not state[required]:
+            raise Invalid(f'registration without {required}')
+        if not _is_sip_uri(state[required]):
+            raise Invalid(f'{required} is not a SIP URI')
+    if state['line'] == 'true' and not state['endpoint']:
+        raise Invalid('registration line=yes without endpoint')
+    if state['endpoint'] and state['line'] != 'true':
+        raise Invalid('registration endpoint without line=yes')
+    if not _CONTACT_USER.fullmatch(state['contact_user'] or 's'):
+        raise Invalid('contact_user cannot be the user of a SIP URI')
+    params = state['contact_header_params']
+    if params and not all(_HEADER_PARAM.fullmatch(param.strip()) for param in params.split(';')):
+        raise Invalid('contact_header_params are not header parameters')
+    proxy = re.sub(r'^\s*("[^"]*"|[^<"]*)\s*<(.*)>\s*$', r'\2', state['outbound_proxy'])
+    if state['outbound_proxy'] and not _is_sip_uri(proxy.strip()):
+        raise Invalid('outbound_proxy is not a Route')
+
+
+def _is_sip_uri(text):
+    """A sip: or sips: URI whose host fits pjproject (ast_sip_validate_uri_length())."""
+    match = _SIP_URI.fullmatch(text)
+    if match is None:
+        return False
+    has_port = text[match.end('host') :].startswith(':')
+    return len(match.group('host').strip('[]')) <= 127 - (0 if has_port else len('_sips.tcp.'))
+
+
+def _check_transport(state):
+    if not state['bind']:
+        raise Invalid('transport without bind')
+
+
+_CHECKS = {
+    'auth': _check_auth,
+    'endpoint': _check_endpoint,
+    'identify': _check_identify,
+    'registration': _check_registration,
+    'transport': _check_transport,
+}
 
 
 def load_object_types(path=OPTIONS_FILE):
@@ -548,7 +922,7 @@ class _Handler(BaseHTTPRequestHandler):
     def do_GET(self):
         self.server.fake._handle(self)
 
-    do_PUT = do_DELETE = do_POST = do_GET
+    do_PUT = do_DELETE = do_POST = do_OPTIONS = do_GET
 
 
 class FakeAri:
@@ -642,10 +1016,11 @@ class FakeAri:
     def objects(self):
         """{(type, id): {option: value}} of what Asterisk uses now (pjsip.conf objects hide pushed twins).
 
-        Scalars are normalized text, as read back (``'true'``, ``'3.000000'``) except ``dtls_verify``
-        which keeps its level (``'fingerprint'``, reads back as ``Yes``); ``allow`` is a tuple of codecs,
-        ``set_var`` a dict, ``match``/``contact`` tuples, ``acl``/``contact_acl`` tuples of
-        (``deny``|``permit``|``acl``, address or name) rules, ``@name`` extended fields as is.
+        Scalars are normalized text, as read back (``'true'``, ``'3.000000'``) except ``dtls_verify``,
+        lower case (``'fingerprint'``, reads back as ``Fingerprint``), and an endpoint's ``contact_user``,
+        None until given; ``allow`` is a tuple of codecs, ``set_var`` a dict, ``match``/``contact``
+        tuples, ``acl``/``contact_acl`` tuples of (``deny``|``permit``|``acl``, address or name) rules,
+        ``@name`` extended fields as is.
         """
         with self._lock:
             visible = {**self._memory, **self._file}
@@ -696,13 +1071,16 @@ class FakeAri:
             _cut(handler.connection)
             return
         status, body, headers = answer
-        payload = b'' if body is None else json.dumps(body).encode('utf-8')
+        if isinstance(body, str):  # a page of the HTTP server, outside ARI
+            payload, content_type = body.encode('utf-8'), 'text/html'
+        else:
+            payload, content_type = b'' if body is None else json.dumps(body).encode('utf-8'), 'application/json'
         handler.send_response(status)
         handler.send_header('Cache-Control', 'no-cache, no-store')
         for name, value in headers.items():
             handler.send_header(name, value)
         if body is not None:
-            handler.send_header('Content-type', 'application/json')
+            handler.send_header('Content-type', content_type)
         handler.send_header('Content-Length', str(len(payload)))
         handler.end_headers()
         handler.wfile.write(payload)
@@ -714,6 +1092,8 @@ class FakeAri:
         self.counters['requests'] += 1
 
     def _answer(self, method, url, headers, raw_body):
+        if url.path != '/ari' and not url.path.startswith('/ari/'):
+            return 404, NOT_FOUND_PAGE, {}  # Asterisk's HTTP server, before ARI looks at anything
         try:
             body = _json_body(headers, raw_body)
         except ValueError:
@@ -725,17 +1105,25 @@ class FakeAri:
             return _error(503, 'Asterisk not booted')
         if self.users[user][1] and method not in {'GET', 'OPTIONS'}:
             return _error(403, 'Write access denied')
-        segments = [unquote(segment) for segment in url.path.split('/')[1:]]
-        if segments == ['ari', 'asterisk', 'info']:
-            return self._info() if method == 'GET' else _error(405, 'Invalid method')
-        if segments[:3] == ['ari', 'asterisk', 'modules'] and len(segments) == 4:
-            return self._reload(segments[3]) if method == 'PUT' else _error(405, 'Invalid method')
-        if segments[:4] == ['ari', 'asterisk', 'config', 'dynamic'] and len(segments) == 7:
-            if method not in {'GET', 'PUT', 'DELETE'}:
-                return _error(405, 'Invalid method')
-            self.counters[(method, segments[5])] += 1
-            return self._config(method, *segments[4:], body)
-        return _error(404, 'Resource not found')
+        if url.path.endswith('/'):
+            return _error(404, f'ARI URLs do not end with a slash. Try {url.path.rstrip("/")}')
+        segments = list(itertools.takewhile(bool, (unquote(part) for part in url.path.split('/')[2:])))
+        route = _route(segments)
+        if route is None:
+            return _error(404, 'Resource not found')
+        allowed = {'Allow': ','.join(('OPTIONS',) + ROUTES.get(route, ()))}
+        if method == 'OPTIONS':
+            return 204, None, allowed
+        if method not in ROUTES.get(route, ()):
+            return _error(405, 'Invalid method', allowed)
+        if route == ('asterisk', 'info'):
+            return self._info()
+        if route == ('asterisk', 'modules'):
+            return 200, [_module_info(name) for name in sorted(LOADED_MODULES)], {}
+        if route[:2] == ('asterisk', 'modules'):
+            return self._module(method, segments[2])
+        self.counters[(method, segments[4])] += 1
+        return self._config(method, *segments[3:], body)
 
     def _user(self, headers, query):
         credentials = None
@@ -758,7 +1146,12 @@ class FakeAri:
             {
                 'build': {'os': 'Linux', 'kernel': '', 'machine': 'x86_64', 'options': '', 'date': '', 'user': ''},
                 'system': {'version': self.version, 'entity_id': '02:fc:00:00:00:01'},
-                'config': {'name': '', 'default_language': 'en', 'setid': {'user': '', 'group': ''}},
+                'config': {
+                    'name': '',
+                    'default_language': 'en',
+                    'setid': {'user': '', 'group': ''},
+                    'max_open_files': MAX_OPEN_FILES,
+                },
                 'status': {
                     'startup_time': _timestamp(self._startup_time),
                     'last_reload_time': _timestamp(self._last_reload_time),
@@ -767,9 +1160,17 @@ class FakeAri:
             {},
         )
 
-    def _reload(self, module):
-        if module not in LOADED_MODULES:
+    def _module(self, method, module):
+        """Show and reload modules; the fake neither loads nor unloads any."""
+        loaded = module in LOADED_MODULES
+        if method == 'GET':
+            return (200, _module_info(module), {}) if loaded else _error(404, _MODULE_NOT_SHOWN)
+        if method == 'POST':
+            return _error(409, 'Module is already loaded' if loaded else 'Module load declined')
+        if not loaded:
             return _error(404, 'Module not found in running modules')
+        if method == 'DELETE':
+            return _error(409, 'Module could not be unloaded')
         self._last_reload_time = datetime.datetime.now(datetime.timezone.utc)
         self.reloads.append(module)  # pushed (memory) objects survive a reload
         return 204, None, {}
@@ -825,6 +1226,25 @@ class FakeAri:
         self._memory[key] = target
         # a pjsip.conf twin still hides what was just stored: 200, yet nothing visible changes
         return 200, _as_fields(model.render(target)), {}
+
+
+_MODULE_NOT_SHOWN = 'Module could not be found in running modules'
+
+
+def _route(segments):
+    """The route (or the node above routes) that `segments` (the path after /ari) reach, or None."""
+    reached = [route for route in ROUTES if len(route) >= len(segments)
+               and all(part in ('*', segment) for part, segment in zip(route, segments))]
+    exact = [route for route in reached if len(route) == len(segments)]
+    if exact:
+        return exact[0]
+    return tuple(segments) if reached else None
+
+
+def _module_info(name):
+    description, support_level = LOADED_MODULES[name]
+    return {'name': name, 'description': description, 'use_count': 0, 'status': 'Running',
+            'support_level': support_level}
 
 
 def _json_body(headers, raw_body):

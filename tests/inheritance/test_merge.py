@@ -39,16 +39,20 @@ def test_set_var_replaces_per_variable_in_place(repeatable):
     ]
 
 
-def test_match_and_contact_keep_distinct_lines_in_order(repeatable):
-    match = [('match', '10.0.0.1'), ('match', '10.0.0.2,10.0.0.3'), ('match', '10.0.0.1'), ('endpoint', 'e')]
+def test_contact_keeps_distinct_lines_in_order(repeatable):
     contact = [('contact', 'sip:a@h'), ('contact', 'sip:b@h'), ('contact', 'sip:a@h')]
 
-    assert merge_section_lines('identify', match, repeatable) == [
-        ['match', '10.0.0.1'],
-        ['match', '10.0.0.2,10.0.0.3'],
-        ['endpoint', 'e'],
-    ]
     assert merge_section_lines('aor', contact, repeatable) == [['contact', 'sip:a@h'], ['contact', 'sip:b@h']]
+
+
+def test_match_and_local_net_keep_every_line_even_identical_ones(repeatable):
+    # Regression: a real Asterisk 22 keeps an identical match (identify) or local_net (transport) line twice,
+    # e.g. when a diamond copies a template's match line into both branches.
+    match = [('match', '10.0.0.1'), ('match', '10.0.0.2,10.0.0.3'), ('match', '10.0.0.1'), ('endpoint', 'e')]
+    local_net = [('local_net', '10.0.0.0/8'), ('local_net', '192.168.0.0/16'), ('local_net', '10.0.0.0/8')]
+
+    assert merge_section_lines('identify', match, repeatable) == [list(line) for line in match]
+    assert merge_section_lines('transport', local_net, repeatable) == [list(line) for line in local_net]
 
 
 def test_acl_options_keep_every_line(repeatable):

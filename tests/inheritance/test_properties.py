@@ -125,7 +125,7 @@ def same_setting(object_type, line, other):
         return True
     if key == 'set_var':
         return value.split('=')[0] == other_value.split('=')[0]
-    if key in ('match', 'contact', 'local_net'):
+    if key == 'contact':
         return value == other_value
     return False
 

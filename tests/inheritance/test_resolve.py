@@ -112,7 +112,8 @@ def test_diamond_merged_view_shows_what_asterisk_keeps(repeatable):
 
     merged = merged_view(resolve_lines(node('e', parents=['left', 'right']), lookup), repeatable)
 
-    assert merged == {'endpoint': [['context', 'base']], 'identify': [['match', '10.0.0.1']]}
+    # base is copied twice: Asterisk keeps both copies of its match line
+    assert merged == {'endpoint': [['context', 'base']], 'identify': [['match', '10.0.0.1'], ['match', '10.0.0.1']]}
 
 
 @pytest.mark.parametrize('loop', [['a'], ['a', 'b'], ['a', 'b', 'c']])

@@ -7,6 +7,7 @@ from wazo_confd_pjsip.asterisk.renderer import render_pjsip_conf
 from wazo_confd_pjsip.options import OptionCatalogue, OptionSpec
 from wazo_confd_pjsip.options.values import (
     MAX_LENGTH,
+    OPTION_CHECKS,
     VALUE_CHECKS,
     key_syntax_error,
     safety_error,
@@ -70,12 +71,13 @@ KIND_TABLE = [
         'endpoint', 'allow',
         [
             'ulaw', 'all', '!all', '!all,ulaw,alaw', '(ulaw|alaw)', 'alaw|ulaw', 'ULAW', 'ulaw:20', '!ulaw',
-            '!all,opus,g722,alaw,ulaw,vp9,vp8,h264', 'ulaw, alaw', 'g726aal2,slin192,t140red,h265,codec2',
+            '!all,opus,g722,alaw,ulaw,vp9,vp8,h264', 'ulaw, alaw', 'g726aal2,slin192,red,t140,h265,codec2',
             '(ulaw,alaw)', '(!ulaw|alaw)', '!all|ulaw', 'ulaw|alaw,g722', 'ulaw | alaw', 'all:20',
         ],
         [
             'ulawx', 'ulaw,,alaw', ',ulaw', 'ulaw:abc', 'ulaw:', '(ulaw', 'ulaw alaw', '(ulaw|x)', '()', 'none',
             '! ulaw', '!!ulaw', 'ulaw :20', 'ulaw: 20', 'ulaw:20:30', 'ulaw|', '(ulaw|)', '((ulaw))',
+            't140red', 'testlaw',
         ],
     ),
     (
@@ -102,10 +104,13 @@ KIND_TABLE = [
     (
         'endpoint', 'permit',
         [
-            '209.16.236.0/24', '209.16.236.0/24, !209.16.236.12/32', '0.0.0.0/0.0.0.0', '::1/128', '10.0.0.1',
+            '209.16.236.0/24', '209.16.236.0/24,!209.16.236.12/32', '0.0.0.0/0.0.0.0', '::1/128', '10.0.0.1',
             '[2001:db8::]/32',
         ],
-        ['myacl', '10.0.0.0/33', '10.0.0.0/', '!', '10.0.0.0/8,', '10.0.0.256'],
+        [
+            'myacl', '10.0.0.0/33', '10.0.0.0/', '!', '10.0.0.0/8,', '10.0.0.256',
+            '209.16.236.0/24, !209.16.236.12/32', '10.0.0.1, ::1', '! 10.0.0.1',
+        ],
     ),
     (
         'endpoint', 'acl',
@@ -210,6 +215,126 @@ def test_timelen_accepts(value):
 @pytest.mark.parametrize('value', ['10 s', 'abc', '1.', 's', '5d'])
 def test_timelen_refuses(value):
     assert value_error(value, OptionSpec('t', 'timelen', ''))
+
+
+# (object type, key, accepted, refused): the checks of single options beyond their kind, each a value that
+# a real Asterisk 22 refuses (integration_tests/asterisk/test_option_audit.py found them).
+OPTION_TABLE = [
+    (
+        'auth', 'md5_cred',
+        [MD5, MD5.upper(), f'md5:{MD5}', f'sha-256:{SHA256}'],
+        ['secret', MD5[:-1], MD5 + '0', 'z' * 32, f'sha-256:{MD5}'],
+    ),
+    (
+        'endpoint', 'stir_shaken',
+        ['yes', 'no', 'off', 'on', 'attest', 'verify', 'VERIFY'],
+        ['maybe', 'attest,verify', 'sign'],
+    ),
+    (
+        'endpoint', 'follow_redirect_methods',
+        ['message', 'message,message'],
+        ['MESSAGE', 'invite', 'message,', ','],
+    ),
+    ('endpoint', 'named_call_group', ['sales', 'sales,hr', 'sales, hr', 'two words'], [',', 'sales,,hr', 'sales,']),
+    ('endpoint', 'named_pickup_group', ['sales'], [',']),
+    (
+        'endpoint', 'codec_prefs_incoming_offer',
+        ['operation: intersect', 'prefer: pending, operation: only_preferred'],
+        ['operation: union', 'prefer: pending, operation: union, keep: all'],
+    ),
+    (
+        'endpoint', 'from_user',
+        ['alice', '+33123456', "a-._~%!$&'()*+,;=:b"],
+        ['a@b', 'a b', 'a<b', 'a"b', 'a/b', 'a?b', 'a#b', 'é', '\\'],
+    ),
+    ('endpoint', 'timers_min_se', ['90', '1800', '4294967295'], ['0', '89']),
+    ('endpoint', 'timers_sess_expires', ['90', '1800'], ['0', '89']),
+    ('endpoint', 'rtp_port_start', ['0', '1024', '65534'], ['1', '1023', '65535', '65536']),
+    ('endpoint', 'rtp_port_end', ['0', '1025', '65535'], ['1', '1024', '65536', '4294967295']),
+    ('endpoint', 'dtls_cert_file', ['/etc/asterisk/keys/cert.pem', '/'], ['cert.pem', 'keys/cert.pem']),
+    ('endpoint', 'dtls_private_key', ['/etc/asterisk/keys/key.pem'], ['key.pem']),
+    ('endpoint', 'dtls_ca_file', ['/etc/ssl/ca.pem'], ['ca.pem']),
+    ('endpoint', 'dtls_ca_path', ['/etc/ssl/certs'], ['certs']),
+    ('aor', 'qualify_frequency', ['0', '60', '86400'], ['86401', '4294967295']),
+    (
+        'identify', 'match_header',
+        ['X-Trunk: one', 'X-Trunk:', 'X-Trunk : one', 'X-Trunk: /^o.e$/', 'X-Trunk: //', 'X-Trunk: /a)/'],
+        [
+            'X-Trunk', ': one', 'Two Words: one', 'X-Trunk: /[/', 'X-Trunk: /(?:a)/', 'X-Trunk: /a{1/',
+            'X-Trunk: /[[:foo:]]/', 'X-Trunk: /a\\/',
+        ],
+    ),
+    (
+        'identify', 'match_request_uri',
+        ['sip:trunk@example.com', '/^sip:trunk@/', '//', '/', '/a**/'],
+        ['/[/', '/(?:a)/', '/(a/', '/a{2,1}/', '/*a/', '/[z-a]/'],
+    ),
+    (
+        'registration', 'server_uri',
+        [
+            'sip:127.0.0.1', 'sip:proxy.example.com:5060', 'SIP:proxy', '<sip:proxy>', 'sips:proxy;transport=tls',
+            'sip:[2001:db8::1]:5060', 'sip:a:pw@proxy', 'sip:+33123;user=phone@proxy', 'sip:proxy?x=y',
+            'sip:' + '.'.join(['a' * 60] * 4) + '.com:5060',
+        ],
+        [
+            'proxy', 'tel:+33123', 'http://proxy', 'sip:a b', 'sip:', 'sip:@proxy', 'sip:a@', 'sip:a"b@proxy',
+            'sip:a@b@proxy', 'sip:proxy:99999', 'sip:proxy:abc', '<sip:proxy', 'sip:proxy>', 'sip:[::1',
+            'sip:' + '.'.join(['a' * 60] * 4) + '.com', 'sip:' + 'a' * 508,
+        ],
+    ),
+    ('registration', 'client_uri', ['sip:trunk@proxy'], ['trunk@proxy', 'sip:trunk@']),
+    ('registration', 'outbound_proxy', ['sip:proxy;lr', '<sip:127.0.0.1;lr>'], ['proxy', 'tel:+33123']),
+    (
+        'registration', 'contact_user',
+        ['s', 'trunk', '+33123', "a!$&'()*+,;=%20", 'a:b', 'x' * 200],
+        ['a@b', 'a b', 'a<b', 'a"b', 'a[b]', ':', 'é', 'x' * 201],
+    ),
+    (
+        'registration', 'contact_header_params',
+        ['foo', 'foo=bar', 'a=b;c=d', 'a=', "a+b!'*~&", 'x' * 200],
+        ['=b', ';a', 'a;', 'a;;b', '[x]', 'a$b', 'a b', 'a=<b>', 'a:b', 'a,b', 'x' * 201],
+    ),
+    ('registration', 'expiration', ['1', '3600'], ['0']),
+]  # fmt: skip
+
+
+def _option_rows(kind):
+    for object_type, key, accepted, refused in OPTION_TABLE:
+        for value in accepted if kind == 'accepted' else refused:
+            yield pytest.param(object_type, key, value, id=f'{object_type}.{key}={value[:40]!r}')
+
+
+@pytest.mark.parametrize('object_type,key,value', _option_rows('accepted'))
+def test_option_accepts(object_type, key, value):
+    assert value_error(value, spec_of(object_type, key), object_type) is None
+
+
+@pytest.mark.parametrize('object_type,key,value', _option_rows('refused'))
+def test_option_refuses(object_type, key, value):
+    assert value_error(value, spec_of(object_type, key), object_type)
+
+
+def test_every_option_check_is_exercised_by_the_table():
+    assert set(OPTION_CHECKS) == {(object_type, key) for object_type, key, _, _ in OPTION_TABLE}
+
+
+@pytest.mark.parametrize(
+    'object_type,key,value',
+    [('endpoint', 'contact_user', 'a b'), ('endpoint', 'outbound_proxy', 'proxy'), ('aor', 'outbound_proxy', 'x')],
+)
+def test_option_checks_belong_to_one_object_type(object_type, key, value):
+    # Asterisk parses registration's contact_user and outbound_proxy; the endpoint's and aor's are free text.
+    assert value_error(value, spec_of(object_type, key), object_type) is None
+
+
+def test_option_checks_come_after_the_kind_check():
+    assert value_error('abc', spec_of('endpoint', 'timers_min_se'), 'endpoint') == (
+        'must be an integer from 0 to 4294967295'
+    )
+
+
+def test_md5_cred_error_does_not_echo_the_digest():
+    assert MD5[:-1] not in value_error(MD5[:-1], spec_of('auth', 'md5_cred'), 'auth')
 
 
 def test_enum_without_choices_only_gets_the_safety_check():

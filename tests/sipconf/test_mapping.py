@@ -191,7 +191,8 @@ ROWS = [
     ('type=peer\nhost=192.0.2.1\nsecret=s\ninsecure=port,invite',
      {'aor': [('contact', 'sip:192.0.2.1')], 'identify': [('match', '192.0.2.1')],
       'outbound_auth': [('username', 'p'), ('password', 's')]}),
-    ('md5secret=0123abcd', {'auth': [('username', 'p'), ('auth_type', 'md5'), ('md5_cred', '0123abcd')]}),
+    ('md5secret=0123456789abcdef0123456789abcdef',
+     {'auth': [('username', 'p'), ('auth_type', 'md5'), ('md5_cred', '0123456789abcdef0123456789abcdef')]}),
 ]
 
 
@@ -657,8 +658,8 @@ KITCHEN_SINK = '\n'.join(
      'useragent=x', 'sipdebug=no', 'legacy_useroption_parsing=no', 'realm=example.com', 'timert1=500', 'timerb=32000',
      'compactheaders=no', 'tos_sip=cs3', 'cos_sip=3', 'tlscertfile=/c', 'tlsprivatekey=/k', 'tlscafile=/ca',
      'tlscapath=/cap', 'tlscipher=ALL', 'tlsclientmethod=tlsv1', 'outboundproxy=proxy',
-     'register => tcp://u:p:a@trunk/1~60', '[trunk]', 'type=peer', 'host=192.0.2.1', 'secret=s', 'md5secret=m',
-     'mailbox=1@d', 'subscribemwi=yes']
+     'register => tcp://u:p:a@trunk/1~60', '[trunk]', 'type=peer', 'host=192.0.2.1', 'secret=s',
+     'md5secret=0123456789abcdef0123456789abcdef', 'mailbox=1@d', 'subscribemwi=yes']
     + [f'[row{number}]\ntype=friend\nhost=dynamic\n{lines}' for number, (lines, _) in enumerate(ROWS)
        if not lines.startswith('type=')]
 )

@@ -121,7 +121,7 @@ LINES = {
     'port': ['5070'],
     'defaultuser': ['u'],
     'secret': ['s1', 's2'],
-    'md5secret': ['m'],
+    'md5secret': ['0123456789abcdef0123456789abcdef'],  # Asterisk takes only a 32-hex MD5 digest
     'insecure': ['invite', 'port'],
     'mailbox': ['1@d'],
     'subscribemwi': ['yes', 'no'],

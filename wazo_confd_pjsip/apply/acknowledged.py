@@ -1,7 +1,8 @@
 """What each engine acknowledged (engine_object rows), read and written on a plain connection.
 
-The worker commits after each endpoint's objects: after a crash, the record is at most one
-endpoint behind Asterisk.
+The worker commits after each endpoint's objects: after a crash, the record is behind Asterisk by
+at most the endpoints of the batch whose pushes were answered but not yet recorded (parallel pushes:
+several); their next push repeats what Asterisk already holds.
 """
 import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import insert

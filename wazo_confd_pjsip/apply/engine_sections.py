@@ -15,10 +15,16 @@ from ..database.models import PJSIPEngineSection, SIPTransport
 
 ENGINE_FILE_HEADER = '; Written by wazo-confd-pjsip: engine-wide sections. Endpoints are pushed through ARI.\n\n'
 
-# Transport options a module reload does not apply to an existing socket.
+# Transport options a module reload does not apply to an existing socket: Asterisk keeps the socket and
+# its TLS settings ("not reloading: protocol, bind, TLS, TCP, ToS, or CoS options"); ToS/CoS and TCP
+# keepalives are set on the socket when it is opened (seen: a new tos shows in the CLI, not on the wire).
 RESTART_TRANSPORT_OPTIONS = frozenset(
-    {'bind', 'protocol', 'cert_file', 'priv_key_file', 'ca_list_file', 'ca_list_path', 'cipher', 'method'}
-)
+    {
+        'bind', 'protocol', 'cert_file', 'priv_key_file', 'ca_list_file', 'ca_list_path', 'cipher', 'method',
+        'password', 'verify_client', 'verify_server', 'require_client_cert', 'tos', 'cos',
+        'tcp_keepalive_enable', 'tcp_keepalive_idle_time', 'tcp_keepalive_interval_time', 'tcp_keepalive_probe_count',
+    }
+)  # fmt: skip
 
 
 def engine_section_objects(session):

@@ -56,6 +56,7 @@ class ApplyWorker:
         self._max_backoff = max_backoff
         self._last_health_check = {}
         self._unreachable = set()  # engine names
+        self._seen_startup = {}  # engine name → the startup time whose full push this worker saw done
         self._worker_id = None  # while running: the id its claims carry (queue.register_worker)
         self._thread = None
         self._stopping = threading.Event()
@@ -181,8 +182,7 @@ class ApplyWorker:
             return
         remaining = list(rows)
         try:
-            if self._health_check_due(engine):
-                self._check_engine(engine)
+            self._confirm_startup(engine)
             if any(row.kind == KIND_RESYNC for row in remaining):
                 # It settles every endpoint row of the engine, ours included.
                 self._pusher.full_resync(engine, asterisk_empty=False)
@@ -207,6 +207,18 @@ class ApplyWorker:
         except Exception as e:
             self._failed(engine, e)
             queue.retry_later(self._db, remaining, str(e), self._max_backoff)
+
+    def _confirm_startup(self, engine):
+        """Before pushing: an Asterisk that restarted since the last check gets its full push first.
+
+        A change pushed into a restarted Asterisk before the restart is seen would reach an engine
+        without the endpoint's other objects, and the full push (which takes the engine as empty)
+        would then meet objects it can only merge into.
+        """
+        if self._health_check_due(engine):
+            self._check_engine(engine)
+        elif engine.client().asterisk_info().startup_time != self._seen_startup.get(engine.name):
+            self._check_engine(engine)
 
     def _check_engine(self, engine):
         self._last_health_check[engine.name] = time.monotonic()
@@ -233,6 +245,7 @@ class ApplyWorker:
                     engine_state.update(connection, engine.name, restart_required=None)
             logger.info('engine %s: %s, pushing everything', engine.name, 'Asterisk restarted' if restarted else 'first contact')
             self._pusher.full_resync(engine, asterisk_empty=restarted, startup_time=info.startup_time)
+        self._seen_startup[engine.name] = info.startup_time
         with self._applied:
             self._applied.notify_all()
 

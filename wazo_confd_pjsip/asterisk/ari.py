@@ -3,7 +3,8 @@
 Errors say what the caller should do:
 
 - `AriUnavailable`: try again later — connection refused or reset, timeout, any 5xx (503 while
-  Asterisk boots; 500 also answers a merge Asterisk could not copy), 409 (another reload runs);
+  Asterisk boots; 500 also answers a merge Asterisk could not copy), 409 (another reload runs), a
+  404 that is not ARI's (the HTTP server's own page, before res_ari is loaded);
 - `AriAuthError` (an `AriUnavailable`): 401, the ARI user or password is wrong — a configuration
   error that retrying will not fix until the configuration changes;
 - `AriRejected`: Asterisk refused this request (400 bad option or value, 403 read-only user or an
@@ -119,6 +120,9 @@ class AriClient:
             raise AriUnavailable(f'Asterisk ARI unreachable: {e}') from e
         if response.status_code < 400:
             return response
+        if response.status_code == 404 and not _is_json(response):
+            # Asterisk's HTTP server answers its own HTML page until res_ari is loaded (while booting).
+            raise AriUnavailable('ARI not loaded (Asterisk starting, or no ARI at this URL)', 404)
         message = _error_message(response)
         if response.status_code == 401:
             raise AriAuthError(message, 401)
@@ -136,6 +140,14 @@ def _object_path(object_type, object_id):
 
 def _fields(body):
     return tuple((field['attribute'], field['value']) for field in body)
+
+
+def _is_json(response):
+    try:
+        response.json()
+    except ValueError:
+        return False
+    return True
 
 
 def _error_message(response):

@@ -12,7 +12,8 @@ Id scheme (one Asterisk id namespace per type, shared by every tenant):
 
 The service owns the cross-references: the user's lines for ``aors``/``auth``/``outbound_auth``
 (endpoint), ``endpoint`` (identify, registration) and ``outbound_auth`` (registration) are dropped
-and replaced by the ones above — a user line must never point an endpoint at another tenant's
+and replaced by the ones above (a registration names its endpoint only with ``line=yes``: Asterisk
+refuses ``endpoint`` without it) — a user line must never point an endpoint at another tenant's
 credentials. ``transport`` is replaced only when the endpoint has a transport. The tenant variable
 is set last, after the user's own ``set_var`` lines, so that it always wins.
 
@@ -26,6 +27,7 @@ import hashlib
 import re
 
 from ..sections import SECTION_OBJECT_TYPES
+from ..sipconf.values import is_true
 from .objects import AsteriskObject
 from .syntax import DERIVED_ID_SEPARATOR, MAX_ID_LENGTH
 
@@ -86,7 +88,9 @@ def build_objects(name, tenant_uuid, resolved_lines, transport_name=None) -> lis
     if lines['identify']:
         objects.append(AsteriskObject('identify', name, lines['identify'] + [('endpoint', name)]))
     if lines['registration']:
-        registration_lines = lines['registration'] + [('endpoint', name)]
+        registration_lines = list(lines['registration'])
+        if _has_line_support(registration_lines):
+            registration_lines.append(('endpoint', name))
         if lines['registration_outbound_auth']:
             registration_lines.append(('outbound_auth', registration_auth_id))
         objects.append(AsteriskObject('registration', name, registration_lines))
@@ -106,6 +110,12 @@ def derived_id(name, suffix) -> str:
 def _user_lines(section, lines):
     owned = SERVICE_OWNED_KEYS.get(section, frozenset())
     return [tuple(line) for line in lines or () if line[0] not in owned]
+
+
+def _has_line_support(registration_lines):
+    # Asterisk refuses a registration naming an endpoint without line=yes, and one with line=yes naming none.
+    values = [value for key, value in registration_lines if key == 'line']
+    return bool(values) and is_true(values[-1])
 
 
 def _sets_tenant_variable(key, value):

@@ -9,8 +9,11 @@ applies the given lines on top. That copy is lossy, so a merge is only planned w
   no codec (its codecs read back as ``(nothing)``: 500 ``Allocation failed``);
 - inline ``deny``/``permit`` read back as a named ACL ``deny/permit`` that does not exist, and only
   the first named ACL survives: any ACL option is unsafe;
-- options Asterisk never reads back (endpoint ``contact_user``, ``security_mechanisms``) are lost,
-  and ``dtls_verify`` reads back as a bare yes/no (``fingerprint`` would come back as ``yes``);
+- options Asterisk never reads back (``security_mechanisms``) are lost; ``direct_media_method``
+  reads back as the connected line method (Asterisk 22's direct_media_method_to_str() shows the
+  wrong field), and ``preferred_codec_only=yes`` reads back with ``incoming_call_offer_pref`` at
+  ``local_first``, which the copy's own check refuses (500); ``contact_user`` and ``dtls_verify``
+  come back as given on Asterisk 22.10.1 but are kept out of merges all the same;
 - an endpoint without ``callerid`` reads back as ``<unknown>``, which the copy turns into the
   caller id number ``unknown`` (read in Asterisk's source);
 - a removed option must go back to Asterisk's default, and a merge can only *set* values: the
@@ -51,6 +54,8 @@ COPY_UNSAFE_OPTIONS = {
             'contact_user',
             'security_mechanisms',
             'dtls_verify',
+            'direct_media_method',
+            'preferred_codec_only',
         }
     ),
     'registration': frozenset({'security_mechanisms'}),
@@ -59,6 +64,8 @@ COPY_UNSAFE_OPTIONS = {
 
 # Option kinds whose handler accepts an empty value as "back to nothing".
 _EMPTY_RESETTABLE_KINDS = frozenset({'string', 'path', 'callerid', 'group', 'list:auth', 'list:string', 'list:enum'})
+# Text options whose handler ignores an empty value (seen: md5_cred="" keeps the old digest).
+_EMPTY_IGNORED_OPTIONS = frozenset({('auth', 'md5_cred')})
 
 
 class Action(str, enum.Enum):
@@ -134,7 +141,7 @@ def catalogue_reset_value(catalogue) -> ResetValue:
 
     def reset_value(object_type, key):
         spec = catalogue.spec(object_type, key)
-        if spec is None or spec.datatype is None:
+        if spec is None or spec.datatype is None or (object_type, key) in _EMPTY_IGNORED_OPTIONS:
             return None
         if spec.default or spec.datatype in _EMPTY_RESETTABLE_KINDS:
             return spec.default

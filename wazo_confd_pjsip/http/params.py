@@ -13,6 +13,7 @@ from .errors import InputError
 _TRUE = {'true', '1', 'yes'}
 _FALSE = {'false', '0', 'no'}
 MAX_INTEGER = 2**31 - 1
+DIRECTIONS = ('asc', 'desc')
 
 
 def parse_bool(name, raw, default=False):
@@ -74,11 +75,12 @@ class ListParams:
 
     @classmethod
     def from_args(cls, args, *, sortable, default_order, filterable=()):
-        order = args.get('order') or default_order
+        # Absent takes the default; given empty is no column nor direction (as wazo-confd answers).
+        order = args.get('order', default_order)
         if order not in sortable:
             raise InputError('order', f"column '{order}' was not found")
-        direction = args.get('direction') or 'asc'
-        if direction not in ('asc', 'desc'):
+        direction = args.get('direction', 'asc')
+        if direction not in DIRECTIONS:
             raise InputError('direction', 'Must be one of: asc, desc.')
         return cls(
             search=parse_text('search', args.get('search')) or None,

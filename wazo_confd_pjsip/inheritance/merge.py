@@ -6,16 +6,17 @@
   ``!all,<codecs>`` at the place of the first of them; ``!all`` alone when no codec is left.
 - ``set_var``: one line per variable name, last value, in first-appearance order (Asterisk
   replaces a variable in place).
-- ``match``, ``contact``, ``local_net``: every distinct line, in order; identical lines are
-  shown once, as Asterisk keeps one copy (comma lists inside a line are left as written).
-- Every other repeatable option (ACLs, ``password_digest``...): every line, in order.
+- ``contact``: every distinct line, in order; identical lines are shown once, as Asterisk keeps
+  one permanent contact per URI (comma lists inside a line are left as written).
+- Every other repeatable option (``match``, ``local_net``, ACLs, ``password_digest``...): every
+  line, in order; Asterisk keeps an identical ``match`` or ``local_net`` line twice (seen).
 """
 
 from wazo_confd_pjsip.sections import SECTION_OBJECT_TYPES
 
 from .codec_edits import CODEC_KEYS, apply_codec_edits, codec_line_value
 
-DISTINCT_LINE_KEYS = frozenset({'match', 'contact', 'local_net'})
+DISTINCT_LINE_KEYS = frozenset({'contact'})
 
 
 def _slot(object_type, index, key, value, is_repeatable):

@@ -68,7 +68,7 @@ def _option_error(catalogue, object_type, key, value, allow_custom_keys):
         spec = None if key_error else catalogue.spec(object_type, key)
         if spec is None:
             return f'invalid variable ({_shown(key)})', catalogue.option_names(object_type)
-        error = value_error(value, spec)
+        error = value_error(value, spec, object_type)
     return (f'invalid value for {_shown(key)}: {error}', ()) if error else None
 
 

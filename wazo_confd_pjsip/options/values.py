@@ -1,9 +1,12 @@
-"""Checks of option keys and values, one per value kind (the catalogue's `datatype`).
+"""Checks of option keys and values, one per value kind (the catalogue's `datatype`), then per option.
 
-Each kind check is `(value, spec) -> error message | None` and only sees values that already passed
-`safety_error`. Kinds without a check (string, path, ...) only get the safety check.
+Each check is `(value, spec) -> error message | None` and only sees values that already passed
+`safety_error`. Kinds without a check (string, path, ...) only get the safety check. Some options
+get one more check (`OPTION_CHECKS`), after their kind's: what Asterisk checks beyond the kind, in
+the option's own handler or when it applies the object.
 A check refuses what Asterisk would refuse (ARI answers a bare 400 that never says which field)
 and what is accepted by Asterisk but is certainly a typo (`direct_media=maybe` reads as "no").
+integration_tests/asterisk/test_option_audit.py feeds every option wrong values on a real Asterisk.
 """
 
 import ipaddress
@@ -12,6 +15,7 @@ import re
 
 from ..asterisk.syntax import OPTION_KEY_RULE, is_object_id, is_option_key
 from ..inheritance.codec_edits import CODEC_SEPARATORS, is_parenthesised
+from . import posix_regex
 
 MAX_LENGTH = 4092
 
@@ -53,13 +57,17 @@ def key_syntax_error(key):
     return None
 
 
-def value_error(value, spec):
-    """What is wrong with `value` for the option `spec`, or None."""
+def value_error(value, spec, object_type=None):
+    """What is wrong with `value` for the option `spec` of the sections of `object_type`, or None."""
     error = safety_error(value)
     if error:
         return error
-    check = VALUE_CHECKS.get(spec.datatype)
-    return check(value, spec) if check else None
+    checks = (VALUE_CHECKS.get(spec.datatype), OPTION_CHECKS.get((object_type, spec.name)))
+    for check in filter(None, checks):
+        error = check(value, spec)
+        if error:
+            return error
+    return None
 
 
 def _quoted(text, limit=40):
@@ -135,9 +143,9 @@ CODECS = frozenset(
     {
         'ulaw', 'alaw', 'gsm', 'g719', 'g722', 'g723', 'g726', 'g726aal2', 'g729', 'ilbc', 'lpc10',
         'speex', 'speex16', 'speex32', 'slin', 'slin12', 'slin16', 'slin24', 'slin32', 'slin44', 'slin48',
-        'slin96', 'slin192', 'adpcm', 'testlaw', 'opus', 'silk8', 'silk12', 'silk16', 'silk24', 'siren7',
+        'slin96', 'slin192', 'adpcm', 'opus', 'silk8', 'silk12', 'silk16', 'silk24', 'siren7',
         'siren14', 'codec2', 'h261', 'h263', 'h263p', 'h264', 'h265', 'mpeg4', 'vp8', 'vp9', 'jpeg', 'png',
-        't140', 't140red', 'red',
+        't140', 'red',
     }
 )  # fmt: skip
 _FRAMING = re.compile('[0-9]+')
@@ -257,9 +265,11 @@ _ACL_NAME = re.compile('[A-Za-z0-9_.-]+')
 def _check_acl(value, spec):
     if spec.name in _ACL_NAME_OPTIONS:
         return _list_error(value, _ACL_NAME.fullmatch, 'an ACL name')
+    if ' ' in value:
+        return 'must not contain spaces: Asterisk does not trim the addresses of an ACL list'
     return _list_error(
         value,
-        lambda item: _is_network(item.removeprefix('!').strip(' ')),
+        lambda item: _is_network(item.removeprefix('!')),
         'an address or network, optionally negated: [!]address[/mask]',
     )
 
@@ -366,9 +376,14 @@ _CODEC_PREFS = {
 }
 
 
+def _codec_pref(item):
+    name, _, choice = item.partition(':')
+    return name.strip(' '), choice.strip(' ')
+
+
 def _is_codec_pref(item):
-    name, colon, choice = item.partition(':')
-    return bool(colon) and choice.strip(' ') in _CODEC_PREFS.get(name.strip(' '), ())
+    name, choice = _codec_pref(item)
+    return ':' in item and choice in _CODEC_PREFS.get(name, ())
 
 
 def _check_codec_prefs(value, spec):
@@ -378,6 +393,154 @@ def _check_codec_prefs(value, spec):
         'one of prefer: pending|configured, operation: intersect|union|only_preferred|only_nonpreferred, '
         'keep: all|first, transcode: allow|prevent',
     )
+
+
+def _check_md5_cred(value, spec):
+    # Asterisk reads it with password_digest's handler, a digest without algorithm being MD5.
+    if _check_digest(value, spec):
+        return 'must be an MD5 digest (32 hex digits), or <md5|sha-256|sha-512-256>:<hex digest of that length>'
+    return None
+
+
+# Asterisk 22 ignores stir_shaken (stir_shaken_profile replaced it) whatever its value: only its past values pass.
+_STIR_SHAKEN_WORDS = _BOOL_WORDS | {'attest', 'verify'}
+
+
+def _check_stir_shaken(value, spec):
+    if value.lower() not in _STIR_SHAKEN_WORDS:
+        return 'must be a boolean (yes/no, true/false, on/off, 1/0), attest or verify'
+    return None
+
+
+def _check_redirect_methods(value, spec):
+    return _list_error(value, {'message'}.__contains__, 'one of: message')
+
+
+def _check_named_groups(value, spec):
+    # Any names; Asterisk refuses a list that has none.
+    return _list_error(value, lambda name: True, 'a group name')
+
+
+def _check_incoming_offer_prefs(value, spec):
+    if ('operation', 'union') in map(_codec_pref, value.split(',')):
+        return 'operation: union is not allowed for an incoming offer'
+    return None
+
+
+def _at_most(high):
+    def check(value, spec):
+        if int(value) > high:
+            return f'must be at most {high}'
+        return None
+
+    return check
+
+
+def _at_least(low, why=''):
+    def check(value, spec):
+        if int(value) < low:
+            return f'must be at least {low}{why}'
+        return None
+
+    return check
+
+
+def _unset_or_between(low, high, why):
+    def check(value, spec):
+        if int(value) != 0 and not low <= int(value) <= high:
+            return f'must be 0 (none) or from {low} to {high}{why}'
+        return None
+
+    return check
+
+
+# Characters of a SIP URI's user (RFC 3261: unreserved, user-unreserved, escaped) and of its password.
+_URI_USER = r"[A-Za-z0-9\-_.!~*'()&=+$,;?/%]+(?::[A-Za-z0-9\-_.!~*'()&=+$,%]*)?"
+_URI_USER_PATTERN = re.compile(_URI_USER)
+_URI_PARAM = r"[A-Za-z0-9\-_.!~*'()\[\]/:&+$%]+"
+_SIP_URI_PARTS = re.compile(
+    rf'(?P<open><)?sips?:(?:{_URI_USER}@)?(?P<host>\[[^\]]*\]|[^:;?@\[\]<>]+)(?::(?P<port>[0-9]{{1,5}}))?'
+    rf'(?:;{_URI_PARAM}(?:={_URI_PARAM})?)*(?:\?[^\s<>"]*)?(?(open)>)',
+    re.IGNORECASE,
+)
+# pjproject's limits, as Asterisk checks them (ast_sip_validate_uri_length): room is kept for "_sips._tcp."
+# in front of a host without port, for its SRV lookup.
+_MAX_URI_LENGTH = 511
+_MAX_HOST_LENGTH = 255
+
+
+def _is_sip_uri(text):
+    parts = _SIP_URI_PARTS.fullmatch(text)
+    if not parts or len(text) > _MAX_URI_LENGTH:
+        return False
+    host, port = parts['host'], parts['port']
+    host_room = _MAX_HOST_LENGTH - (0 if port else len('_sips._tcp.'))
+    is_host = _is_ipv6(host[1:-1]) if host.startswith('[') else _is_ipv4(host) or _is_hostname(host)
+    return is_host and len(host) <= host_room and (port is None or _is_port(port))
+
+
+def _check_sip_uri(value, spec):
+    if not _is_sip_uri(value):
+        return 'must be a SIP URI: sip:[user@]host[:port][;params] or sips:..., optionally in <>'
+    return None
+
+
+# What Asterisk's from_user handler lets through.
+_FROM_USER = re.compile(r"[A-Za-z0-9\-._~%!$&'()*+,;=:]+")
+
+
+def _check_from_user(value, spec):
+    if not _FROM_USER.fullmatch(value):
+        return "must be made of letters, digits and -._~%!$&'()*+,;=:"
+    return None
+
+
+# A registration's Contact is "<sip:contact_user@address:port;contact_header_params>", parsed by pjproject
+# from a buffer of 512 characters: each part gets at most this many.
+_MAX_CONTACT_PART = 200
+_CONTACT_TOKEN = r"[A-Za-z0-9\-_.!~*'%+&]+"
+_CONTACT_PARAM = rf'{_CONTACT_TOKEN}(?:=(?:{_CONTACT_TOKEN})?)?'
+_CONTACT_PARAMS = re.compile(rf'{_CONTACT_PARAM}(?:;{_CONTACT_PARAM})*')
+
+
+def _check_contact_user(value, spec):
+    if len(value) > _MAX_CONTACT_PART or not _URI_USER_PATTERN.fullmatch(value):
+        return f'must be the user part of a SIP URI, at most {_MAX_CONTACT_PART} characters'
+    return None
+
+
+def _check_contact_params(value, spec):
+    if len(value) > _MAX_CONTACT_PART or not _CONTACT_PARAMS.fullmatch(value):
+        return f'must be SIP URI parameters name[=value][;name[=value]...], at most {_MAX_CONTACT_PART} characters'
+    return None
+
+
+def _check_absolute_path(value, spec):
+    # Asterisk opens it at once, from its own working directory.
+    if not value.startswith('/'):
+        return 'must be an absolute path'
+    return None
+
+
+_HEADER_NAME = re.compile(r"[A-Za-z0-9!%'*+._`~-]+")  # a SIP token
+
+
+def _regex_error(text):
+    # "/.../" around more than nothing is a POSIX extended regular expression; anything else is literal.
+    if len(text) > 2 and text.startswith('/') and text.endswith('/') and not posix_regex.compiles(text[1:-1]):
+        return f'{_quoted(text)} is not a valid POSIX extended regular expression'
+    return None
+
+
+def _check_match_header(value, spec):
+    name, colon, text = value.partition(':')
+    if not colon or not _HEADER_NAME.fullmatch(name.strip(' ')):
+        return 'must be "Header-Name: value", the value literal or a /regular expression/'
+    return _regex_error(text.strip(' '))
+
+
+def _check_match_request_uri(value, spec):
+    return _regex_error(value)
 
 
 VALUE_CHECKS = {
@@ -402,4 +565,30 @@ VALUE_CHECKS = {
     'list:uri': _check_uri_list,
     'digest': _check_digest,
     'codec_prefs': _check_codec_prefs,
+}
+
+_DTLS_FILE_OPTIONS = ('dtls_ca_file', 'dtls_ca_path', 'dtls_cert_file', 'dtls_private_key')
+
+OPTION_CHECKS = {
+    ('auth', 'md5_cred'): _check_md5_cred,
+    ('endpoint', 'stir_shaken'): _check_stir_shaken,
+    ('endpoint', 'follow_redirect_methods'): _check_redirect_methods,
+    ('endpoint', 'named_call_group'): _check_named_groups,
+    ('endpoint', 'named_pickup_group'): _check_named_groups,
+    ('endpoint', 'codec_prefs_incoming_offer'): _check_incoming_offer_prefs,
+    ('endpoint', 'from_user'): _check_from_user,
+    ('endpoint', 'timers_min_se'): _at_least(90, ' (the smallest session timer RFC 4028 allows)'),
+    ('endpoint', 'timers_sess_expires'): _at_least(90, ' (timers_min_se, at least 90, is its lower bound)'),
+    ('endpoint', 'rtp_port_start'): _unset_or_between(1024, 65534, ', below rtp_port_end'),
+    ('endpoint', 'rtp_port_end'): _unset_or_between(1025, 65535, ', above rtp_port_start'),
+    **dict.fromkeys((('endpoint', name) for name in _DTLS_FILE_OPTIONS), _check_absolute_path),
+    ('aor', 'qualify_frequency'): _at_most(86400),
+    ('identify', 'match_header'): _check_match_header,
+    ('identify', 'match_request_uri'): _check_match_request_uri,
+    ('registration', 'server_uri'): _check_sip_uri,
+    ('registration', 'client_uri'): _check_sip_uri,
+    ('registration', 'outbound_proxy'): _check_sip_uri,
+    ('registration', 'contact_user'): _check_contact_user,
+    ('registration', 'contact_header_params'): _check_contact_params,
+    ('registration', 'expiration'): _at_least(1),
 }

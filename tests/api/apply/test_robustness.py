@@ -303,3 +303,20 @@ def test_the_engine_file_is_readable_only_by_its_owner_and_the_group_of_its_fold
     status = os.stat(pjsip_conf_file)
     assert status.st_mode & 0o777 == 0o640  # it may hold a TLS key's password
     assert status.st_gid == 4242
+
+
+def test_a_restart_between_two_health_checks_gets_its_full_push_before_any_change(api, dependencies, worker, fake_ari):
+    worker.check_engines(force=True)
+    alice = _endpoint(api, 'alice')
+    _endpoint(api, 'bob')
+    worker.drain()
+    fake_ari.restart()  # no health check is due: only the next push can notice it
+    body = {'endpoint_section_options': [['context', 'b'], ['allow', '!all,ulaw']]}
+    api.put(f'/endpoints/sip/{alice["uuid"]}', json=body)
+
+    worker.drain()
+
+    objects = fake_ari.objects()
+    assert objects[('endpoint', 'alice')]['context'] == 'b'
+    assert {('auth', 'alice'), ('aor', 'alice'), ('endpoint', 'bob')} <= set(objects)
+    assert _rows(dependencies.db) == []

@@ -48,6 +48,17 @@ def test_bad_direction_is_refused(api):
     assert api.get(ENDPOINTS, query={'direction': 'up'}).status_code == 400
 
 
+@pytest.mark.parametrize('base', [ENDPOINTS, TEMPLATES])
+def test_empty_order_or_direction_is_refused_not_taken_as_absent(api, base):
+    for query, message in (
+        ({'direction': ''}, 'Input Error - direction: Must be one of: asc, desc.'),
+        ({'order': ''}, "Input Error - order: column '' was not found"),
+    ):
+        response = api.get(base, query=query)
+
+        assert (response.status_code, response.json) == (400, [message]), query
+
+
 def test_limit_and_offset_page_after_counting(api, three):
     response = api.get(ENDPOINTS, query={'limit': 1, 'offset': 1})
     assert response.json['total'] == 3

@@ -88,7 +88,8 @@ def test_scalar_and_cumulative_options_over_three_levels(api):
         ['set_var', 'B=2'],
         ['permit', '10.0.0.0/8'],  # ACL lines accumulate in order
     ]
-    assert body['identify_section_options'] == [['match', '10.0.0.1'], ['match', '10.0.0.2']]
+    # identical match lines stay twice, as Asterisk keeps them
+    assert body['identify_section_options'] == [['match', '10.0.0.1'], ['match', '10.0.0.2'], ['match', '10.0.0.1']]
     assert body['auth_section_options'] == [['username', 'leaf'], ['password', 'secret']]
     # each template's merged view stops at itself
     assert merged(api, TEMPLATES, middle)['endpoint_section_options'] == [
@@ -144,7 +145,7 @@ def test_set_var_keeps_one_line_per_variable_with_the_last_value(api):
     ]
 
 
-def test_match_and_contact_keep_every_distinct_value(api):
+def test_match_keeps_every_line_and_contact_every_distinct_value(api):
     template = create_template(
         api,
         identify_section_options=[['match', '54.172.60.0'], ['match', '54.172.60.1']],
@@ -157,7 +158,9 @@ def test_match_and_contact_keep_every_distinct_value(api):
         aor_section_options=[['contact', 'sip:a@h'], ['contact', 'sip:b@h']],
     )
     body = merged(api, ENDPOINTS, endpoint)
-    assert body['identify_section_options'] == [['match', '54.172.60.0'], ['match', '54.172.60.1'], ['match', '54.172.60.2']]
+    assert body['identify_section_options'] == [
+        ['match', '54.172.60.0'], ['match', '54.172.60.1'], ['match', '54.172.60.1'], ['match', '54.172.60.2'],
+    ]
     assert body['aor_section_options'] == [['contact', 'sip:a@h'], ['contact', 'sip:b@h']]
 
 

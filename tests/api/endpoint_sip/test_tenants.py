@@ -105,6 +105,17 @@ def test_items_of_an_ancestor_or_a_sibling_are_not_found(api, per_tenant, base):
         assert api.get(item_path(base, tenant_items[base])).json['label'] is None
 
 
+def test_the_asterisk_objects_of_a_hidden_endpoint_are_not_found(api, per_tenant):
+    for client, tenant in ((api.as_(SUB_TOKEN), MAIN), (api.as_(SUB_TOKEN), OTHER), (api.as_(OTHER_TOKEN), SUB)):
+        endpoint = per_tenant[tenant][ENDPOINTS]
+        for accept in ('application/json', 'text/plain'):
+            response = client.get(f"{item_path(ENDPOINTS, endpoint)}/asterisk", headers={'Accept': accept})
+
+            assert (response.status_code, response.json) == (404, not_found(ENDPOINTS, endpoint)), accept
+    own = per_tenant[SUB][ENDPOINTS]
+    assert api.as_(SUB_TOKEN).get(f"{item_path(ENDPOINTS, own)}/asterisk").status_code == 200
+
+
 def test_template_uuid_list_stays_within_the_visible_tenants(api, per_tenant):
     main_template = per_tenant[MAIN][TEMPLATES]
     create_endpoint(api, name='e-main-child', templates=parents(main_template))

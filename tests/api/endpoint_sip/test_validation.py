@@ -99,6 +99,35 @@ def test_a_bad_value_names_the_section_the_option_and_what_is_allowed(refused):
         refused({field: [line]}, [f'Input Error - {field}: invalid value for {line[0]}: {allowed}'])
 
 
+MD5_CRED_RULE = 'must be an MD5 digest (32 hex digits), or <md5|sha-256|sha-512-256>:<hex digest of that length>'
+# Values a real Asterisk refuses (the endpoint would sit "rejected" after a 2xx): issue 16, test_option_audit.
+ASTERISK_REFUSED = [
+    ('auth_section_options', ['md5_cred', 'secret'], MD5_CRED_RULE),
+    ('outbound_auth_section_options', ['md5_cred', '0123456789abcdef'], MD5_CRED_RULE),
+    ('registration_outbound_auth_section_options', ['md5_cred', 'z' * 32], MD5_CRED_RULE),
+    (
+        'identify_section_options',
+        ['match_header', 'X-Trunk'],
+        'must be "Header-Name: value", the value literal or a /regular expression/',
+    ),
+    (
+        'identify_section_options',
+        ['match_header', 'X-Trunk: /(?:a)/'],
+        "'/(?:a)/' is not a valid POSIX extended regular expression",
+    ),
+    (
+        'endpoint_section_options',
+        ['stir_shaken', 'maybe'],
+        'must be a boolean (yes/no, true/false, on/off, 1/0), attest or verify',
+    ),
+]
+
+
+@pytest.mark.parametrize('field,line,allowed', ASTERISK_REFUSED, ids=[line[0] for _, line, _ in ASTERISK_REFUSED])
+def test_values_asterisk_refuses_are_refused_naming_the_field(refused, field, line, allowed):
+    refused({field: [line]}, [f'Input Error - {field}: invalid value for {line[0]}: {allowed}'])
+
+
 def test_values_that_would_inject_configuration_are_refused(refused):
     keys = [(field, VALID_LINE[field][0]) for field in SECTION_FIELDS]
     keys += [(field, '@custom') for field in CUSTOM_KEY_FIELDS]

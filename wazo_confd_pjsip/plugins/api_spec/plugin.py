@@ -7,6 +7,7 @@ from flask_restful import Resource
 from .. import api_fragments
 from ...http.auth import no_auth
 from ...http.openapi import build_document
+from .facts import add_service_facts
 
 
 class _NoAliasDumper(getattr(yaml, 'CSafeDumper', yaml.SafeDumper)):
@@ -16,17 +17,30 @@ class _NoAliasDumper(getattr(yaml, 'CSafeDumper', yaml.SafeDumper)):
         return True
 
 
-@functools.cache  # the fragments are part of the installed package: built once, on first request
-def document_text():
-    return yaml.dump(build_document(api_fragments()), Dumper=_NoAliasDumper, sort_keys=False, allow_unicode=True)
+class ServedDocument:
+    """The document of one app: the fragments and the facts of its configuration, built on first request."""
+
+    def __init__(self, dependencies):
+        self._engine_names = tuple(dependencies.apply.engines)
+        self._catalogue = dependencies.catalogue
+
+    @functools.cached_property
+    def text(self):
+        document = add_service_facts(build_document(api_fragments()), self._engine_names, self._catalogue)
+        return yaml.dump(document, Dumper=_NoAliasDumper, sort_keys=False, allow_unicode=True)
 
 
 class ApiSpecResource(Resource):
+    def __init__(self, document):
+        self._document = document
+
     @no_auth  # clients and tools read the document before they have a token
     def get(self):
-        return Response(document_text(), mimetype='application/x-yaml')
+        return Response(self._document.text, mimetype='application/x-yaml')
 
 
 class Plugin:
     def load(self, dependencies):
-        dependencies.api.add_resource(ApiSpecResource, '/api/api.yml')
+        dependencies.api.add_resource(
+            ApiSpecResource, '/api/api.yml', resource_class_kwargs={'document': ServedDocument(dependencies)}
+        )
