@@ -4,6 +4,7 @@ Every request is forwarded to the real ARI and recorded (time, method, path, bod
 Asterisk does not answer (stopped, or it dropped the request) the proxy closes the connection
 without a response: the service's ARI client sees a connection error, as it would from a dead
 Asterisk, and the record's status is None. So a record with a status is a request Asterisk handled.
+`cut_off` makes the proxy answer so while Asterisk runs: a network outage between the two.
 """
 from __future__ import annotations
 
@@ -60,6 +61,7 @@ class AriRecorder:
         self._lock = threading.Lock()
         self._server = _Server(('127.0.0.1', 0), _handler_class(self))
         self._thread = None
+        self.cut_off = False
 
     @property
     def url(self) -> str:
@@ -133,6 +135,10 @@ class _ForwardingHandler(BaseHTTPRequestHandler):
         started = time.monotonic()
         length = int(self.headers.get('Content-Length') or 0)
         raw_body = self.rfile.read(length) if length else None
+        if self.recorder.cut_off:
+            self.recorder.record(AriRecord(started, self.command, self.path.removeprefix('/ari'), None, None))
+            self.close_connection = True
+            return
         if length and len(raw_body) < length:
             # The client died mid-request (SIGKILL): an HTTP server never hands a cut body on.
             self.close_connection = True

@@ -28,6 +28,8 @@ WRITERS = 4
 RESTART_ENDPOINTS = 200
 RESTART_CHANGED = 10  # of them, changed again and again while Asterisk stops and boots
 RECOVERY_TIMEOUT = 90.0
+OUTAGE_ENDPOINTS = 50
+LONG_OUTAGE_BACKOFF = 60  # seconds: what a 150 s outage leaves a change to wait (the backoff's maximum)
 ANSWERED = (200, 204)
 
 
@@ -128,13 +130,31 @@ def recorded_revisions(db_uri):
         engine.dispose()
 
 
-def pending_in_database(db_uri):
+def untried_in_database(db_uri):
+    return _count(db_uri, 'SELECT count(*) FROM apply_outbox WHERE failed_at IS NULL AND attempts = 0')
+
+
+def back_off_as_after_a_long_outage(db_uri):
+    engine = sa.create_engine(db_uri)
+    try:
+        with engine.begin() as connection:
+            connection.execute(sa.text(f"UPDATE apply_outbox SET attempts = 8, "
+                                       f"next_attempt_at = now() + interval '{LONG_OUTAGE_BACKOFF} seconds'"))
+    finally:
+        engine.dispose()
+
+
+def _count(db_uri, query):
     engine = sa.create_engine(db_uri)
     try:
         with engine.connect() as connection:
-            return connection.execute(sa.text('SELECT count(*) FROM apply_outbox WHERE failed_at IS NULL')).scalar()
+            return connection.execute(sa.text(query)).scalar()
     finally:
         engine.dispose()
+
+
+def pending_in_database(db_uri):
+    return _count(db_uri, 'SELECT count(*) FROM apply_outbox WHERE failed_at IS NULL')
 
 
 # --- waiting
@@ -335,6 +355,25 @@ def test_asterisk_stopped_during_a_burst_of_1000_changes(fault_api, recorded_ser
     after_restart = [r for r in records if r.started > down_at]
     assert push_counts(after_restart, endpoints) == once_each(endpoints)
     assert endpoints_pushed_before_their_parts(after_restart, endpoints) == set()
+
+
+def test_changes_that_waited_out_a_long_outage_go_as_soon_as_asterisk_answers(fault_api, recorded_service, asterisk,
+                                                                               recorder, record_property):
+    endpoints = create_endpoints(fault_api, 'outage', OUTAGE_ENDPOINTS)
+    recorder.cut_off = True  # Asterisk keeps running: no restart, no full push to hide the wait
+    try:
+        for uuid in endpoints.values():
+            fault_api.put(f'{ENDPOINTS}/{uuid}', {'endpoint_section_options': [['context', context_of(1)]]},
+                          wait=False)
+        wait_until(lambda: untried_in_database(recorded_service.db_uri) == 0, 'every change tried in the outage', 30)
+        back_off_as_after_a_long_outage(recorded_service.db_uri)
+    finally:
+        recorder.cut_off = False
+    last = {name: 1 for name in endpoints}
+    seconds = wait_until(lambda: recovered(fault_api, asterisk, last), 'every change applied')
+    report(record_property, 'long_outage_recovery_seconds', seconds,
+           f'ARI answering again to all applied, {OUTAGE_ENDPOINTS} changes left {LONG_OUTAGE_BACKOFF} s of backoff')
+    assert seconds < LONG_OUTAGE_BACKOFF / 2  # the engine's return made them due: nobody waited out the backoff
 
 
 def last_only(revisions):
