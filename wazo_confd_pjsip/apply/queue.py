@@ -27,7 +27,9 @@ _RELEASE_CLAIMS_OF_DEAD_WORKERS = sa.text(
     'UPDATE apply_outbox SET claimed_until = NULL, claimed_by = NULL'
     ' WHERE claimed_by IS NOT NULL AND claimed_until > now() AND claimed_by NOT IN ('
     "  SELECT objid::bigint FROM pg_locks WHERE locktype = 'advisory' AND objsubid = 2 AND granted"
-    '  AND classid = :namespace)'
+    '  AND classid = :namespace'
+    # advisory locks are per database, pg_locks shows the whole server's
+    '  AND database = (SELECT oid FROM pg_database WHERE datname = current_database()))'
 )
 
 

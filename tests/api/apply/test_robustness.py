@@ -239,6 +239,26 @@ def test_the_claims_of_a_dead_worker_are_taken_over_at_once(api, dependencies):
     assert len(taken_over) == 1
 
 
+def test_a_live_worker_of_another_database_with_the_same_id_keeps_no_claim_alive(api, dependencies,
+                                                                                  postgres_server_uri):
+    from tests.databases import create_database, drop_database
+
+    _endpoint(api, 'alice')
+    session, dead_worker = _worker_session(dependencies.db)
+    assert len(queue.claim(dependencies.db, 10, lease_seconds=120, worker_id=dead_worker)) == 1
+    session.close()
+    other_uri, other_name = create_database(postgres_server_uri)
+    other = sa.create_engine(other_uri)
+    try:
+        with other.connect() as connection:  # another service's worker, numbered from its own sequence
+            connection.execute(sa.select(sa.func.pg_advisory_lock(queue.WORKER_LOCK_NAMESPACE, dead_worker)))
+
+            assert len(queue.claim(dependencies.db, 10, lease_seconds=120, worker_id=None)) == 1
+    finally:
+        other.dispose()
+        drop_database(postgres_server_uri, other_name)
+
+
 def test_the_claims_of_a_slow_but_live_worker_are_kept_until_its_lease_ends(api, dependencies):
     _endpoint(api, 'alice')
     session, slow_worker = _worker_session(dependencies.db)
