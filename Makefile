@@ -1,6 +1,6 @@
 # Two commands do everything on a fresh machine with Python 3.11:
 #   make run   serve the API (embedded PostgreSQL, local auth) and print how to call it
-#   make test  run the whole test suite: make test-unit, then make test-asterisk
+#   make test  run the whole test suite: make lint, make test-unit, then make test-asterisk
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV ?= .venv
 DATA_DIR ?= .data
@@ -16,13 +16,17 @@ $(VENV)/.installed: requirements.txt test-requirements.txt setup.py
 	$(VENV)/bin/pip install --quiet --disable-pip-version-check --no-deps -e .
 	touch $@
 
-.PHONY: venv run test test-unit test-asterisk asterisk bench
+.PHONY: venv run test lint test-unit test-asterisk asterisk bench
 venv: $(VENV)/.installed
 
 run: venv
 	$(VENV)/bin/wazo-confd-pjsip --data-dir $(DATA_DIR)
 
-test: test-unit test-asterisk
+test: lint test-unit test-asterisk
+
+# Wazo's house tooling (black, isort, flake8, mypy, SPDX headers) from the venv, through pre-commit.
+lint: venv
+	PATH="$(CURDIR)/$(VENV)/bin:$$PATH" $(VENV)/bin/pre-commit run --all-files --show-diff-on-failure
 
 # Real PostgreSQL and RabbitMQ; fake wazo-auth and fake ARI.
 test-unit: venv

@@ -1,1 +1,4 @@
+# Copyright 2026 The wazo-confd-pjsip Authors  (see the AUTHORS file)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
 """Benchmarks of wazo-confd-pjsip, run against the real service: ``python -m benchmarks [api|all]``."""

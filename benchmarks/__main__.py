@@ -1,3 +1,6 @@
+# Copyright 2026 The wazo-confd-pjsip Authors  (see the AUTHORS file)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
 """python -m benchmarks [api|apply|import|all] [--sizes 1000,10000] [--quick] [--samples N] ...
 
 `all` (the default) runs every benchmark below, one table each.
@@ -14,11 +17,13 @@ BENCHMARKS = {'api': api, 'apply': apply, 'import': import_bench}
 
 
 def _parser():
-    parser = argparse.ArgumentParser(prog='python -m benchmarks', description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        prog='python -m benchmarks', description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument('benchmark', nargs='?', default='all', choices=[*BENCHMARKS, 'all'])
-    parser.add_argument('--sizes', type=options.sizes,
-                        help='comma-separated numbers of endpoints (default: per benchmark)')
+    parser.add_argument(
+        '--sizes', type=options.sizes, help='comma-separated numbers of endpoints (default: per benchmark)'
+    )
     parser.add_argument('--quick', action='store_true', help='a small smoke run: tiny sizes, few samples')
     parser.add_argument('--samples', type=options.positive_int, help='timed samples of each measured operation')
     for name, module in BENCHMARKS.items():
@@ -49,8 +54,11 @@ def _print_table(name, module, rows, load_before, note):
     if note:
         print(f'\n{note}')
     # Latencies on a small machine mean little without knowing what else ran meanwhile.
-    print(f'\nload average (1, 5, 15 min): {_load(load_before)} before, {_load(os.getloadavg())} after; '
-          f'{os.cpu_count()} CPUs', flush=True)
+    print(
+        f'\nload average (1, 5, 15 min): {_load(load_before)} before, {_load(os.getloadavg())} after; '
+        f'{os.cpu_count()} CPUs',
+        flush=True,
+    )
 
 
 def _load(averages):

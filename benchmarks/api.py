@@ -1,3 +1,6 @@
+# Copyright 2026 The wazo-confd-pjsip Authors  (see the AUTHORS file)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
 """Issue 3's benchmark: latency of the endpoint API, resolution of every endpoint, and memory, at N endpoints.
 
 The service runs as it is installed (embedded PostgreSQL, local auth) with its apply worker off:
@@ -46,9 +49,12 @@ FULL = Settings(sizes=DEFAULT_SIZES, tenants=100, samples=200, warmup=10, worker
 
 
 def add_arguments(group):
-    group.add_argument('--tenants', type=positive_int,
-                       help=f'sub-tenants the endpoints are spread over (default {FULL.tenants})')
-    group.add_argument('--workers', type=positive_int, help=f'concurrent clients while populating (default {FULL.workers})')
+    group.add_argument(
+        '--tenants', type=positive_int, help=f'sub-tenants the endpoints are spread over (default {FULL.tenants})'
+    )
+    group.add_argument(
+        '--workers', type=positive_int, help=f'concurrent clients while populating (default {FULL.workers})'
+    )
 
 
 def settings_from(options):

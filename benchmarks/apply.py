@@ -1,3 +1,6 @@
+# Copyright 2026 The wazo-confd-pjsip Authors  (see the AUTHORS file)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
 """Issue 4's benchmark: how fast a change reaches Asterisk, at N endpoints configured.
 
 Against a real Asterisk 22 when one is installed (see ari_target), else the fake ARI. The
@@ -25,8 +28,8 @@ from wazo_confd_pjsip.database.embedded import EmbeddedPostgres
 from wazo_confd_pjsip.database.migrate import upgrade_to_head
 from wazo_confd_pjsip.database.session import Database
 from wazo_confd_pjsip.options.catalogue import OptionCatalogue
-from wazo_confd_pjsip.plugins.endpoint_sip.service import EndpointSIPService
 from wazo_confd_pjsip.plugins.endpoint_sip.schema import load_create, load_update
+from wazo_confd_pjsip.plugins.endpoint_sip.service import EndpointSIPService
 from wazo_confd_pjsip.tenants import TenantRegistry
 
 from . import ari_target
@@ -58,8 +61,11 @@ FULL = Settings(sizes=(100, 1000, 10000), fan_outs=(100, 1000), samples=100, ten
 
 def add_arguments(group):
     ari_target.add_arguments(group)
-    group.add_argument('--fan-outs', type=lambda text: tuple(positive_int(p) for p in text.split(',')),
-                       help='template fan-out sizes K (default 100,1000)')
+    group.add_argument(
+        '--fan-outs',
+        type=lambda text: tuple(positive_int(p) for p in text.split(',')),
+        help='template fan-out sizes K (default 100,1000)',
+    )
 
 
 class _AnyTenant:
@@ -88,9 +94,12 @@ def run(options, rows):
 
 def _run(db_uri, target, settings, sizes, fan_outs, samples, rows):
     upgrade_to_head(db_uri)
-    engine_config = {'default': {'ari': {'url': target.url, 'username': target.username,
-                                         'password': target.password, 'timeout': 10},
-                                 'pjsip_conf_file': None}}
+    engine_config = {
+        'default': {
+            'ari': {'url': target.url, 'username': target.username, 'password': target.password, 'timeout': 10},
+            'pjsip_conf_file': None,
+        }
+    }
     config = merge_configs({'asterisk': {'engines': engine_config}}, DEFAULT_CONFIG)
     db = Database(db_uri)
     catalogue = OptionCatalogue.bundled()
@@ -114,13 +123,17 @@ def _run(db_uri, target, settings, sizes, fan_outs, samples, rows):
             latencies = []
             for revision in range(samples):
                 uuid = rng.choice(population.endpoint_uuids)
-                body = load_update({'endpoint_section_options': [['context', f'ctx-{revision}'], ['allow', '!all,ulaw']]})
+                body = load_update(
+                    {'endpoint_section_options': [['context', f'ctx-{revision}'], ['allow', '!all,ulaw']]}
+                )
                 latencies.append(_timed_change(worker, lambda: endpoints.update(_AnyTenant(), uuid, body)))
             rows.append(Row('one-endpoint change acknowledged', size, tuple(latencies), 'ms', ONE_CHANGE_TARGET))
             progress(f'apply: new endpoints at N={size}')
             creator = _Tenant(population.a_tenant_uuid())
-            creates = [_timed_change(worker, lambda: endpoints.create(creator, _new_endpoint(size, serial)))
-                       for serial in range(min(samples, NEW_ENDPOINT_SAMPLES))]
+            creates = [
+                _timed_change(worker, lambda: endpoints.create(creator, _new_endpoint(size, serial)))
+                for serial in range(min(samples, NEW_ENDPOINT_SAMPLES))
+            ]
             rows.append(Row('new endpoint acknowledged', size, tuple(creates), 'ms', NEW_ENDPOINT_TARGET))
             worker.stop()
         if fan_outs:
@@ -147,8 +160,13 @@ class _Tenant:
 
 def _new_endpoint(size, serial):
     name = f'new{size}-{serial:03d}'
-    return load_create({'name': name, 'auth_section_options': [['username', name], ['password', 'secret']],
-                        'aor_section_options': [['max_contacts', '1']]})
+    return load_create(
+        {
+            'name': name,
+            'auth_section_options': [['username', name], ['password', 'secret']],
+            'aor_section_options': [['max_contacts', '1']],
+        }
+    )
 
 
 def _full_push(target, worker):

@@ -1,3 +1,6 @@
+# Copyright 2026 The wazo-confd-pjsip Authors  (see the AUTHORS file)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
 """Endpoints and 3-level templates inserted straight into the database, for the apply benchmark.
 
 Rows are what the services would write (names claimed, parents in order, search text); only the
@@ -7,20 +10,17 @@ import uuid as uuid_lib
 
 import sqlalchemy as sa
 
-from wazo_confd_pjsip.database.models import (
-    EndpointSIP,
-    EndpointSIPParent,
-    PJSIPObjectName,
-    Tenant,
-)
+from wazo_confd_pjsip.database.models import EndpointSIP, EndpointSIPParent, PJSIPObjectName, Tenant
 
 BATCH = 1000
 
 
 def _template_options(level, tenant_index):
     return {
-        1: {'aor': [['max_contacts', '1'], ['qualify_frequency', '60']],
-            'endpoint': [['allow', '!all,ulaw'], ['dtmf_mode', 'rfc4733'], ['language', 'en_US']]},
+        1: {
+            'aor': [['max_contacts', '1'], ['qualify_frequency', '60']],
+            'endpoint': [['allow', '!all,ulaw'], ['dtmf_mode', 'rfc4733'], ['language', 'en_US']],
+        },
         2: {'endpoint': [['context', f'tenant{tenant_index}'], ['set_var', 'LEVEL=2'], ['allow', 'alaw']]},
         3: {'endpoint': [['direct_media', 'no'], ['set_var', 'LEVEL=3']]},
     }[level]
@@ -45,14 +45,22 @@ class BulkPopulation:
     def grow_to(self, count):
         with self._db.engine.begin() as connection:
             if not self._leaf_templates:
-                self._leaf_templates = [self._tenant_with_templates(connection, index) for index in range(self._tenant_count)]
+                self._leaf_templates = [
+                    self._tenant_with_templates(connection, index) for index in range(self._tenant_count)
+                ]
             serials = range(len(self.endpoint_uuids), count)
             for start in range(0, len(serials), BATCH):
-                batch = serials[start:start + BATCH]
+                batch = serials[start : start + BATCH]
                 self.endpoint_uuids += self._insert_endpoints(
                     connection,
-                    [(f'bench{serial:06d}', *self._leaf_templates[serial % self._tenant_count], _endpoint_options(serial))
-                     for serial in batch],
+                    [
+                        (
+                            f'bench{serial:06d}',
+                            *self._leaf_templates[serial % self._tenant_count],
+                            _endpoint_options(serial),
+                        )
+                        for serial in batch
+                    ],
                 )
 
     def fan_out_template(self, count):
@@ -65,7 +73,10 @@ class BulkPopulation:
             tenant_uuid, template_uuid = self._tenant_with_templates(connection, f'fanout{count}')
             self._insert_endpoints(
                 connection,
-                [(f'fan{count}-{serial:05d}', tenant_uuid, template_uuid, _endpoint_options(serial)) for serial in range(count)],
+                [
+                    (f'fan{count}-{serial:05d}', tenant_uuid, template_uuid, _endpoint_options(serial))
+                    for serial in range(count)
+                ],
             )
         return template_uuid
 
@@ -82,8 +93,12 @@ class BulkPopulation:
             connection.execute(sa.insert(PJSIPObjectName).values(name=name, kind='template'))
             connection.execute(
                 sa.insert(EndpointSIP).values(
-                    uuid=template_uuid, tenant_uuid=tenant_uuid, template=True, name=name,
-                    options=_template_options(level, index), search_text=name,
+                    uuid=template_uuid,
+                    tenant_uuid=tenant_uuid,
+                    template=True,
+                    name=name,
+                    options=_template_options(level, index),
+                    search_text=name,
                 )
             )
             if parent:
@@ -96,8 +111,15 @@ class BulkPopulation:
     @staticmethod
     def _insert_endpoints(connection, specs):
         rows = [
-            {'uuid': str(uuid_lib.uuid4()), 'tenant_uuid': tenant_uuid, 'template': False, 'name': name,
-             'options': options, 'search_text': name, 'parent': parent}
+            {
+                'uuid': str(uuid_lib.uuid4()),
+                'tenant_uuid': tenant_uuid,
+                'template': False,
+                'name': name,
+                'options': options,
+                'search_text': name,
+                'parent': parent,
+            }
             for name, tenant_uuid, parent, options in specs
         ]
         connection.execute(sa.insert(PJSIPObjectName), [{'name': row['name'], 'kind': 'endpoint'} for row in rows])

@@ -1,3 +1,6 @@
+# Copyright 2026 The wazo-confd-pjsip Authors  (see the AUTHORS file)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
 """Where the apply benchmark pushes: a real Asterisk 22 when one is installed, else the fake ARI.
 
 - `--ari-url`: an Asterisk someone else runs (it cannot be restarted: full pushes re-push in place);
@@ -28,16 +31,21 @@ def add_arguments(group):
     group.add_argument('--ari-url', help='an Asterisk ARI someone else runs (http://host:8088/ari)')
     group.add_argument('--ari-username', default='wazo')
     group.add_argument('--ari-password', default='secret')
-    group.add_argument('--asterisk-prefix', type=Path, default=DEFAULT_PREFIX,
-                       help=f'the installed Asterisk to start and measure (default {DEFAULT_PREFIX})')
+    group.add_argument(
+        '--asterisk-prefix',
+        type=Path,
+        default=DEFAULT_PREFIX,
+        help=f'the installed Asterisk to start and measure (default {DEFAULT_PREFIX})',
+    )
     group.add_argument('--fake-ari', action='store_true', help='measure against the fake ARI, not a real Asterisk')
 
 
 @contextlib.contextmanager
 def ari_target(options):
     if options.ari_url:
-        yield AriTarget(f'the Asterisk at {options.ari_url}', options.ari_url, options.ari_username,
-                        options.ari_password, None)
+        yield AriTarget(
+            f'the Asterisk at {options.ari_url}', options.ari_url, options.ari_username, options.ari_password, None
+        )
     elif not options.fake_ari and (options.asterisk_prefix / 'sbin' / 'asterisk').exists():
         with _real_asterisk(options.asterisk_prefix) as target:
             yield target

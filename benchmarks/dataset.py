@@ -1,3 +1,6 @@
+# Copyright 2026 The wazo-confd-pjsip Authors  (see the AUTHORS file)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
 """The bodies the API benchmark creates: per tenant a 3-level template chain, endpoints inheriting from its leaf.
 
 Deterministic from (tenant index, endpoint serial), so two runs create the same configuration.
@@ -6,8 +9,26 @@ import random
 
 FIRST_NAMES = ('Alice', 'Bruno', 'Chloé', 'David', 'Emma', 'Farid', 'Giulia', 'Hugo', 'Inès', 'Jules')
 LAST_NAMES = (
-    'Martin', 'Bernard', 'Dubois', 'Thomas', 'Robert', 'Richard', 'Petit', 'Durand', 'Leroy', 'Moreau',
-    'Simon', 'Laurent', 'Lefebvre', 'Michel', 'Garcia', 'David', 'Bertrand', 'Roux', 'Vincent', 'Fournier',
+    'Martin',
+    'Bernard',
+    'Dubois',
+    'Thomas',
+    'Robert',
+    'Richard',
+    'Petit',
+    'Durand',
+    'Leroy',
+    'Moreau',
+    'Simon',
+    'Laurent',
+    'Lefebvre',
+    'Michel',
+    'Garcia',
+    'David',
+    'Bertrand',
+    'Roux',
+    'Vincent',
+    'Fournier',
 )
 FIRST_EXTENSION = 1000
 
@@ -19,22 +40,30 @@ def template_chain_bodies(tenant_index):
             'label': 'bench base',
             'aor_section_options': [['max_contacts', '1'], ['remove_existing', 'yes'], ['qualify_frequency', '60']],
             'endpoint_section_options': [
-                ['allow', '!all,ulaw'], ['dtmf_mode', 'rfc4733'], ['direct_media', 'no'], ['language', 'en_US'],
+                ['allow', '!all,ulaw'],
+                ['dtmf_mode', 'rfc4733'],
+                ['direct_media', 'no'],
+                ['language', 'en_US'],
                 ['set_var', 'WAZO_BENCH_LEVEL=base'],
             ],
         },
         {
             'label': 'bench office',
             'endpoint_section_options': [
-                ['allow', 'alaw'], ['allow', 'g722'], ['rtp_timeout', '7200'],
-                ['set_var', f'WAZO_BENCH_OFFICE=office-{tenant_index:03d}'], ['set_var', 'WAZO_BENCH_LEVEL=office'],
+                ['allow', 'alaw'],
+                ['allow', 'g722'],
+                ['rtp_timeout', '7200'],
+                ['set_var', f'WAZO_BENCH_OFFICE=office-{tenant_index:03d}'],
+                ['set_var', 'WAZO_BENCH_LEVEL=office'],
             ],
         },
         {
             'label': 'bench phones',
             'aor_section_options': [['max_contacts', '2']],
             'endpoint_section_options': [
-                ['disallow', 'ulaw'], ['allow', 'opus'], ['context', f'ctx-tenant-{tenant_index:03d}'],
+                ['disallow', 'ulaw'],
+                ['allow', 'opus'],
+                ['context', f'ctx-tenant-{tenant_index:03d}'],
                 ['set_var', 'WAZO_BENCH_LEVEL=phones'],
             ],
         },

@@ -1,3 +1,6 @@
+# Copyright 2026 The wazo-confd-pjsip Authors  (see the AUTHORS file)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
 """The fake ARI in a process of its own, so that it does not share the benchmarked process's GIL.
 
 Driven through stdin: `restart` (a new Asterisk: pushed objects gone), `count` (objects held),

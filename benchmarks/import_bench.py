@@ -1,3 +1,6 @@
+# Copyright 2026 The wazo-confd-pjsip Authors  (see the AUTHORS file)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
 """Issue 5's benchmark: importing a sip.conf of N peers on templates, dry run and real.
 
 Each size gets a fresh database on a private embedded PostgreSQL; the import goes through the

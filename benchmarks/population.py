@@ -1,3 +1,6 @@
+# Copyright 2026 The wazo-confd-pjsip Authors  (see the AUTHORS file)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
 """Fills the service through its API: template chains per tenant, then endpoints spread over the tenants."""
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass

@@ -1,3 +1,6 @@
+# Copyright 2026 The wazo-confd-pjsip Authors  (see the AUTHORS file)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
 """In-process resolution of every endpoint, over rows read from the service's database.
 
 Two measures: the pure inheritance step (Resolver + merged_view, rows already in memory), and what a

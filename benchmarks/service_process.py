@@ -1,3 +1,6 @@
+# Copyright 2026 The wazo-confd-pjsip Authors  (see the AUTHORS file)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
 """The real service as a child process: a temp config, a local tokens file, embedded PostgreSQL, a free port.
 
 Benchmarks measure what an operator runs, so the service is started the way it is installed
@@ -73,8 +76,13 @@ def tokens_file_content(master: Tenant, tenants) -> dict:
 
 
 def _token_entry(tenant, acl):
-    return {'token': tenant.token, 'user_uuid': str(uuid.uuid4()), 'tenant_uuid': tenant.uuid, 'acl': acl,
-            'expires_at': None}
+    return {
+        'token': tenant.token,
+        'user_uuid': str(uuid.uuid4()),
+        'tenant_uuid': tenant.uuid,
+        'acl': acl,
+        'expires_at': None,
+    }
 
 
 def service_config(directory: Path, port, tokens_file, overrides=None) -> dict:
@@ -117,7 +125,9 @@ def running_service(tenant_count, config_overrides=None):
         with open(log_file, 'wb') as log:
             process = subprocess.Popen(
                 [sys.executable, '-m', 'wazo_confd_pjsip', '-c', str(config_file)],
-                stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                stdin=subprocess.DEVNULL,
             )
         service = RunningService(f'http://127.0.0.1:{port}/1.1', process.pid, master, tenants, Path(config['data_dir']))
         try:
@@ -133,8 +143,9 @@ def _wait_until_ready(process, service, log_file):
         if process.poll() is not None:
             raise RuntimeError(f'the service exited with {process.returncode} at start-up:\n{_tail(log_file)}')
         try:
-            response = requests.get(f'{service.base_url}/status', headers={'X-Auth-Token': service.master.token},
-                                    timeout=2)
+            response = requests.get(
+                f'{service.base_url}/status', headers={'X-Auth-Token': service.master.token}, timeout=2
+            )
             if response.status_code == 200:
                 return
         except requests.ConnectionError:

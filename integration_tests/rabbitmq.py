@@ -1,3 +1,6 @@
+# Copyright 2026 The wazo-confd-pjsip Authors  (see the AUTHORS file)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
 """A real RabbitMQ for the tests that need the Wazo bus.
 
 Found at WAZO_CONFD_PJSIP_TEST_AMQP_URI, else on localhost:5672, where Debian's rabbitmq-server is

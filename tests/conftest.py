@@ -1,3 +1,6 @@
+# Copyright 2026 The wazo-confd-pjsip Authors  (see the AUTHORS file)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
 """Shared fixtures: a real PostgreSQL (embedded unless WAZO_CONFD_PJSIP_TEST_DB_URI is set), schema at head."""
 import os
 import tempfile

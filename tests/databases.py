@@ -1,3 +1,6 @@
+# Copyright 2026 The wazo-confd-pjsip Authors  (see the AUTHORS file)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
 """Scratch databases on a PostgreSQL server, for tests and benchmarks that must not share one."""
 import uuid
 

@@ -1,12 +1,15 @@
+# Copyright 2026 The wazo-confd-pjsip Authors  (see the AUTHORS file)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
 """The benchmark command runs end to end (real service, tiny sizes) and prints every row. Nothing is timed."""
 import itertools
 import re
 import subprocess
 import sys
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
-from types import SimpleNamespace
 
 from benchmarks import __main__ as benchmarks_main
 from benchmarks.report import Row, Target, format_table, percentile
@@ -30,13 +33,16 @@ API_ROWS = (
 def test_quick_api_benchmark_prints_a_row_per_measure_and_stops_the_service():
     result = subprocess.run(
         [sys.executable, '-m', 'benchmarks', 'api', '--quick', '--sizes', '12'],
-        cwd=REPOSITORY, capture_output=True, text=True, timeout=120,
+        cwd=REPOSITORY,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
 
     assert result.returncode == 0, result.stderr[-3000:]
     lines = result.stdout.splitlines()
     separator = next(index for index, line in enumerate(lines) if line.startswith('---'))
-    table = itertools.takewhile(lambda line: not line.startswith('load average'), lines[separator + 1:])
+    table = itertools.takewhile(lambda line: not line.startswith('load average'), lines[separator + 1 :])
     cells = [re.split(r' {2,}', line.strip()) for line in table if line.strip()]
     assert [row[0] for row in cells] == list(API_ROWS)
     assert {row[1] for row in cells} == {'12'}
@@ -47,14 +53,17 @@ def _table_cells(stdout):
     lines = stdout.splitlines()
     separator = next(index for index, line in enumerate(lines) if line.startswith('---'))
     notes = ('load average', 'measured against', 'FAILED')
-    table = itertools.takewhile(lambda line: not line.startswith(notes), lines[separator + 1:])
+    table = itertools.takewhile(lambda line: not line.startswith(notes), lines[separator + 1 :])
     return [re.split(r' {2,}', line.strip()) for line in table if line.strip()]
 
 
 def test_quick_apply_benchmark_prints_a_row_per_measure():
     result = subprocess.run(
         [sys.executable, '-m', 'benchmarks', 'apply', '--quick', '--sizes', '8', '--fan-outs', '3', '--fake-ari'],
-        cwd=REPOSITORY, capture_output=True, text=True, timeout=120,
+        cwd=REPOSITORY,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
 
     assert result.returncode == 0, result.stderr[-3000:]
@@ -74,7 +83,9 @@ def test_rows_measured_before_a_failure_are_printed(monkeypatch, capsys):
         rows.append(Row('first step', 10, (1.0,), 'ms'))
         raise RuntimeError('the second step failed')
 
-    monkeypatch.setitem(benchmarks_main.BENCHMARKS, 'apply', SimpleNamespace(TITLE='apply', run=run, add_arguments=lambda group: None))
+    monkeypatch.setitem(
+        benchmarks_main.BENCHMARKS, 'apply', SimpleNamespace(TITLE='apply', run=run, add_arguments=lambda group: None)
+    )
 
     with pytest.raises(RuntimeError, match='the second step failed'):
         benchmarks_main.main(['apply'])
@@ -87,7 +98,10 @@ def test_rows_measured_before_a_failure_are_printed(monkeypatch, capsys):
 def test_quick_import_benchmark_prints_a_dry_run_and_an_import():
     result = subprocess.run(
         [sys.executable, '-m', 'benchmarks', 'import', '--sizes', '30'],
-        cwd=REPOSITORY, capture_output=True, text=True, timeout=120,
+        cwd=REPOSITORY,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
 
     assert result.returncode == 0, result.stderr[-3000:]
@@ -98,8 +112,9 @@ def test_quick_import_benchmark_prints_a_dry_run_and_an_import():
 
 
 def test_unknown_benchmark_is_refused():
-    result = subprocess.run([sys.executable, '-m', 'benchmarks', 'nope'], cwd=REPOSITORY, capture_output=True,
-                            text=True, timeout=30)
+    result = subprocess.run(
+        [sys.executable, '-m', 'benchmarks', 'nope'], cwd=REPOSITORY, capture_output=True, text=True, timeout=30
+    )
 
     assert result.returncode == 2
     assert "invalid choice: 'nope'" in result.stderr

@@ -1,3 +1,6 @@
+# Copyright 2026 The wazo-confd-pjsip Authors  (see the AUTHORS file)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
 """Body limits through the real HTTP server (cheroot), with both framings a client may use."""
 import socket
 from urllib.parse import urlsplit
@@ -20,8 +23,10 @@ def _send(service, framing_headers, body_chunks):
     """The raw answer's status line: the server may answer and close before the client has sent everything."""
     url = urlsplit(service.base_url)
     with socket.create_connection((url.hostname, url.port), timeout=30) as connection:
-        head = (f'PUT /1.1/asterisk/pjsip/global HTTP/1.1\r\nHost: localhost\r\nX-Auth-Token: {service.master.token}\r\n'
-                f'Content-Type: application/json\r\n{framing_headers}\r\n')
+        head = (
+            f'PUT /1.1/asterisk/pjsip/global HTTP/1.1\r\nHost: localhost\r\nX-Auth-Token: {service.master.token}\r\n'
+            f'Content-Type: application/json\r\n{framing_headers}\r\n'
+        )
         try:
             connection.sendall(head.encode())
             for chunk in body_chunks:
@@ -45,8 +50,10 @@ def _oversized():
 
 
 def test_an_oversized_chunked_body_is_refused(service):
-    assert _send(service, 'Transfer-Encoding: chunked\r\n', _chunked(_oversized())) == \
-        'HTTP/1.1 413 REQUEST ENTITY TOO LARGE'
+    assert (
+        _send(service, 'Transfer-Encoding: chunked\r\n', _chunked(_oversized()))
+        == 'HTTP/1.1 413 REQUEST ENTITY TOO LARGE'
+    )
 
 
 def test_an_oversized_body_with_its_length_is_refused(service):

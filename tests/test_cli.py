@@ -1,3 +1,6 @@
+# Copyright 2026 The wazo-confd-pjsip Authors  (see the AUTHORS file)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
 """`render-pjsip-conf` and `apply-worker` on a first-run setup: local auth, no tokens file yet."""
 import selectors
 import signal

@@ -1,3 +1,6 @@
+# Copyright 2026 The wazo-confd-pjsip Authors  (see the AUTHORS file)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
 """`wazo-confd-pjsip import-sip-conf`, run through the CLI's main() on the test database."""
 import io
 import json
@@ -44,20 +47,28 @@ def database(db_uri):
 @pytest.fixture
 def config_file(tmp_path, db_uri):
     tokens = tmp_path / 'tokens.yml'
-    tokens.write_text(yaml.safe_dump({
-        'master_tenant_uuid': TENANT,
-        'tenants': [{'uuid': TENANT, 'name': 'main', 'parent_uuid': None}],
-        'tokens': [{'token': 'admin', 'tenant_uuid': TENANT, 'acl': ['confd.#']}],
-    }))
+    tokens.write_text(
+        yaml.safe_dump(
+            {
+                'master_tenant_uuid': TENANT,
+                'tenants': [{'uuid': TENANT, 'name': 'main', 'parent_uuid': None}],
+                'tokens': [{'token': 'admin', 'tenant_uuid': TENANT, 'acl': ['confd.#']}],
+            }
+        )
+    )
     path = tmp_path / 'config.yml'
-    path.write_text(yaml.safe_dump({
-        'db_uri': db_uri,
-        'data_dir': str(tmp_path / 'data'),
-        'extra_config_files': str(tmp_path / 'conf.d'),
-        'log_level': 'warning',
-        'auth': {'backend': 'local', 'tokens_file': str(tokens)},
-        'apply': {'worker': False},
-    }))
+    path.write_text(
+        yaml.safe_dump(
+            {
+                'db_uri': db_uri,
+                'data_dir': str(tmp_path / 'data'),
+                'extra_config_files': str(tmp_path / 'conf.d'),
+                'log_level': 'warning',
+                'auth': {'backend': 'local', 'tokens_file': str(tokens)},
+                'apply': {'worker': False},
+            }
+        )
+    )
     return path
 
 
@@ -81,9 +92,12 @@ def import_sip_conf(config_file, *arguments):
 
 def endpoint_rows(database):
     with database.engine.connect() as connection:
-        return dict(connection.execute(sa.text(
-            'SELECT name, CAST(tenant_uuid AS text) FROM endpoint_sip WHERE name IN (:a, :b, :c)'
-        ), {'a': 'alice', 'b': 'phones', 'c': GENERAL}).all())
+        return dict(
+            connection.execute(
+                sa.text('SELECT name, CAST(tenant_uuid AS text) FROM endpoint_sip WHERE name IN (:a, :b, :c)'),
+                {'a': 'alice', 'b': 'phones', 'c': GENERAL},
+            ).all()
+        )
 
 
 def test_import_follows_includes_and_writes_the_report(database, config_file, sip_conf, tmp_path, capsys):
@@ -100,8 +114,15 @@ def test_import_follows_includes_and_writes_the_report(database, config_file, si
     assert endpoint_rows(database) == {'alice': TENANT, 'phones': TENANT, GENERAL: TENANT}
     report = json.loads(report_path.read_text())
     # Lines of an included file are located in that file.
-    assert report['unmapped'] == [{'section': 'phones', 'file': str(tmp_path / 'sip.d' / 'peers.conf'), 'line': 4,
-                                   'key': 'qualify', 'reason': 'no PJSIP equivalent'}]
+    assert report['unmapped'] == [
+        {
+            'section': 'phones',
+            'file': str(tmp_path / 'sip.d' / 'peers.conf'),
+            'line': 4,
+            'key': 'qualify',
+            'reason': 'no PJSIP equivalent',
+        }
+    ]
     assert report['created']['global'] == {'user_agent': 'Migrated'}
     with database.engine.connect() as connection:
         assert connection.execute(sa.text("SELECT count(*) FROM apply_outbox WHERE kind = 'endpoint'")).scalar() == 1
@@ -111,8 +132,9 @@ def test_dry_run_writes_nothing(database, config_file, sip_conf, capsys):
     code = import_sip_conf(config_file, sip_conf, '--tenant', TENANT, '--dry-run')
 
     assert code == 0
-    assert capsys.readouterr().out.startswith(f'dry run of {sip_conf} into tenant {TENANT}: nothing written\n'
-                                              'would create: 2 templates, 1 endpoints')
+    assert capsys.readouterr().out.startswith(
+        f'dry run of {sip_conf} into tenant {TENANT}: nothing written\n' 'would create: 2 templates, 1 endpoints'
+    )
     assert endpoint_rows(database) == {}
 
 
@@ -207,10 +229,7 @@ def test_progress_bar_is_redrawn_at_most_every_interval():
     bar(4, 4)
     bar.finish()
 
-    assert terminal.getvalue() == (
-        f"\rimporting [{'#' * 15}{'-' * 15}] 2/4"
-        f"\rimporting [{'#' * 30}] 4/4\n"
-    )
+    assert terminal.getvalue() == (f"\rimporting [{'#' * 15}{'-' * 15}] 2/4" f"\rimporting [{'#' * 30}] 4/4\n")
 
 
 def test_no_progress_bar_outside_a_terminal():

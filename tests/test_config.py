@@ -1,3 +1,6 @@
+# Copyright 2026 The wazo-confd-pjsip Authors  (see the AUTHORS file)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
 """Configuration: defaults < config.yml < conf.d/*.yml (first file wins) < command line."""
 import copy
 import logging
@@ -35,13 +38,33 @@ def test_interface_keys_and_defaults():
     assert DEFAULT_CONFIG['config_file'] == '/etc/wazo-confd-pjsip/config.yml'
     assert DEFAULT_CONFIG['extra_config_files'] == '/etc/wazo-confd-pjsip/conf.d/'
     assert DEFAULT_CONFIG['pjsip_doc_file'] == '/usr/share/doc/asterisk-doc/json/pjsip.json.gz'
-    assert {key: DEFAULT_CONFIG['auth'][key] for key in (
-        'backend', 'host', 'port', 'prefix', 'https', 'verify_certificate', 'timeout',
-        'username', 'password', 'master_tenant_uuid', 'tokens_file',
-    )} == {
-        'backend': 'wazo-auth', 'host': 'localhost', 'port': 9497, 'prefix': None, 'https': False,
-        'verify_certificate': True, 'timeout': 10, 'username': None, 'password': None,
-        'master_tenant_uuid': None, 'tokens_file': None,
+    assert {
+        key: DEFAULT_CONFIG['auth'][key]
+        for key in (
+            'backend',
+            'host',
+            'port',
+            'prefix',
+            'https',
+            'verify_certificate',
+            'timeout',
+            'username',
+            'password',
+            'master_tenant_uuid',
+            'tokens_file',
+        )
+    } == {
+        'backend': 'wazo-auth',
+        'host': 'localhost',
+        'port': 9497,
+        'prefix': None,
+        'https': False,
+        'verify_certificate': True,
+        'timeout': 10,
+        'username': None,
+        'password': None,
+        'master_tenant_uuid': None,
+        'tokens_file': None,
     }
 
 

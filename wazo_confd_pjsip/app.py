@@ -1,14 +1,16 @@
+# Copyright 2026 The wazo-confd-pjsip Authors  (see the AUTHORS file)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
 """The Flask application: the HTTP layer around the injected collaborators."""
 from flask import Flask
 from flask_cors import CORS
 
+from .http import request_log
 from .http.api import WazoApi, register_error_handlers
 from .http.auth import Authenticator
 from .http.body import BoundedBodies
-from .http import request_log
 from .http.proxy import ProxyHeaders
 from .plugins import load_plugins
-
 
 MAX_BODY_BYTES = 32 * 1024 * 1024
 

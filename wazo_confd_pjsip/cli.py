@@ -1,3 +1,6 @@
+# Copyright 2026 The wazo-confd-pjsip Authors  (see the AUTHORS file)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
 """wazo-confd-pjsip: serve the API (default), or run one administrative command."""
 import argparse
 import contextlib
@@ -172,7 +175,12 @@ def import_sip_conf(config, args):
         # The plugins provide the endpoint services and the outbox that takes the import to Asterisk.
         create_app(dependencies)
         return command.run(
-            dependencies, args.file, args.tenant, dry_run=args.dry_run, report_path=args.report, new_tenant=args.new_tenant
+            dependencies,
+            args.file,
+            args.tenant,
+            dry_run=args.dry_run,
+            report_path=args.report,
+            new_tenant=args.new_tenant,
         )
 
 

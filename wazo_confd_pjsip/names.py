@@ -1,3 +1,6 @@
+# Copyright 2026 The wazo-confd-pjsip Authors  (see the AUTHORS file)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
 """The one Asterisk id namespace shared by endpoints, templates and transports.
 
 A name is claimed by inserting it into pjsip_object_name; its primary key makes two concurrent

@@ -1,3 +1,6 @@
+# Copyright 2026 The wazo-confd-pjsip Authors  (see the AUTHORS file)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
 """The sections of a SIP endpoint (or template) and the Asterisk object type each one becomes.
 
 A section name is the prefix of its API field: ``aor`` is ``aor_section_options``.

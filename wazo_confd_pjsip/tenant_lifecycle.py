@@ -1,3 +1,6 @@
+# Copyright 2026 The wazo-confd-pjsip Authors  (see the AUTHORS file)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
 """Tenants created and deleted in wazo-auth (told by the bus): their defaults, and their removal.
 
 Removing a tenant removes its endpoints and templates like the API would: each one recorded as
@@ -60,12 +63,16 @@ class TenantLifecycle:
             session = uow.session
             # Waits for, then blocks, requests adding objects to the tenant (they key-share lock its row).
             session.execute(sa.select(Tenant.uuid).where(Tenant.uuid == tenant_uuid).with_for_update())
-            rows = session.execute(
-                sa.select(EndpointSIP)
-                .where(EndpointSIP.tenant_uuid == tenant_uuid)
-                .order_by(EndpointSIP.name)
-                .with_for_update()
-            ).scalars().all()
+            rows = (
+                session.execute(
+                    sa.select(EndpointSIP)
+                    .where(EndpointSIP.tenant_uuid == tenant_uuid)
+                    .order_by(EndpointSIP.name)
+                    .with_for_update()
+                )
+                .scalars()
+                .all()
+            )
             endpoints = [row for row in rows if not row.template]
             templates = {row.uuid: row for row in rows if row.template}
             # Endpoints first: nothing inherits from them, and their parent links go with them.

@@ -1,3 +1,6 @@
+# Copyright 2026 The wazo-confd-pjsip Authors  (see the AUTHORS file)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
 """A recording HTTP proxy between the service and Asterisk's ARI: what was sent, when, and what came back.
 
 Every request is forwarded to the real ARI and recorded (time, method, path, body, status, reply). When
@@ -42,7 +45,7 @@ class AriRecord:
         """(type, id) of a push-configuration request, else None."""
         if not self.path.startswith(OBJECT_PREFIX):
             return None
-        object_type, _, object_id = self.path[len(OBJECT_PREFIX):].partition('/')
+        object_type, _, object_id = self.path[len(OBJECT_PREFIX) :].partition('/')
         return object_type, unquote(object_id)
 
     def field(self, attribute):
@@ -146,14 +149,20 @@ class _ForwardingHandler(BaseHTTPRequestHandler):
         headers = {name: self.headers[name] for name in FORWARDED_HEADERS if name in self.headers}
         path = self.path.removeprefix('/ari')
         try:
-            answer = self.upstream.request(self.command, f'{self.recorder.upstream}{path}', data=raw_body,
-                                           headers=headers, timeout=UPSTREAM_TIMEOUT)
+            answer = self.upstream.request(
+                self.command,
+                f'{self.recorder.upstream}{path}',
+                data=raw_body,
+                headers=headers,
+                timeout=UPSTREAM_TIMEOUT,
+            )
         except requests.RequestException:
             self.recorder.record(AriRecord(started, self.command, path, _json(raw_body), None))
             self.close_connection = True  # no answer at all, as from a dead server
             return
-        self.recorder.record(AriRecord(started, self.command, path, _json(raw_body), answer.status_code,
-                                       _json(answer.content)))
+        self.recorder.record(
+            AriRecord(started, self.command, path, _json(raw_body), answer.status_code, _json(answer.content))
+        )
         self.send_response(answer.status_code)
         if 'Content-Type' in answer.headers:
             self.send_header('Content-Type', answer.headers['Content-Type'])

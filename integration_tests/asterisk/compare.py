@@ -1,3 +1,6 @@
+# Copyright 2026 The wazo-confd-pjsip Authors  (see the AUTHORS file)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
 """An endpoint as Asterisk holds it, compared by meaning with what the API says it is.
 
 ARI reads back every option of an object, defaults included, the way Asterisk prints it: booleans as
@@ -41,12 +44,21 @@ UNSET_READ_BACK = {
     ('auth', 'supported_algorithms_uas'): 'MD5',
 }
 # ARI never reads the ACL options back; it shows `acl` and `contact_acl`, empty when the endpoint has none.
-ACL_SUMMARY = {'acl': 'acl', 'deny': 'acl', 'permit': 'acl',
-               'contact_acl': 'contact_acl', 'contact_deny': 'contact_acl', 'contact_permit': 'contact_acl'}
+ACL_SUMMARY = {
+    'acl': 'acl',
+    'deny': 'acl',
+    'permit': 'acl',
+    'contact_acl': 'contact_acl',
+    'contact_deny': 'contact_acl',
+    'contact_permit': 'contact_acl',
+}
 NO_ACL = ''
 
-DSCP = {'ef': 46, **{f'cs{n}': 8 * n for n in range(8)},
-        **{f'af{x}{y}': 8 * x + 2 * y for x in range(1, 5) for y in range(1, 4)}}
+DSCP = {
+    'ef': 46,
+    **{f'cs{n}': 8 * n for n in range(8)},
+    **{f'af{x}{y}': 8 * x + 2 * y for x in range(1, 5) for y in range(1, 4)},
+}
 
 
 def _items(value):
@@ -157,9 +169,14 @@ def expected_attributes(object_type, lines):
 
 def held_attributes(object_type, held):
     """attribute → normalised value of what ARI read back."""
-    return {attribute: (values[-1] != NO_ACL if _is_acl_summary(object_type, attribute)
-                        else attribute_value(object_type, attribute, values))
-            for attribute, values in held.items()}
+    return {
+        attribute: (
+            values[-1] != NO_ACL
+            if _is_acl_summary(object_type, attribute)
+            else attribute_value(object_type, attribute, values)
+        )
+        for attribute, values in held.items()
+    }
 
 
 def unset_value(object_type, attribute):
@@ -189,14 +206,19 @@ def line_differences(object_type, object_id, lines, held, complete=True):
     read = held_attributes(object_type, held)
     if complete:
         expected = {attribute: unset_value(object_type, attribute) for attribute in read} | expected
-    return [f'{where}: {attribute} is {held.get(attribute)}, expected {value!r}'
-            for attribute, value in expected.items() if read.get(attribute) != value]
+    return [
+        f'{where}: {attribute} is {held.get(attribute)}, expected {value!r}'
+        for attribute, value in expected.items()
+        if read.get(attribute) != value
+    ]
 
 
 def object_ids(name):
     """The Asterisk object of each section of endpoint `name`: section → (type, id)."""
-    ids = {'outbound_auth': derived_id(name, OUTBOUND_AUTH_SUFFIX),
-           'registration_outbound_auth': derived_id(name, REGISTRATION_AUTH_SUFFIX)}
+    ids = {
+        'outbound_auth': derived_id(name, OUTBOUND_AUTH_SUFFIX),
+        'registration_outbound_auth': derived_id(name, REGISTRATION_AUTH_SUFFIX),
+    }
     return {section: (object_type, ids.get(section, name)) for section, object_type in SECTION_OBJECT_TYPES.items()}
 
 

@@ -1,3 +1,6 @@
+# Copyright 2026 The wazo-confd-pjsip Authors  (see the AUTHORS file)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
 """Fixtures of the real-Asterisk suite: one Asterisk 22, the pip-installed service, a SIP transport.
 
 Session-wide: Asterisk under WAZO_TEST_ASTERISK_PREFIX (default /opt/asterisk, installed from
@@ -51,12 +54,18 @@ def sip_port():
 @pytest.fixture(scope='session')
 def service(service_command, work_dir, postgres_server_uri, asterisk, sip_port):  # noqa: F811
     db_uri, name = create_database(postgres_server_uri, prefix='asterisk_suite')
-    process = ServiceProcess(service_command, work_dir / 'service', db_uri, {'default': asterisk.engine_config()},
-                             extra_config={'apply': {'health_interval': 1.0}})
+    process = ServiceProcess(
+        service_command,
+        work_dir / 'service',
+        db_uri,
+        {'default': asterisk.engine_config()},
+        extra_config={'apply': {'health_interval': 1.0}},
+    )
     process.start()
     api = Api(process.url)
-    api.post('/sip/transports', {'name': TRANSPORT,
-                                 'options': [['protocol', 'udp'], ['bind', f'127.0.0.1:{sip_port}']]})
+    api.post(
+        '/sip/transports', {'name': TRANSPORT, 'options': [['protocol', 'udp'], ['bind', f'127.0.0.1:{sip_port}']]}
+    )
     yield process
     process.stop()
     drop_database(postgres_server_uri, name)

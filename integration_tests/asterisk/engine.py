@@ -1,3 +1,6 @@
+# Copyright 2026 The wazo-confd-pjsip Authors  (see the AUTHORS file)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
 """A real Asterisk 22 under a prefix of its own, configured by the test that runs it.
 
 The build in ``../shared/asterisk/`` is installed with its ``install.sh`` when the prefix holds no
@@ -68,8 +71,10 @@ def sorcery_conf() -> str:
 
 def ari_conf(read_only_users) -> str:
     users = [(ARI_USER, ARI_PASSWORD, 'no')] + [(user, password, 'yes') for user, password in read_only_users]
-    sections = (f'\n[{user}]\ntype = user\nread_only = {read_only}\npassword = {password}\n'
-                for user, password, read_only in users)
+    sections = (
+        f'\n[{user}]\ntype = user\nread_only = {read_only}\npassword = {password}\n'
+        for user, password, read_only in users
+    )
     return '[general]\nenabled = yes\n' + ''.join(sections)
 
 
@@ -101,8 +106,10 @@ class AsteriskEngine:
 
     def engine_config(self) -> dict:
         """The service's asterisk.engines.<name> entry for this engine."""
-        return {'ari': {'url': self.ari_url, 'username': ARI_USER, 'password': ARI_PASSWORD, 'timeout': 10},
-                'pjsip_conf_file': str(self.service_file)}
+        return {
+            'ari': {'url': self.ari_url, 'username': ARI_USER, 'password': ARI_PASSWORD, 'timeout': 10},
+            'pjsip_conf_file': str(self.service_file),
+        }
 
     def configure(self, pjsip_extra: str = '', read_only_ari_users=READ_ONLY_ARI_USERS) -> None:
         """Write this engine's four files (the installed ones are kept for `restore`); takes effect at start."""
@@ -166,8 +173,7 @@ class AsteriskEngine:
         return pid if exe == os.path.realpath(self.prefix / 'sbin' / 'asterisk') else None
 
     def _tool(self, name):
-        return subprocess.run(['bash', str(self.prefix / 'tools' / name)], capture_output=True, text=True,
-                              timeout=120)
+        return subprocess.run(['bash', str(self.prefix / 'tools' / name)], capture_output=True, text=True, timeout=120)
 
     def wait_ari(self, timeout=30.0) -> None:
         deadline = time.monotonic() + timeout
@@ -183,8 +189,7 @@ class AsteriskEngine:
     # reading it
 
     def ari(self, method, path, **kwargs) -> requests.Response:
-        return requests.request(method, f'{self.ari_url}{path}', auth=(ARI_USER, ARI_PASSWORD), timeout=10,
-                                **kwargs)
+        return requests.request(method, f'{self.ari_url}{path}', auth=(ARI_USER, ARI_PASSWORD), timeout=10, **kwargs)
 
     def startup_time(self) -> str:
         return self.ari('GET', '/asterisk/info').json()['status']['startup_time']
@@ -203,7 +208,9 @@ class AsteriskEngine:
     def cli(self, command) -> str:
         result = subprocess.run(
             [str(self.prefix / 'sbin' / 'asterisk'), '-C', str(self.etc / 'asterisk.conf'), '-rx', command],
-            capture_output=True, text=True, timeout=30,
+            capture_output=True,
+            text=True,
+            timeout=30,
         )
         if result.returncode != 0:
             raise AsteriskError(f'asterisk -rx {command!r} failed: {result.stdout}{result.stderr}')
@@ -219,4 +226,3 @@ class AsteriskEngine:
         with open(self.messages_log, 'rb') as log:
             log.seek(offset)
             return log.read().decode(errors='replace')
-

@@ -1,3 +1,6 @@
+# Copyright 2026 The wazo-confd-pjsip Authors  (see the AUTHORS file)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
 """wazo-confd-pjsip as users run it: `pip install` of the checkout into a fresh venv, a config file, a process.
 
 The database is a PostgreSQL of the test session (``db_uri`` set, as in production); auth is the
@@ -37,13 +40,25 @@ def install_service(directory: Path) -> Path:
 
 
 def tokens_file() -> dict:
-    tenants = [{'uuid': MASTER_TENANT, 'name': 'master', 'parent_uuid': None},
-               {'uuid': SUB_TENANT, 'name': 'sub', 'parent_uuid': MASTER_TENANT}]
+    tenants = [
+        {'uuid': MASTER_TENANT, 'name': 'master', 'parent_uuid': None},
+        {'uuid': SUB_TENANT, 'name': 'sub', 'parent_uuid': MASTER_TENANT},
+    ]
     tokens = [
-        {'token': MASTER_TOKEN, 'user_uuid': str(uuid.uuid4()), 'tenant_uuid': MASTER_TENANT,
-         'acl': ['confd.#', 'auth.tenants.read'], 'expires_at': None},
-        {'token': SUB_TOKEN, 'user_uuid': str(uuid.uuid4()), 'tenant_uuid': SUB_TENANT, 'acl': ['confd.#'],
-         'expires_at': None},
+        {
+            'token': MASTER_TOKEN,
+            'user_uuid': str(uuid.uuid4()),
+            'tenant_uuid': MASTER_TENANT,
+            'acl': ['confd.#', 'auth.tenants.read'],
+            'expires_at': None,
+        },
+        {
+            'token': SUB_TOKEN,
+            'user_uuid': str(uuid.uuid4()),
+            'tenant_uuid': SUB_TENANT,
+            'acl': ['confd.#'],
+            'expires_at': None,
+        },
     ]
     return {'master_tenant_uuid': MASTER_TENANT, 'tenants': tenants, 'tokens': tokens}
 
@@ -91,8 +106,12 @@ class ServiceProcess:
     def start(self, wait=True) -> None:
         config = self.write_config()
         with open(self.log_file, 'ab') as log:
-            self.process = subprocess.Popen([str(self.command), '-c', str(config), *self.arguments],
-                                            stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
+            self.process = subprocess.Popen(
+                [str(self.command), '-c', str(config), *self.arguments],
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                stdin=subprocess.DEVNULL,
+            )
         if wait:
             self.wait_ready()
 
@@ -167,4 +186,3 @@ class Api:
         if wait and response.headers.get('Wazo-Apply-Status') != 'applied':
             raise AssertionError(f'{method} {path} was not applied: {response.headers.get("Wazo-Apply-Status")}')
         return response.json() if response.content else None
-

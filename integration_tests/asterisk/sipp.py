@@ -1,3 +1,6 @@
+# Copyright 2026 The wazo-confd-pjsip Authors  (see the AUTHORS file)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
 """sipp (Debian ``sip-tester``) playing one scenario of ``scenarios/`` against the Asterisk under test.
 
 Every run is bounded (``-m``, ``-timeout``, ``-timeout_error``) so it always ends, stays on loopback
@@ -63,14 +66,35 @@ class Sipp:
 
     def command(self, directory: Path) -> list[str]:
         command = [
-            SIPP, *([self.remote] if self.remote else []),
-            '-sf', str(SCENARIOS / self.scenario),
-            '-t', 'u1', '-i', self.local_ip, '-bind_local', '-p', str(self.local_port), '-mi', self.local_ip,
-            '-m', '1', '-timeout', f'{self.timeout}s', '-timeout_error', '-nostdin',
+            SIPP,
+            *([self.remote] if self.remote else []),
+            '-sf',
+            str(SCENARIOS / self.scenario),
+            '-t',
+            'u1',
+            '-i',
+            self.local_ip,
+            '-bind_local',
+            '-p',
+            str(self.local_port),
+            '-mi',
+            self.local_ip,
+            '-m',
+            '1',
+            '-timeout',
+            f'{self.timeout}s',
+            '-timeout_error',
+            '-nostdin',
             '-aa',  # answers the OPTIONS Asterisk sends to a contact just registered
-            '-trace_err', '-error_file', str(directory / 'errors.log'),
-            '-trace_msg', '-message_file', str(directory / 'messages.log'),
-            '-trace_stat', '-stf', str(directory / 'stat.csv'),
+            '-trace_err',
+            '-error_file',
+            str(directory / 'errors.log'),
+            '-trace_msg',
+            '-message_file',
+            str(directory / 'messages.log'),
+            '-trace_stat',
+            '-stf',
+            str(directory / 'stat.csv'),
         ]
         for name, value in self.keys.items():
             command += ['-key', name, str(value)]
@@ -81,8 +105,14 @@ class Sipp:
     def start(self) -> Sipp:
         self._directory = tempfile.TemporaryDirectory(prefix='sipp-')
         directory = Path(self._directory.name)
-        self._process = subprocess.Popen(self.command(directory), cwd=directory, stdin=subprocess.DEVNULL,
-                                         stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        self._process = subprocess.Popen(
+            self.command(directory),
+            cwd=directory,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
         return self
 
     def wait_listening(self, timeout=5.0) -> Sipp:
@@ -102,9 +132,11 @@ class Sipp:
             output, _ = self._process.communicate(timeout=self.timeout + 10)
             messages = _read(directory / 'messages.log')
             if self._process.returncode != 0:
-                raise SippError(f'sipp {self.scenario} exited with {self._process.returncode}\n'
-                                f'--- errors\n{_read(directory / "errors.log")}\n--- messages\n{messages}\n'
-                                f'--- output\n{output[-3000:]}')
+                raise SippError(
+                    f'sipp {self.scenario} exited with {self._process.returncode}\n'
+                    f'--- errors\n{_read(directory / "errors.log")}\n--- messages\n{messages}\n'
+                    f'--- output\n{output[-3000:]}'
+                )
             return Exchange(messages)
         finally:
             if self._process.poll() is None:  # only when sipp ignored its own -timeout

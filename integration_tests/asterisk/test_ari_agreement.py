@@ -1,3 +1,6 @@
+# Copyright 2026 The wazo-confd-pjsip Authors  (see the AUTHORS file)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
 """The fake ARI of the unit tests (tests/fakes/fake_ari.py) answers as the real Asterisk 22 does.
 
 Each case is a list of requests, sent in order once to the real Asterisk and once to a fresh fake;
@@ -96,8 +99,15 @@ MODULE = frozenset({'name', 'description', 'status', 'support_level'})
 
 
 def lifecycle(object_type, created, merged):
-    return case(f'create-merge-delete-{object_type}', put(object_type, 'x', created), put(object_type, 'x', merged),
-                get(object_type, 'x'), delete(object_type, 'x'), get(object_type, 'x'), delete(object_type, 'x'))
+    return case(
+        f'create-merge-delete-{object_type}',
+        put(object_type, 'x', created),
+        put(object_type, 'x', merged),
+        get(object_type, 'x'),
+        delete(object_type, 'x'),
+        get(object_type, 'x'),
+        delete(object_type, 'x'),
+    )
 
 
 def refused(object_type, fields):
@@ -110,140 +120,280 @@ CLAIMS = [
     lifecycle('auth', AUTH, [('realm', 'example.com')]),
     lifecycle('identify', IDENTIFY, [('srv_lookups', 'no')]),
     lifecycle('registration', REGISTRATION, [('retry_interval', '30')]),
-    case('repeatable-options-append-on-update',
-         put('endpoint', 'r', ENDPOINT), put('endpoint', 'r', [('allow', 'alaw')]),
-         put('aor', 'r', [('contact', 'sip:a@192.0.2.1')]), put('aor', 'r', [('contact', 'sip:b@192.0.2.2')]),
-         put('identify', 'r', IDENTIFY), put('identify', 'r', [('match', '192.0.2.0/24')]),
-         put('identify', 'r', [('match', '192.0.2.1,2001:db8::/32')]), get('identify', 'r')),
-    case('set-var-reads-back-as-the-variables-and-makes-updates-fail',
-         put('endpoint', 's', ENDPOINT + [('set_var', '__WAZO_TENANT_UUID=t1'), ('set_var', 'X=1'),
-                                          ('set_var', 'X=2')]),
-         put('endpoint', 's', [('context', 'other')]), Request('PUT', f'{CONFIG}/endpoint/{PREFIX}s', {}),
-         get('endpoint', 's')),
-    case('endpoint-without-codecs-cannot-be-updated',
-         put('endpoint', 'n', [('context', 'x')]), put('endpoint', 'n', [('context', 'y')]),
-         put('endpoint', 'n', [('allow', 'ulaw')]), Request('PUT', f'{CONFIG}/endpoint/{PREFIX}n', {}),
-         put('endpoint', 'c', [('allow', 'ulaw'), ('disallow', 'ulaw')]), put('endpoint', 'c', [('context', 'y')])),
-    case('inline-acl-becomes-a-named-acl-on-update',
-         put('endpoint', 'a', ENDPOINT + [('deny', '0.0.0.0/0'), ('permit', '10.1.0.0/16'),
-                                          ('contact_deny', '0.0.0.0/0'), ('contact_permit', '10.2.0.0/16')]),
-         put('endpoint', 'a', [('context', 'other')]), get('endpoint', 'a'),
-         put('endpoint', 'b', ENDPOINT + [('acl', 'office'), ('deny', '10.0.0.0/8'), ('acl', 'lab')]),
-         put('endpoint', 'b', [('context', 'other')]), put('endpoint', 'c', ENDPOINT + [('acl', 'a, b')]),
-         put('endpoint', 'c', [('context', 'other')]), refused('endpoint', ENDPOINT + [('acl', 'a,A')])),
-    case('callerid-unknown-then-the-number-unknown',
-         put('endpoint', 'u', [('allow', 'ulaw')]), put('endpoint', 'u', [('context', 'other')]),
-         put('endpoint', 'u', [('callerid', '')]), put('endpoint', 'u', [('context', 'again')])),
-    case('dtls-verify-levels-read-back-and-survive-updates',
-         *[step for level in ('no', 'fingerprint', 'certificate', 'yes', 'FingerPrint')
-           for step in (put('endpoint', level, ENDPOINT + [('dtls_verify', level)]),
-                        put('endpoint', level, [('context', 'other')]))],
-         refused('endpoint', ENDPOINT + [('dtls_verify', 'maybe')])),
-    case('values-are-normalised',
-         put('endpoint', 'v', [('allow', '!all,ULAW,alaw:20'), ('direct_media', 'maybe'), ('timers', 'forced'),
-                               ('callerid', '1001'), ('tos_audio', 'ef'), ('identify_by', 'ip,username,ip'),
-                               ('webrtc', 'yes'), ('call_group', '1,3-5'), ('named_call_group', 'sales,hr,it'),
-                               ('@department', 'sales')]),
-         put('endpoint', 'v', [('context', 'other')]),
-         put('aor', 'v', [('qualify_timeout', '3'), ('remove_existing', 'yes'), ('default_expiration', '0x10')]),
-         put('auth', 'v', [('username', 'u'), ('password', 'p'), ('supported_algorithms_uas', 'md5,sha-256')]),
-         put('identify', 'v', [('endpoint', 'e'), ('match', '10.0.0.1/8, 192.0.2.5:5060, localhost')])),
-    case('values-asterisk-refuses-are-400-and-create-nothing',
-         refused('endpoint', [('no_such_option', '1')]), refused('endpoint', [('dtmf_mode', 'bogus')]),
-         refused('endpoint', [('allow', 'ulaw,notacodec')]), refused('endpoint', [('timers_min_se', '-1')]),
-         refused('endpoint', [('tos_audio', 'bogus')]), refused('endpoint', [('set_var', 'NO_EQUAL_SIGN')]),
-         refused('endpoint', [('deny', 'not-an-address')]), refused('aor', [('max_contacts', 'abc')]),
-         refused('aor', [('qualify_timeout', 'soon')]), refused('aor', [('contact', 'http://example.com')]),
-         refused('auth', [('auth_type', 'digest'), ('username', 'x')]), refused('auth', [('password', 'p')]),
-         refused('auth', [('username', 'u'), ('password', 'p'), ('supported_algorithms_uas', 'sha-1')]),
-         refused('identify', [('match', '192.0.2.1')]), refused('identify', [('endpoint', 'e')]),
-         refused('identify', [('endpoint', 'e'), ('match', 'not an ip!!')]),
-         refused('registration', [('transport', 'transport-udp')]),
-         refused('registration', [('server_uri', 'sip:192.0.2.1')]),
-         refused('registration', REGISTRATION + [('line', 'yes')]),
-         refused('registration', REGISTRATION + [('endpoint', 'e')]),
-         refused('registration', [('server_uri', '192.0.2.1'), ('client_uri', 'sip:u@192.0.2.1')]),
-         refused('endpoint', [('dtls_cert_file', '/nonexistent/cert.pem')]),
-         refused('endpoint', [('timers_sess_expires', '60')]), refused('aor', [('max_contacts', '7 ')]),
-         # (a transport with a bind is 403 too, but Asterisk binds its socket first and keeps it)
-         refused('transport', [('protocol', 'udp')]), get('endpoint', 'refused')),
-    case('numbers-and-addresses-read-as-c-reads-them',
-         put('aor', 'c', [('max_contacts', '010'), ('default_expiration', ' 0x10'), ('qualify_timeout', '1e1')]),
-         put('identify', 'c', [('endpoint', 'alice'), ('match', '5, 10.1/255.0.255.0')])),
-    case('direct-media-method-reads-back-as-the-connected-line-method',
-         put('endpoint', 'd', ENDPOINT + [('direct_media_method', 'update')]), put('endpoint', 'd', [('context', 'x')]),
-         put('endpoint', 'e', ENDPOINT + [('connected_line_method', 'update')])),
-    case('endpoint-with-preferred-codec-only-cannot-be-updated',
-         put('endpoint', 'p', ENDPOINT + [('preferred_codec_only', 'yes')]), put('endpoint', 'p', [('context', 'x')]),
-         refused('endpoint', ENDPOINT + [('preferred_codec_only', 'yes'), ('incoming_call_offer_pref', 'remote')])),
-    case('registration-outbound-auths-read-back-one-each-and-an-update-keeps-the-last',
-         put('registration', 'o', REGISTRATION + [('outbound_auth', 'a,b')]),
-         put('registration', 'o', [('retry_interval', '30')])),
-    case('webrtc-turns-on-what-it-needs',
-         put('endpoint', 'webrtc', ENDPOINT + [('webrtc', 'yes'), ('dtls_rekey', '5')]),
-         put('endpoint', 'webrtc', [('context', 'x')]),
-         refused('endpoint', ENDPOINT + [('dtls_auto_generate_cert', 'yes'), ('dtls_cert_file', READABLE_FILE)])),
-    case('contact-user-reads-back-once-given',
-         put('endpoint', 'cu', ENDPOINT), put('endpoint', 'cu', [('contact_user', 'bob')]),
-         put('endpoint', 'cu', [('context', 'x')])),
-    case('updates-that-asterisk-refuses',
-         put('endpoint', 'w', ENDPOINT), put('endpoint', 'w', [('no_such_option', '1')]),
-         put('endpoint', 'w', [('dtmf_mode', 'bogus')]), put('endpoint', 'w', [('allow', 'notacodec')]),
-         put('endpoint', 'w', [('direct_media', 'maybe')]), get('endpoint', 'w')),
-    case('not-found',
-         get('endpoint', 'nope'), delete('endpoint', 'nope'), get('aor', 'nope'),
-         Request('PUT', f'{CONFIG.replace("res_pjsip", "res_nope")}/endpoint/x', {'fields': []}),
-         Request('GET', f'{CONFIG}/no_such_type/x'), Request('GET', '/nope'), Request('GET', '/asterisk/nope'),
-         Request('GET', '/asterisk/info/')),
-    case('bodies',
-         Request('PUT', f'{CONFIG}/endpoint/{PREFIX}e', {}), Request('PUT', f'{CONFIG}/endpoint/{PREFIX}e', {}),
-         put('endpoint', 'e', ENDPOINT), Request('PUT', f'{CONFIG}/endpoint/{PREFIX}e', {}),
-         Request('PUT', f'{CONFIG}/endpoint/{PREFIX}e', '{"fields":[{"attribute":"context","value":"x"}'),
-         Request('PUT', f'{CONFIG}/endpoint/{PREFIX}e', '5'), Request('PUT', f'{CONFIG}/endpoint/{PREFIX}e', '[]'),
-         Request('PUT', f'{CONFIG}/endpoint/{PREFIX}e', {'fields': {'attribute': 'context', 'value': 'x'}}),
-         Request('PUT', f'{CONFIG}/endpoint/{PREFIX}e', {'fields': []}),
-         Request('PUT', f'{CONFIG}/endpoint/{PREFIX}e', json.dumps({'fields': [{'attribute': 'context',
-                                                                                 'value': 'x'}]}),
-                 content_type='text/plain'),
-         Request('PUT', f'{CONFIG}/endpoint/{PREFIX}e', {'fields': [{'attribute': 'context', 'value': 'y'}]},
-                 content_type='application/json; charset=utf-8'),
-         get('endpoint', 'e')),
-    case('authentication',
-         Request('GET', '/asterisk/info', auth=(ARI_USER, 'wrong')), Request('GET', '/asterisk/info', auth=None),
-         Request('GET', f'/asterisk/info?api_key={ARI_USER}:{ARI_PASSWORD}', auth=None, by_shape=INFO),
-         Request('GET', f'/asterisk/info?api_key={ARI_USER}:wrong', auth=None),
-         Request('PUT', '/asterisk/modules/res_pjsip.so', auth=('nobody', 'x')),
-         Request('PUT', f'{CONFIG}/endpoint/{PREFIX}x', '{broken', auth=(ARI_USER, 'wrong'))),
-    case('read-only-user',
-         put('endpoint', 'ro', ENDPOINT), put('endpoint', 'ro', [('context', 'x')], auth=VIEWER),
-         delete('endpoint', 'ro', auth=VIEWER), put('endpoint', 'ro2', ENDPOINT, auth=VIEWER),
-         get('endpoint', 'ro', auth=VIEWER), Request('PUT', '/asterisk/modules/res_pjsip.so', auth=VIEWER),
-         Request('GET', '/asterisk/info', auth=VIEWER, by_shape=INFO)),
-    case('native-file-objects-are-read-only',
-         Native((('endpoint', 'static', [('context', 'from-file'), ('allow', 'ulaw'), ('callerid', 'x')]),
-                 ('aor', 'static', [('max_contacts', '2')]))),
-         get('endpoint', 'static'), put('endpoint', 'static', [('context', 'pushed')]),
-         delete('endpoint', 'static'), get('aor', 'static'), delete('aor', 'static'), get('endpoint', 'static')),
-    case('native-file-object-hides-its-pushed-twin',
-         put('endpoint', 'twin', ENDPOINT),
-         Native((('endpoint', 'twin', [('context', 'from-file'), ('allow', 'ulaw')]),)),
-         get('endpoint', 'twin'), put('endpoint', 'twin', [('context', 'pushed')]), get('endpoint', 'twin')),
-    case('engine-wide-types',
-         Request('PUT', f'{CONFIG}/global/{PREFIX}g', {'fields': [{'attribute': 'max_forwards', 'value': '70'}]}),
-         Request('GET', f'{CONFIG}/global/{PREFIX}g'), Request('GET', f'{CONFIG}/system/{PREFIX}s')),
-    case('modules',
-         put('endpoint', 'kept', ENDPOINT), Request('PUT', '/asterisk/modules/res_pjsip.so'), get('endpoint', 'kept'),
-         Request('PUT', '/asterisk/modules/nope.so'),
-         Request('GET', '/asterisk/modules/res_pjsip.so', by_shape=MODULE),
-         Request('GET', '/asterisk/modules/nope.so'), Request('POST', '/asterisk/modules/res_pjsip.so'),
-         Request('POST', '/asterisk/modules/nope.so'), Request('DELETE', '/asterisk/modules/res_pjsip.so'),
-         Request('DELETE', '/asterisk/modules/nope.so'),
-         Request('GET', '/asterisk/modules', by_shape=frozenset())),
-    case('info-and-methods',
-         Request('GET', '/asterisk/info', by_shape=INFO), Request('POST', '/asterisk/info'),
-         Request('DELETE', '/asterisk/info'), Request('OPTIONS', '/asterisk/info'), Request('GET', ''),
-         Request('PUT', '/asterisk'), Request('GET', f'{CONFIG}/endpoint'), Request('POST', f'{CONFIG}/endpoint/x'),
-         Request('OPTIONS', f'{CONFIG}/endpoint/x'), Request('GET', '/asterisk//info')),
+    case(
+        'repeatable-options-append-on-update',
+        put('endpoint', 'r', ENDPOINT),
+        put('endpoint', 'r', [('allow', 'alaw')]),
+        put('aor', 'r', [('contact', 'sip:a@192.0.2.1')]),
+        put('aor', 'r', [('contact', 'sip:b@192.0.2.2')]),
+        put('identify', 'r', IDENTIFY),
+        put('identify', 'r', [('match', '192.0.2.0/24')]),
+        put('identify', 'r', [('match', '192.0.2.1,2001:db8::/32')]),
+        get('identify', 'r'),
+    ),
+    case(
+        'set-var-reads-back-as-the-variables-and-makes-updates-fail',
+        put('endpoint', 's', ENDPOINT + [('set_var', '__WAZO_TENANT_UUID=t1'), ('set_var', 'X=1'), ('set_var', 'X=2')]),
+        put('endpoint', 's', [('context', 'other')]),
+        Request('PUT', f'{CONFIG}/endpoint/{PREFIX}s', {}),
+        get('endpoint', 's'),
+    ),
+    case(
+        'endpoint-without-codecs-cannot-be-updated',
+        put('endpoint', 'n', [('context', 'x')]),
+        put('endpoint', 'n', [('context', 'y')]),
+        put('endpoint', 'n', [('allow', 'ulaw')]),
+        Request('PUT', f'{CONFIG}/endpoint/{PREFIX}n', {}),
+        put('endpoint', 'c', [('allow', 'ulaw'), ('disallow', 'ulaw')]),
+        put('endpoint', 'c', [('context', 'y')]),
+    ),
+    case(
+        'inline-acl-becomes-a-named-acl-on-update',
+        put(
+            'endpoint',
+            'a',
+            ENDPOINT
+            + [
+                ('deny', '0.0.0.0/0'),
+                ('permit', '10.1.0.0/16'),
+                ('contact_deny', '0.0.0.0/0'),
+                ('contact_permit', '10.2.0.0/16'),
+            ],
+        ),
+        put('endpoint', 'a', [('context', 'other')]),
+        get('endpoint', 'a'),
+        put('endpoint', 'b', ENDPOINT + [('acl', 'office'), ('deny', '10.0.0.0/8'), ('acl', 'lab')]),
+        put('endpoint', 'b', [('context', 'other')]),
+        put('endpoint', 'c', ENDPOINT + [('acl', 'a, b')]),
+        put('endpoint', 'c', [('context', 'other')]),
+        refused('endpoint', ENDPOINT + [('acl', 'a,A')]),
+    ),
+    case(
+        'callerid-unknown-then-the-number-unknown',
+        put('endpoint', 'u', [('allow', 'ulaw')]),
+        put('endpoint', 'u', [('context', 'other')]),
+        put('endpoint', 'u', [('callerid', '')]),
+        put('endpoint', 'u', [('context', 'again')]),
+    ),
+    case(
+        'dtls-verify-levels-read-back-and-survive-updates',
+        *[
+            step
+            for level in ('no', 'fingerprint', 'certificate', 'yes', 'FingerPrint')
+            for step in (
+                put('endpoint', level, ENDPOINT + [('dtls_verify', level)]),
+                put('endpoint', level, [('context', 'other')]),
+            )
+        ],
+        refused('endpoint', ENDPOINT + [('dtls_verify', 'maybe')]),
+    ),
+    case(
+        'values-are-normalised',
+        put(
+            'endpoint',
+            'v',
+            [
+                ('allow', '!all,ULAW,alaw:20'),
+                ('direct_media', 'maybe'),
+                ('timers', 'forced'),
+                ('callerid', '1001'),
+                ('tos_audio', 'ef'),
+                ('identify_by', 'ip,username,ip'),
+                ('webrtc', 'yes'),
+                ('call_group', '1,3-5'),
+                ('named_call_group', 'sales,hr,it'),
+                ('@department', 'sales'),
+            ],
+        ),
+        put('endpoint', 'v', [('context', 'other')]),
+        put('aor', 'v', [('qualify_timeout', '3'), ('remove_existing', 'yes'), ('default_expiration', '0x10')]),
+        put('auth', 'v', [('username', 'u'), ('password', 'p'), ('supported_algorithms_uas', 'md5,sha-256')]),
+        put('identify', 'v', [('endpoint', 'e'), ('match', '10.0.0.1/8, 192.0.2.5:5060, localhost')]),
+    ),
+    case(
+        'values-asterisk-refuses-are-400-and-create-nothing',
+        refused('endpoint', [('no_such_option', '1')]),
+        refused('endpoint', [('dtmf_mode', 'bogus')]),
+        refused('endpoint', [('allow', 'ulaw,notacodec')]),
+        refused('endpoint', [('timers_min_se', '-1')]),
+        refused('endpoint', [('tos_audio', 'bogus')]),
+        refused('endpoint', [('set_var', 'NO_EQUAL_SIGN')]),
+        refused('endpoint', [('deny', 'not-an-address')]),
+        refused('aor', [('max_contacts', 'abc')]),
+        refused('aor', [('qualify_timeout', 'soon')]),
+        refused('aor', [('contact', 'http://example.com')]),
+        refused('auth', [('auth_type', 'digest'), ('username', 'x')]),
+        refused('auth', [('password', 'p')]),
+        refused('auth', [('username', 'u'), ('password', 'p'), ('supported_algorithms_uas', 'sha-1')]),
+        refused('identify', [('match', '192.0.2.1')]),
+        refused('identify', [('endpoint', 'e')]),
+        refused('identify', [('endpoint', 'e'), ('match', 'not an ip!!')]),
+        refused('registration', [('transport', 'transport-udp')]),
+        refused('registration', [('server_uri', 'sip:192.0.2.1')]),
+        refused('registration', REGISTRATION + [('line', 'yes')]),
+        refused('registration', REGISTRATION + [('endpoint', 'e')]),
+        refused('registration', [('server_uri', '192.0.2.1'), ('client_uri', 'sip:u@192.0.2.1')]),
+        refused('endpoint', [('dtls_cert_file', '/nonexistent/cert.pem')]),
+        refused('endpoint', [('timers_sess_expires', '60')]),
+        refused('aor', [('max_contacts', '7 ')]),
+        # (a transport with a bind is 403 too, but Asterisk binds its socket first and keeps it)
+        refused('transport', [('protocol', 'udp')]),
+        get('endpoint', 'refused'),
+    ),
+    case(
+        'numbers-and-addresses-read-as-c-reads-them',
+        put('aor', 'c', [('max_contacts', '010'), ('default_expiration', ' 0x10'), ('qualify_timeout', '1e1')]),
+        put('identify', 'c', [('endpoint', 'alice'), ('match', '5, 10.1/255.0.255.0')]),
+    ),
+    case(
+        'direct-media-method-reads-back-as-the-connected-line-method',
+        put('endpoint', 'd', ENDPOINT + [('direct_media_method', 'update')]),
+        put('endpoint', 'd', [('context', 'x')]),
+        put('endpoint', 'e', ENDPOINT + [('connected_line_method', 'update')]),
+    ),
+    case(
+        'endpoint-with-preferred-codec-only-cannot-be-updated',
+        put('endpoint', 'p', ENDPOINT + [('preferred_codec_only', 'yes')]),
+        put('endpoint', 'p', [('context', 'x')]),
+        refused('endpoint', ENDPOINT + [('preferred_codec_only', 'yes'), ('incoming_call_offer_pref', 'remote')]),
+    ),
+    case(
+        'registration-outbound-auths-read-back-one-each-and-an-update-keeps-the-last',
+        put('registration', 'o', REGISTRATION + [('outbound_auth', 'a,b')]),
+        put('registration', 'o', [('retry_interval', '30')]),
+    ),
+    case(
+        'webrtc-turns-on-what-it-needs',
+        put('endpoint', 'webrtc', ENDPOINT + [('webrtc', 'yes'), ('dtls_rekey', '5')]),
+        put('endpoint', 'webrtc', [('context', 'x')]),
+        refused('endpoint', ENDPOINT + [('dtls_auto_generate_cert', 'yes'), ('dtls_cert_file', READABLE_FILE)]),
+    ),
+    case(
+        'contact-user-reads-back-once-given',
+        put('endpoint', 'cu', ENDPOINT),
+        put('endpoint', 'cu', [('contact_user', 'bob')]),
+        put('endpoint', 'cu', [('context', 'x')]),
+    ),
+    case(
+        'updates-that-asterisk-refuses',
+        put('endpoint', 'w', ENDPOINT),
+        put('endpoint', 'w', [('no_such_option', '1')]),
+        put('endpoint', 'w', [('dtmf_mode', 'bogus')]),
+        put('endpoint', 'w', [('allow', 'notacodec')]),
+        put('endpoint', 'w', [('direct_media', 'maybe')]),
+        get('endpoint', 'w'),
+    ),
+    case(
+        'not-found',
+        get('endpoint', 'nope'),
+        delete('endpoint', 'nope'),
+        get('aor', 'nope'),
+        Request('PUT', f'{CONFIG.replace("res_pjsip", "res_nope")}/endpoint/x', {'fields': []}),
+        Request('GET', f'{CONFIG}/no_such_type/x'),
+        Request('GET', '/nope'),
+        Request('GET', '/asterisk/nope'),
+        Request('GET', '/asterisk/info/'),
+    ),
+    case(
+        'bodies',
+        Request('PUT', f'{CONFIG}/endpoint/{PREFIX}e', {}),
+        Request('PUT', f'{CONFIG}/endpoint/{PREFIX}e', {}),
+        put('endpoint', 'e', ENDPOINT),
+        Request('PUT', f'{CONFIG}/endpoint/{PREFIX}e', {}),
+        Request('PUT', f'{CONFIG}/endpoint/{PREFIX}e', '{"fields":[{"attribute":"context","value":"x"}'),
+        Request('PUT', f'{CONFIG}/endpoint/{PREFIX}e', '5'),
+        Request('PUT', f'{CONFIG}/endpoint/{PREFIX}e', '[]'),
+        Request('PUT', f'{CONFIG}/endpoint/{PREFIX}e', {'fields': {'attribute': 'context', 'value': 'x'}}),
+        Request('PUT', f'{CONFIG}/endpoint/{PREFIX}e', {'fields': []}),
+        Request(
+            'PUT',
+            f'{CONFIG}/endpoint/{PREFIX}e',
+            json.dumps({'fields': [{'attribute': 'context', 'value': 'x'}]}),
+            content_type='text/plain',
+        ),
+        Request(
+            'PUT',
+            f'{CONFIG}/endpoint/{PREFIX}e',
+            {'fields': [{'attribute': 'context', 'value': 'y'}]},
+            content_type='application/json; charset=utf-8',
+        ),
+        get('endpoint', 'e'),
+    ),
+    case(
+        'authentication',
+        Request('GET', '/asterisk/info', auth=(ARI_USER, 'wrong')),
+        Request('GET', '/asterisk/info', auth=None),
+        Request('GET', f'/asterisk/info?api_key={ARI_USER}:{ARI_PASSWORD}', auth=None, by_shape=INFO),
+        Request('GET', f'/asterisk/info?api_key={ARI_USER}:wrong', auth=None),
+        Request('PUT', '/asterisk/modules/res_pjsip.so', auth=('nobody', 'x')),
+        Request('PUT', f'{CONFIG}/endpoint/{PREFIX}x', '{broken', auth=(ARI_USER, 'wrong')),
+    ),
+    case(
+        'read-only-user',
+        put('endpoint', 'ro', ENDPOINT),
+        put('endpoint', 'ro', [('context', 'x')], auth=VIEWER),
+        delete('endpoint', 'ro', auth=VIEWER),
+        put('endpoint', 'ro2', ENDPOINT, auth=VIEWER),
+        get('endpoint', 'ro', auth=VIEWER),
+        Request('PUT', '/asterisk/modules/res_pjsip.so', auth=VIEWER),
+        Request('GET', '/asterisk/info', auth=VIEWER, by_shape=INFO),
+    ),
+    case(
+        'native-file-objects-are-read-only',
+        Native(
+            (
+                ('endpoint', 'static', [('context', 'from-file'), ('allow', 'ulaw'), ('callerid', 'x')]),
+                ('aor', 'static', [('max_contacts', '2')]),
+            )
+        ),
+        get('endpoint', 'static'),
+        put('endpoint', 'static', [('context', 'pushed')]),
+        delete('endpoint', 'static'),
+        get('aor', 'static'),
+        delete('aor', 'static'),
+        get('endpoint', 'static'),
+    ),
+    case(
+        'native-file-object-hides-its-pushed-twin',
+        put('endpoint', 'twin', ENDPOINT),
+        Native((('endpoint', 'twin', [('context', 'from-file'), ('allow', 'ulaw')]),)),
+        get('endpoint', 'twin'),
+        put('endpoint', 'twin', [('context', 'pushed')]),
+        get('endpoint', 'twin'),
+    ),
+    case(
+        'engine-wide-types',
+        Request('PUT', f'{CONFIG}/global/{PREFIX}g', {'fields': [{'attribute': 'max_forwards', 'value': '70'}]}),
+        Request('GET', f'{CONFIG}/global/{PREFIX}g'),
+        Request('GET', f'{CONFIG}/system/{PREFIX}s'),
+    ),
+    case(
+        'modules',
+        put('endpoint', 'kept', ENDPOINT),
+        Request('PUT', '/asterisk/modules/res_pjsip.so'),
+        get('endpoint', 'kept'),
+        Request('PUT', '/asterisk/modules/nope.so'),
+        Request('GET', '/asterisk/modules/res_pjsip.so', by_shape=MODULE),
+        Request('GET', '/asterisk/modules/nope.so'),
+        Request('POST', '/asterisk/modules/res_pjsip.so'),
+        Request('POST', '/asterisk/modules/nope.so'),
+        Request('DELETE', '/asterisk/modules/res_pjsip.so'),
+        Request('DELETE', '/asterisk/modules/nope.so'),
+        Request('GET', '/asterisk/modules', by_shape=frozenset()),
+    ),
+    case(
+        'info-and-methods',
+        Request('GET', '/asterisk/info', by_shape=INFO),
+        Request('POST', '/asterisk/info'),
+        Request('DELETE', '/asterisk/info'),
+        Request('OPTIONS', '/asterisk/info'),
+        Request('GET', ''),
+        Request('PUT', '/asterisk'),
+        Request('GET', f'{CONFIG}/endpoint'),
+        Request('POST', f'{CONFIG}/endpoint/x'),
+        Request('OPTIONS', f'{CONFIG}/endpoint/x'),
+        Request('GET', '/asterisk//info'),
+    ),
 ]
 
 
@@ -256,8 +406,15 @@ def transcript_case():
         path = exchange['path'].removeprefix('/ari')
         if path.startswith(CONFIG):
             path = re.sub(r'/([^/]+)$', rf'/{PREFIX}\1', path)
-        steps.append(Request(exchange['method'], path, exchange['request'], exchange['content_type'],
-                             by_shape=INFO if path == '/asterisk/info' else None))
+        steps.append(
+            Request(
+                exchange['method'],
+                path,
+                exchange['request'],
+                exchange['content_type'],
+                by_shape=INFO if path == '/asterisk/info' else None,
+            )
+        )
     steps.append(Request('GET', '/asterisk/info', auth=(ARI_USER, 'wrong')))  # noted as 2.5.m
     return Case('recorded-transcripts', tuple(steps))
 
@@ -271,8 +428,7 @@ PROBES = {
     'path': (READABLE_FILE, '/nonexistent/file', ''),
     'codec': ('!all,ULAW,alaw:20', 'g729,nope', '(ulaw|gsm)', 'all'),
     'codec_prefs': ('prefer: configured, keep: first', 'operation:union', 'what: ever', 'keep', ''),
-    'acl': ('5', '10.0.0.0/8,!10.1.0.0/16', '10.0.0.1/255.0.255.0', ' 10.0.0.1', '::ffff:10.0.0.1',
-            '10.0.0.0/33'),
+    'acl': ('5', '10.0.0.0/8,!10.1.0.0/16', '10.0.0.1/255.0.255.0', ' 10.0.0.1', '::ffff:10.0.0.1', '10.0.0.0/33'),
     'group': ('1, 3-5', '1.5', '70', 'x', ','),
     'tos': ('ef', 'AF41', '0x10', '-1', ' 5', 'bogus'),
     'callerid': ('"A" <1>', '(555) 123-4567', 'Name Only', '"1001"', ' "Q \\"x\\"" <1-2>', '<[1-2].', 'a.b.', ''),
@@ -286,10 +442,20 @@ PROBES = {
     'acl:named': ('office', 'a, b', 'a,A'),
     'list:enum:free': ('message', 'MESSAGE,invite', ''),
 }
-PROBED_BASE = {'endpoint': [('allow', 'ulaw')], 'aor': [], 'auth': [('username', 'u'), ('password', 'p')],
-               'identify': [('endpoint', 'e'), ('match', '192.0.2.9')], 'registration': REGISTRATION}
-PROBED_UPDATE = {'endpoint': [('context', 'z')], 'aor': [('max_contacts', '3')], 'auth': [('realm', 'r')],
-                 'identify': [('srv_lookups', 'no')], 'registration': [('retry_interval', '61')]}
+PROBED_BASE = {
+    'endpoint': [('allow', 'ulaw')],
+    'aor': [],
+    'auth': [('username', 'u'), ('password', 'p')],
+    'identify': [('endpoint', 'e'), ('match', '192.0.2.9')],
+    'registration': REGISTRATION,
+}
+PROBED_UPDATE = {
+    'endpoint': [('context', 'z')],
+    'aor': [('max_contacts', '3')],
+    'auth': [('realm', 'r')],
+    'identify': [('srv_lookups', 'no')],
+    'registration': [('retry_interval', '61')],
+}
 
 
 def probes(spec):
@@ -309,9 +475,15 @@ def option_cases():
             spec = CATALOGUE.spec(object_type, name)
             if spec.datatype in (None, 'noop'):
                 continue
-            steps = [step for value in probes(spec) for step in (put(object_type, 'probe', base + [(name, value)]),
-                                                                 put(object_type, 'probe', PROBED_UPDATE[object_type]),
-                                                                 delete(object_type, 'probe'))]
+            steps = [
+                step
+                for value in probes(spec)
+                for step in (
+                    put(object_type, 'probe', base + [(name, value)]),
+                    put(object_type, 'probe', PROBED_UPDATE[object_type]),
+                    delete(object_type, 'probe'),
+                )
+            ]
             yield Case(f'{object_type}.{name}', tuple(steps))
 
 
@@ -342,10 +514,14 @@ class Backend:
         if request.body is not None:
             kwargs['data'] = request.body if isinstance(request.body, str) else json.dumps(request.body)
             kwargs['headers'] = {'Content-Type': request.content_type or 'application/json'}
-        response = self.session.request(request.method, self.url + request.path, auth=request.auth, timeout=10,
-                                        **kwargs)
-        return {'status': response.status_code, 'headers': meaningful_headers(response),
-                'body': meaning(response, request.by_shape)}
+        response = self.session.request(
+            request.method, self.url + request.path, auth=request.auth, timeout=10, **kwargs
+        )
+        return {
+            'status': response.status_code,
+            'headers': meaningful_headers(response),
+            'body': meaning(response, request.by_shape),
+        }
 
     def define_native(self, objects):
         raise NotImplementedError
@@ -371,12 +547,19 @@ class RealAsterisk(Backend):
 
     def define_native(self, objects):
         """Write the native file and reload res_pjsip (done when the CLI answers); each object must be there."""
-        self.engine.native_file.write_text(''.join(
-            f'[{PREFIX}{object_id}]\ntype = {object_type}\n' + ''.join(f'{key} = {value}\n' for key, value in fields)
-            for object_type, object_id, fields in objects))
+        self.engine.native_file.write_text(
+            ''.join(
+                f'[{PREFIX}{object_id}]\ntype = {object_type}\n'
+                + ''.join(f'{key} = {value}\n' for key, value in fields)
+                for object_type, object_id, fields in objects
+            )
+        )
         self.engine.reload_pjsip()
-        missing = [(object_type, object_id) for object_type, object_id, _ in objects
-                   if self.engine.object(object_type, PREFIX + object_id) is None]
+        missing = [
+            (object_type, object_id)
+            for object_type, object_id, _ in objects
+            if self.engine.object(object_type, PREFIX + object_id) is None
+        ]
         assert not missing, f'native objects {missing} not loaded by a reload of res_pjsip'
 
 
@@ -406,8 +589,9 @@ def meaning(response, by_shape):
     body = response.json()
     if by_shape is not None:
         return shape(body, by_shape)
-    if isinstance(body, list) and all(isinstance(item, dict) and item.keys() == {'attribute', 'value'}
-                                      for item in body):
+    if isinstance(body, list) and all(
+        isinstance(item, dict) and item.keys() == {'attribute', 'value'} for item in body
+    ):
         return sorted(collections.Counter((item['attribute'], item['value']) for item in body).items())
     return body
 
@@ -460,7 +644,10 @@ def test_fake_answers_as_asterisk(real_asterisk, case):
             answers = Fake(fake, session).run(case)
         fake.assert_healthy()
 
-    differences = [f'{label}\n{difference(asterisk, answer)}'
-                   for (label, asterisk), (_, answer) in zip(expected, answers) if asterisk != answer]
+    differences = [
+        f'{label}\n{difference(asterisk, answer)}'
+        for (label, asterisk), (_, answer) in zip(expected, answers)
+        if asterisk != answer
+    ]
     assert not differences, '\n'.join(differences)
     assert len(answers) == len(expected) == sum(isinstance(step, Request) for step in case.steps)

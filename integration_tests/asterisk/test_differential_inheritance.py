@@ -1,3 +1,6 @@
+# Copyright 2026 The wazo-confd-pjsip Authors  (see the AUTHORS file)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
 """Differential inheritance: one random template graph, written twice, must give Asterisk identical objects.
 
 Once as native pjsip.conf templates (the engine's native file, which sorcery.conf reads before memory) and once
@@ -47,8 +50,16 @@ codec_list = st.lists(values(*CODEC_TOKENS), min_size=1, max_size=3)
 # "a,b" edits the list token by token; "(a|b)", the form Asterisk prints, replaces it
 codec_value = st.one_of(codec_list.map(','.join), codec_list.map(lambda tokens: f'({"|".join(tokens)})'))
 BOOL = values('yes', 'no')
-ENUM_KEYS = ('dtmf_mode', 'callerid_privacy', 'connected_line_method', 'direct_media_method', 'redirect_method',
-             't38_udptl_ec', 'timers', '100rel')
+ENUM_KEYS = (
+    'dtmf_mode',
+    'callerid_privacy',
+    'connected_line_method',
+    'direct_media_method',
+    'redirect_method',
+    't38_udptl_ec',
+    'timers',
+    '100rel',
+)
 
 OPTION_VALUES = {
     'endpoint': {
@@ -193,19 +204,34 @@ def added_lines(node, name, section, templates):
         return [('endpoint', name)]
     if section != 'endpoint':
         return []
-    references = [(key, name) for key, target in (('aors', 'aor'), ('auth', 'auth'))
-                  if has_lines(node, target, templates)]
+    references = [
+        (key, name) for key, target in (('aors', 'aor'), ('auth', 'auth')) if has_lines(node, target, templates)
+    ]
     return [*references, TENANT_LINE]
 
 
 def native_config(prefix, templates, endpoints, names):
     """Every template of every section (an empty one can still be a parent), then each endpoint's objects."""
-    blocks = [native_section(template_name(prefix, index, section), ['!', *parent_names(prefix, node, section)],
-                             section, node.sections[section])
-              for index, node in enumerate(templates) for section in SECTIONS]
-    blocks += [native_section(name, parent_names(prefix, node, section), section,
-                              node.sections[section] + added_lines(node, name, section, templates))
-               for node, name in zip(endpoints, names) for section in object_sections(node, templates)]
+    blocks = [
+        native_section(
+            template_name(prefix, index, section),
+            ['!', *parent_names(prefix, node, section)],
+            section,
+            node.sections[section],
+        )
+        for index, node in enumerate(templates)
+        for section in SECTIONS
+    ]
+    blocks += [
+        native_section(
+            name,
+            parent_names(prefix, node, section),
+            section,
+            node.sections[section] + added_lines(node, name, section, templates),
+        )
+        for node, name in zip(endpoints, names)
+        for section in object_sections(node, templates)
+    ]
     return '\n'.join(blocks)
 
 
@@ -220,8 +246,9 @@ def load_native(asterisk, text, expected):
         missing = [key for key in missing if asterisk.object(*key) is None]
         if missing:
             time.sleep(0.02)
-    assert not missing, (f'native objects {missing} not loaded by a reload:\n{text}\n'
-                         f'Asterisk log:\n{asterisk.log_since(log_offset)}')
+    assert not missing, (
+        f'native objects {missing} not loaded by a reload:\n{text}\n' f'Asterisk log:\n{asterisk.log_since(log_offset)}'
+    )
 
 
 # the API side
@@ -234,16 +261,23 @@ def section_bodies(node):
 def create_templates(api, prefix, templates, created):
     uuids = []
     for index, node in enumerate(templates):
-        body = {'label': f'{prefix}t{index}', **section_bodies(node),
-                'templates': [{'uuid': uuids[parent]} for parent in node.parents]}
+        body = {
+            'label': f'{prefix}t{index}',
+            **section_bodies(node),
+            'templates': [{'uuid': uuids[parent]} for parent in node.parents],
+        }
         uuids.append(api.post(TEMPLATES, body)['uuid'])
         created.append(f'{TEMPLATES}/{uuids[-1]}')
     return uuids
 
 
 def create_endpoint(api, node, name, template_uuids, created):
-    body = {'name': name, 'label': name, **section_bodies(node),
-            'templates': [{'uuid': template_uuids[parent]} for parent in node.parents]}
+    body = {
+        'name': name,
+        'label': name,
+        **section_bodies(node),
+        'templates': [{'uuid': template_uuids[parent]} for parent in node.parents],
+    }
     created.append(f'{ENDPOINTS}/{api.post(ENDPOINTS, body)["uuid"]}')
 
 
@@ -274,10 +308,12 @@ def assert_same_objects(asterisk, native_name, api_name, config):
         native, api = asterisk.object(section, native_name), asterisk.object(section, api_name)
         assert (native is None) == (api is None), (
             f'{section}: native {native_name} {"absent" if native is None else "present"}, '
-            f'API {api_name} {"absent" if api is None else "present"}\n{config}')
+            f'API {api_name} {"absent" if api is None else "present"}\n{config}'
+        )
         if native is not None:
-            found = differences(without_references(native, section, native_name),
-                                without_references(api, section, api_name))
+            found = differences(
+                without_references(native, section, native_name), without_references(api, section, api_name)
+            )
             assert not found, f'{section} {native_name} vs {api_name}: (native, API) {found}\n{config}'
 
 
@@ -293,10 +329,15 @@ EXAMPLE_NUMBERS = itertools.count()
 
 
 @pytest.mark.usefixtures('native_file_emptied_after')
-@settings(max_examples=100, deadline=None, derandomize=True, database=None,
-          # function-scoped fixtures are shared by the examples: each one deletes its API objects and
-          # rewrites the whole native file
-          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@settings(
+    max_examples=100,
+    deadline=None,
+    derandomize=True,
+    database=None,
+    # function-scoped fixtures are shared by the examples: each one deletes its API objects and
+    # rewrites the whole native file
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
 @given(graph=template_graphs())
 def test_native_and_api_templates_give_identical_objects(asterisk, api, graph):
     templates, endpoints = graph
@@ -304,8 +345,9 @@ def test_native_and_api_templates_give_identical_objects(asterisk, api, graph):
     native_names = [f'{prefix}n{index}' for index in range(len(endpoints))]
     api_names = [f'{prefix}a{index}' for index in range(len(endpoints))]
     config = native_config(prefix, templates, endpoints, native_names)
-    expected = [(section, name) for node, name in zip(endpoints, native_names)
-                for section in object_sections(node, templates)]
+    expected = [
+        (section, name) for node, name in zip(endpoints, native_names) for section in object_sections(node, templates)
+    ]
     load_native(asterisk, config, expected)
     created = []
     try:

@@ -1,3 +1,6 @@
+# Copyright 2026 The wazo-confd-pjsip Authors  (see the AUTHORS file)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
 """Transports, [global] and [system] made through the API take effect in a real Asterisk.
 
 The service writes them to the file pjsip.conf includes and reloads res_pjsip: what a reload applies is
@@ -95,9 +98,17 @@ def test_a_transport_made_through_the_api_listens_and_takes_its_options(master, 
     assert transport_shown(asterisk, name)['local_net'] == '10.0.0.0/255.0.0.0'
     assert answers(port)
 
-    master.put(f'{TRANSPORTS}/{uuid}', {'options': [['protocol', 'udp'], ['bind', f'127.0.0.1:{port}'],
-                                                     ['local_net', '192.168.0.0/16'],
-                                                     ['external_signaling_address', '192.0.2.10']]})
+    master.put(
+        f'{TRANSPORTS}/{uuid}',
+        {
+            'options': [
+                ['protocol', 'udp'],
+                ['bind', f'127.0.0.1:{port}'],
+                ['local_net', '192.168.0.0/16'],
+                ['external_signaling_address', '192.0.2.10'],
+            ]
+        },
+    )
     shown = transport_shown(asterisk, name)
     assert (shown['local_net'], shown['external_signaling_address']) == ('192.168.0.0/255.255.0.0', '192.0.2.10')
     assert sync_state(master)['restart_required'] is None  # a reload applied it all
@@ -125,9 +136,15 @@ def test_global_options_apply_on_reload(master, asterisk, sip_port):
 
 def test_what_only_a_restart_applies_waits_for_it(api, master, asterisk):
     name = f'line-{secrets.token_hex(4)}'
-    endpoint = api.post(ENDPOINTS, {'name': name, 'endpoint_section_options': [['context', 'from-test']],
-                                    'auth_section_options': [['username', name], ['password', 'secret']],
-                                    'aor_section_options': [['max_contacts', '1']]})['uuid']
+    endpoint = api.post(
+        ENDPOINTS,
+        {
+            'name': name,
+            'endpoint_section_options': [['context', 'from-test']],
+            'auth_section_options': [['username', name], ['password', 'secret']],
+            'aor_section_options': [['max_contacts', '1']],
+        },
+    )['uuid']
     timers = {'timer_t1': '600', 'timer_b': '38400'}  # timer_b at least 64 x timer_t1
     before = settings(asterisk)['system']
     old_port, new_port = free_udp_port(), free_udp_port()

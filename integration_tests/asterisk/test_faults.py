@@ -1,3 +1,6 @@
+# Copyright 2026 The wazo-confd-pjsip Authors  (see the AUTHORS file)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
 """Faults: Asterisk stopped during a burst, Asterisk restarted, the service killed — nothing lost, nothing twice.
 
 The service of these tests reaches ARI through an `AriRecorder`, so every push is on record. Each
@@ -46,12 +49,14 @@ def recorder(asterisk):
 def recorded_service(service_command, work_dir, postgres_server_uri, asterisk, recorder, sip_port):  # noqa: F811
     db_uri, name = create_database(postgres_server_uri, prefix='asterisk_faults')
     engines = {'default': recorder.engine_config(asterisk)}
-    process = ServiceProcess(service_command, work_dir / 'faults', db_uri, engines,
-                             extra_config={'apply': {'health_interval': 1.0}})
+    process = ServiceProcess(
+        service_command, work_dir / 'faults', db_uri, engines, extra_config={'apply': {'health_interval': 1.0}}
+    )
     process.start()
     # The same transport as the suite's service: both write the engine-wide file Asterisk includes.
-    Api(process.url).post('/sip/transports', {'name': TRANSPORT,
-                                              'options': [['protocol', 'udp'], ['bind', f'127.0.0.1:{sip_port}']]})
+    Api(process.url).post(
+        '/sip/transports', {'name': TRANSPORT, 'options': [['protocol', 'udp'], ['bind', f'127.0.0.1:{sip_port}']]}
+    )
     yield process
     process.stop()
     drop_database(postgres_server_uri, name)
@@ -88,10 +93,13 @@ def revision_of(context):
 
 
 def endpoint_body(name):
-    return {'name': name, 'label': name,
-            'auth_section_options': [['username', name], ['password', f'{name}-secret']],
-            'aor_section_options': [['max_contacts', '1']],
-            'endpoint_section_options': [['context', context_of(0)]]}
+    return {
+        'name': name,
+        'label': name,
+        'auth_section_options': [['username', name], ['password', f'{name}-secret']],
+        'aor_section_options': [['max_contacts', '1']],
+        'endpoint_section_options': [['context', context_of(0)]],
+    }
 
 
 def create_endpoints(api, prefix, count):
@@ -138,8 +146,12 @@ def back_off_as_after_a_long_outage(db_uri):
     engine = sa.create_engine(db_uri)
     try:
         with engine.begin() as connection:
-            connection.execute(sa.text(f"UPDATE apply_outbox SET attempts = 8, "
-                                       f"next_attempt_at = now() + interval '{LONG_OUTAGE_BACKOFF} seconds'"))
+            connection.execute(
+                sa.text(
+                    f"UPDATE apply_outbox SET attempts = 8, "
+                    f"next_attempt_at = now() + interval '{LONG_OUTAGE_BACKOFF} seconds'"
+                )
+            )
     finally:
         engine.dispose()
 
@@ -187,8 +199,10 @@ def recovered(api, asterisk, expected):
 def recovery_state(api, asterisk, expected, service):
     held = asterisk_revisions(asterisk, expected)
     wrong = {name: (revision, held[name]) for name, revision in expected.items() if held[name] != revision}
-    return (f'sync: {sync_status(api)}\n(expected, held) where they differ: {dict(list(wrong.items())[:10])}\n'
-            f'service log:\n{service.log_tail()}')
+    return (
+        f'sync: {sync_status(api)}\n(expected, held) where they differ: {dict(list(wrong.items())[:10])}\n'
+        f'service log:\n{service.log_tail()}'
+    )
 
 
 def report(record_property, name, seconds, details):
@@ -223,7 +237,7 @@ class Burst:
     def start(self):
         names = sorted(self.endpoints)
         for index in range(self.writers):
-            thread = threading.Thread(target=self._write, args=(names[index::self.writers],), daemon=True)
+            thread = threading.Thread(target=self._write, args=(names[index :: self.writers],), daemon=True)
             thread.start()
             self._threads.append(thread)
         return self
@@ -275,8 +289,9 @@ def lifetime_of(record, boundaries):
 
 def answered_puts(records, names):
     """Successful PUTs of objects of these endpoints (all their objects are named after them), by start time."""
-    puts = [r for r in records
-            if r.method == 'PUT' and r.status in ANSWERED and r.object_key and r.object_key[1] in names]
+    puts = [
+        r for r in records if r.method == 'PUT' and r.status in ANSWERED and r.object_key and r.object_key[1] in names
+    ]
     return sorted(puts, key=lambda r: r.started)
 
 
@@ -292,8 +307,11 @@ def pushed_revisions(records, names, boundaries=()):
 
 def applied_twice_or_backwards(pushed):
     """The keys whose pushed revisions did not strictly increase."""
-    return {key: revisions for key, revisions in pushed.items()
-            if any(later <= earlier for earlier, later in zip(revisions, revisions[1:]))}
+    return {
+        key: revisions
+        for key, revisions in pushed.items()
+        if any(later <= earlier for earlier, later in zip(revisions, revisions[1:]))
+    }
 
 
 def push_counts(records, names):
@@ -316,15 +334,22 @@ def endpoints_pushed_before_their_parts(records, names):
 
 def refusals(records):
     """Requests a booted Asterisk refused; a 404 DELETE is the clean-create of an object it lacks."""
-    return [r for r in records if r.status is not None and r.status not in ANSWERED and not r.not_ready
-            and not (r.method == 'DELETE' and r.status == 404)]
+    return [
+        r
+        for r in records
+        if r.status is not None
+        and r.status not in ANSWERED
+        and not r.not_ready
+        and not (r.method == 'DELETE' and r.status == 404)
+    ]
 
 
 # --- the scenarios
 
 
-def test_asterisk_stopped_during_a_burst_of_1000_changes(fault_api, recorded_service, asterisk, recorder,
-                                                         record_property):
+def test_asterisk_stopped_during_a_burst_of_1000_changes(
+    fault_api, recorded_service, asterisk, recorder, record_property
+):
     endpoints = create_endpoints(fault_api, 'stopburst', BURST_ENDPOINTS)
     since = time.monotonic()
     burst = Burst(recorded_service.url, endpoints).start()
@@ -341,9 +366,13 @@ def test_asterisk_stopped_during_a_burst_of_1000_changes(fault_api, recorded_ser
     booted = time.monotonic() - started
     last = {name: BURST_REVISIONS for name in endpoints}
     recovery = booted + wait_until(lambda: recovered(fault_api, asterisk, last), 'every last revision applied')
-    report(record_property, 'asterisk_stop_recovery_seconds', recovery,
-           f'Asterisk start to all applied: boot {booted:.2f} s; outage reported after {noticed:.2f} s, '
-           f'{during["pending_changes"]} changes pending')
+    report(
+        record_property,
+        'asterisk_stop_recovery_seconds',
+        recovery,
+        f'Asterisk start to all applied: boot {booted:.2f} s; outage reported after {noticed:.2f} s, '
+        f'{during["pending_changes"]} changes pending',
+    )
 
     assert api_revisions(fault_api) == last
     records = records_since(recorder, since)
@@ -357,22 +386,26 @@ def test_asterisk_stopped_during_a_burst_of_1000_changes(fault_api, recorded_ser
     assert endpoints_pushed_before_their_parts(after_restart, endpoints) == set()
 
 
-def test_changes_that_waited_out_a_long_outage_go_as_soon_as_asterisk_answers(fault_api, recorded_service, asterisk,
-                                                                               recorder, record_property):
+def test_changes_that_waited_out_a_long_outage_go_as_soon_as_asterisk_answers(
+    fault_api, recorded_service, asterisk, recorder, record_property
+):
     endpoints = create_endpoints(fault_api, 'outage', OUTAGE_ENDPOINTS)
     recorder.cut_off = True  # Asterisk keeps running: no restart, no full push to hide the wait
     try:
         for uuid in endpoints.values():
-            fault_api.put(f'{ENDPOINTS}/{uuid}', {'endpoint_section_options': [['context', context_of(1)]]},
-                          wait=False)
+            fault_api.put(f'{ENDPOINTS}/{uuid}', {'endpoint_section_options': [['context', context_of(1)]]}, wait=False)
         wait_until(lambda: untried_in_database(recorded_service.db_uri) == 0, 'every change tried in the outage', 30)
         back_off_as_after_a_long_outage(recorded_service.db_uri)
     finally:
         recorder.cut_off = False
     last = {name: 1 for name in endpoints}
     seconds = wait_until(lambda: recovered(fault_api, asterisk, last), 'every change applied')
-    report(record_property, 'long_outage_recovery_seconds', seconds,
-           f'ARI answering again to all applied, {OUTAGE_ENDPOINTS} changes left {LONG_OUTAGE_BACKOFF} s of backoff')
+    report(
+        record_property,
+        'long_outage_recovery_seconds',
+        seconds,
+        f'ARI answering again to all applied, {OUTAGE_ENDPOINTS} changes left {LONG_OUTAGE_BACKOFF} s of backoff',
+    )
     assert seconds < LONG_OUTAGE_BACKOFF / 2  # the engine's return made them due: nobody waited out the backoff
 
 
@@ -387,7 +420,7 @@ def once_each(names):
 def test_asterisk_restarted_while_endpoints_change(fault_api, recorded_service, asterisk, recorder, record_property):
     endpoints = create_endpoints(fault_api, 'restart', RESTART_ENDPOINTS)
     changed = dict(sorted(endpoints.items())[:RESTART_CHANGED])
-    changes = Burst(recorded_service.url, changed, revisions=10 ** 6, writers=1, pause=0.02).start()
+    changes = Burst(recorded_service.url, changed, revisions=10**6, writers=1, pause=0.02).start()
     asterisk.stop()
     down_at = time.monotonic()
     started = time.monotonic()
@@ -397,9 +430,13 @@ def test_asterisk_restarted_while_endpoints_change(fault_api, recorded_service, 
     changes.stop()
     expected = {name: changes.acknowledged.get(name, 0) for name in endpoints}
     recovery = booted + wait_until(lambda: recovered(fault_api, asterisk, expected), 'every endpoint pushed again')
-    report(record_property, 'asterisk_restart_recovery_seconds', recovery,
-           f'Asterisk start to all applied, {RESTART_ENDPOINTS} endpoints, {RESTART_CHANGED} of them changed '
-           f'during the restart (until 1 s after it): boot {booted:.2f} s')
+    report(
+        record_property,
+        'asterisk_restart_recovery_seconds',
+        recovery,
+        f'Asterisk start to all applied, {RESTART_ENDPOINTS} endpoints, {RESTART_CHANGED} of them changed '
+        f'during the restart (until 1 s after it): boot {booted:.2f} s',
+    )
 
     assert api_revisions(fault_api) == expected
     after_restart = records_since(recorder, down_at)
@@ -412,7 +449,8 @@ def test_asterisk_restarted_while_endpoints_change(fault_api, recorded_service, 
 
     counts = push_counts(after_restart, endpoints)
     assert {key: count for key, count in counts.items() if pushed_once(key)} == {
-        key: 1 for key in once_each(endpoints) if pushed_once(key)}
+        key: 1 for key in once_each(endpoints) if pushed_once(key)
+    }
     assert applied_twice_or_backwards(pushed_revisions(after_restart, changed)) == {}
     for name in list(endpoints)[:: RESTART_ENDPOINTS // 10]:  # a sample of the other objects, read back
         assert asterisk.object('auth', name)['username'] == [name]
@@ -436,11 +474,18 @@ def test_service_killed_during_a_burst(fault_api, recorded_service, asterisk, re
     started = time.monotonic()
     recorded_service.start()
     final = api_revisions(fault_api)
-    wait_until(lambda: recovered(fault_api, asterisk, final), 'every last write applied',
-               explain=lambda: recovery_state(fault_api, asterisk, final, recorded_service))
-    report(record_property, 'service_kill_recovery_seconds', time.monotonic() - started,
-           f'service start to all applied: {pending} changes pending at the kill, '
-           f'{len(unrecorded)} pushes answered but not recorded')
+    wait_until(
+        lambda: recovered(fault_api, asterisk, final),
+        'every last write applied',
+        explain=lambda: recovery_state(fault_api, asterisk, final, recorded_service),
+    )
+    report(
+        record_property,
+        'service_kill_recovery_seconds',
+        time.monotonic() - started,
+        f'service start to all applied: {pending} changes pending at the kill, '
+        f'{len(unrecorded)} pushes answered but not recorded',
+    )
 
     # Nothing lost: each endpoint holds its last answered write, or the one the kill cut off if it was committed.
     for name in endpoints:

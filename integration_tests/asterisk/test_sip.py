@@ -1,3 +1,6 @@
+# Copyright 2026 The wazo-confd-pjsip Authors  (see the AUTHORS file)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
 """SIP against the real Asterisk: what the API configures is what phones, trunks and registrars meet.
 
 sipp plays the phone, the trunk and the remote registrar on loopback. Every object comes from the API
@@ -36,8 +39,13 @@ class Phone:
     port: int = field(default_factory=free_udp_port)
 
     def register(self, password, expires=60):
-        return Sipp('register.xml', f'127.0.0.1:{self.sip_port}', local_port=self.port,
-                    keys={'aor': self.name, 'expires': expires}, credentials=(self.username, password)).run()
+        return Sipp(
+            'register.xml',
+            f'127.0.0.1:{self.sip_port}',
+            local_port=self.port,
+            keys={'aor': self.name, 'expires': expires},
+            credentials=(self.username, password),
+        ).run()
 
     @property
     def contact(self):
@@ -46,12 +54,15 @@ class Phone:
 
 def create_phone(api, sip_port, password):
     phone = Phone(sip_port, unique('phone'), unique('user'))
-    api.post(ENDPOINTS, {
-        'name': phone.name,
-        'auth_section_options': [['username', phone.username], ['password', password]],
-        'aor_section_options': [['max_contacts', '1']],
-        'templates': [template(api, 'global')],
-    })
+    api.post(
+        ENDPOINTS,
+        {
+            'name': phone.name,
+            'auth_section_options': [['username', phone.username], ['password', password]],
+            'aor_section_options': [['max_contacts', '1']],
+            'templates': [template(api, 'global')],
+        },
+    )
     return phone
 
 
@@ -63,12 +74,15 @@ def contacts(asterisk, aor):
 def create_trunk(api):
     """A trunk without credentials, known by its address, whose calls go to context from-test."""
     trunk = unique('trunk')
-    api.post(ENDPOINTS, {
-        'name': trunk,
-        'endpoint_section_options': [['context', 'from-test']],
-        'identify_section_options': [['match', TRUNK_ADDRESS]],
-        'templates': [template(api, 'global')],
-    })
+    api.post(
+        ENDPOINTS,
+        {
+            'name': trunk,
+            'endpoint_section_options': [['context', 'from-test']],
+            'identify_section_options': [['match', TRUNK_ADDRESS]],
+            'templates': [template(api, 'global')],
+        },
+    )
     return trunk
 
 
@@ -79,8 +93,10 @@ def call(sip_port, source_address):
 
 
 def registered(asterisk, trunk, server_uri):
-    return any(line.split()[:1] == [f'{trunk}/{server_uri}'] and 'Registered' in line.split()
-               for line in asterisk.cli('pjsip show registrations').splitlines())
+    return any(
+        line.split()[:1] == [f'{trunk}/{server_uri}'] and 'Registered' in line.split()
+        for line in asterisk.cli('pjsip show registrations').splitlines()
+    )
 
 
 def wait_for(predicate, timeout=5.0):
@@ -116,8 +132,10 @@ def test_a_new_password_is_live_without_reload(api, asterisk, sip_port):
     [endpoint] = api.get(ENDPOINTS, params={'name': phone.name})['items']
     assert phone.register('old-password').statuses[-1] == 200
 
-    api.put(f'{ENDPOINTS}/{endpoint["uuid"]}',
-            {'auth_section_options': [['username', phone.username], ['password', 'new-password']]})
+    api.put(
+        f'{ENDPOINTS}/{endpoint["uuid"]}',
+        {'auth_section_options': [['username', phone.username], ['password', 'new-password']]},
+    )
 
     old = phone.register('old-password').statuses
     assert old[-1] in REFUSED and 200 not in old
@@ -151,15 +169,19 @@ def test_an_outbound_registration_reaches_the_registrar(api, asterisk, sip_port)
     registrar = Sipp('registrar.xml', keys={'username': username, 'password': password}).start().wait_listening()
     server_uri = f'sip:127.0.0.1:{registrar.local_port}'
 
-    api.post(ENDPOINTS, {
-        'name': trunk,
-        'registration_section_options': [
-            ['server_uri', server_uri], ['client_uri', f'sip:{username}@127.0.0.1'],
-            ['max_random_initial_delay', '0'],  # else Asterisk waits a random 1 to 10 s before the first REGISTER
-        ],
-        'registration_outbound_auth_section_options': [['username', username], ['password', password]],
-        'templates': [template(api, 'registration_trunk')],
-    })
+    api.post(
+        ENDPOINTS,
+        {
+            'name': trunk,
+            'registration_section_options': [
+                ['server_uri', server_uri],
+                ['client_uri', f'sip:{username}@127.0.0.1'],
+                ['max_random_initial_delay', '0'],  # else Asterisk waits a random 1 to 10 s before the first REGISTER
+            ],
+            'registration_outbound_auth_section_options': [['username', username], ['password', password]],
+            'templates': [template(api, 'registration_trunk')],
+        },
+    )
 
     exchange = registrar.wait()
     assert [line.split()[0] for line in exchange.received] == ['REGISTER', 'REGISTER']

@@ -1,3 +1,6 @@
+# Copyright 2026 The wazo-confd-pjsip Authors  (see the AUTHORS file)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
 """Authentication and tenant rules of wazo-auth.md, on every route the application exposes.
 
 The routes are read from an application built at collection time, so a route added by any plugin
@@ -132,8 +135,10 @@ def assert_error(response, status, body=None):
 def refusing_apps(fake_auth):
     """name → a test client of an application that only refuses; its auth backend is configured per name."""
     auth_overrides = {'normal': {}, 'no_master': {'master_tenant_uuid': None}}
-    backends = {name: make_auth_backend(make_config(fake_auth, auth=overrides)['auth'])
-                for name, overrides in auth_overrides.items()}
+    backends = {
+        name: make_auth_backend(make_config(fake_auth, auth=overrides)['auth'])
+        for name, overrides in auth_overrides.items()
+    }
     yield {name: mocked_app(make_config(fake_auth), backend).test_client() for name, backend in backends.items()}
     for backend in backends.values():
         backend.close()
@@ -205,7 +210,9 @@ def test_read_only_token_may_not_write(refusing, route):
 
 
 @pytest.mark.parametrize('route', PROTECTED, ids=str)
-@pytest.mark.parametrize('tenant', [OTHER, MAIN, 'eeeeeeee-eeee-eeee-eeee-eeeeeeeeee99'], ids=['sibling', 'parent', 'unknown'])
+@pytest.mark.parametrize(
+    'tenant', [OTHER, MAIN, 'eeeeeeee-eeee-eeee-eeee-eeeeeeeeee99'], ids=['sibling', 'parent', 'unknown']
+)
 def test_tenant_not_visible_to_the_token(refusing, route, tenant, fake_auth):
     assert_error(call(refusing, route, token=SUB_TOKEN, tenant=tenant), 401, UNAUTHORIZED)
     assert fake_auth.requests_of('HEAD')[0].query['tenant'] == tenant
@@ -276,7 +283,9 @@ def test_exactly_the_substituted_acl_is_enough(client, route, fake_auth):
     assert response.status_code not in (401, 503), response.json
     check = fake_auth.requests_of('HEAD', '/0.1/token/')[0]
     assert check.path == f'/0.1/token/{exact}'
-    expected_query = {'scope': route.expected_scope} if route.master_only else {'scope': route.expected_scope, 'tenant': SUB}
+    expected_query = (
+        {'scope': route.expected_scope} if route.master_only else {'scope': route.expected_scope, 'tenant': SUB}
+    )
     assert check.query == expected_query
     if '{uuid}' in route.acl:
         assert_error(call(client, route, token=other_item), 401, UNAUTHORIZED)

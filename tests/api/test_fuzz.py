@@ -1,3 +1,6 @@
+# Copyright 2026 The wazo-confd-pjsip Authors  (see the AUTHORS file)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
 """Schemathesis against the served document, through the real app: no 5xx, every answer as documented.
 
 The app is the service's own (`service.build_app`) with the local auth backend, on the tenants and
@@ -17,6 +20,7 @@ import hypothesis
 import schemathesis
 import yaml
 from hypothesis import strategies as st
+from schemathesis._hypothesis import create_test
 from schemathesis.checks import (
     content_type_conformance,
     not_a_server_error,
@@ -24,7 +28,6 @@ from schemathesis.checks import (
     status_code_conformance,
 )
 from schemathesis.exceptions import CheckFailed
-from schemathesis._hypothesis import create_test
 from schemathesis.generation import DataGenerationMethod, GenerationConfig
 
 from wazo_confd_pjsip.auth.tenants import subtree

@@ -1,3 +1,6 @@
+# Copyright 2026 The wazo-confd-pjsip Authors  (see the AUTHORS file)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
 """What every route shares: error format, 404/405/500, JSON bodies, CORS, proxy headers, query booleans."""
 import dataclasses
 import io
@@ -14,7 +17,7 @@ from wazo_confd_pjsip.http.auth import no_auth
 from .conftest import MASTER_TOKEN, SUB, ApiClient, make_config
 
 NOT_FOUND = [
-    'The requested URL was not found on the server. If you entered the URL manually please check your spelling and try again.'
+    'The requested URL was not found on the server. If you entered the URL manually please check your spelling and try again.'  # noqa: E501
 ]
 NOT_ALLOWED = ['The method is not allowed for the requested URL.']
 
@@ -39,7 +42,12 @@ def test_unknown_route_is_404(api, fake_auth):
 
 
 def test_non_uuid_id_is_404(api, fake_auth):
-    for path in ('/sip/transports/not-a-uuid', '/endpoints/sip/123', '/endpoints/sip/templates/global', "/sip/transports/' OR 1=1"):
+    for path in (
+        '/sip/transports/not-a-uuid',
+        '/endpoints/sip/123',
+        '/endpoints/sip/templates/global',
+        "/sip/transports/' OR 1=1",
+    ):
         response = api.get(path)
 
         assert_json_error(response, 404)
@@ -84,9 +92,7 @@ def failing_api(dependencies):
     return app.test_client()
 
 
-@pytest.mark.parametrize(
-    'path, error_class', [('/1.1/failing', 'RuntimeError'), ('/plain-failing', 'KeyError')]
-)
+@pytest.mark.parametrize('path, error_class', [('/1.1/failing', 'RuntimeError'), ('/plain-failing', 'KeyError')])
 def test_unexpected_error_is_500_without_details(failing_api, path, error_class, caplog):
     with caplog.at_level(logging.ERROR):
         response = failing_api.get(path)
@@ -163,7 +169,11 @@ def test_cors_preflight(api):
 
     assert response.status_code == 200
     assert response.headers['Access-Control-Allow-Origin'] == 'https://ui.example'
-    assert set(response.headers['Access-Control-Allow-Headers'].split(', ')) == {'X-Auth-Token', 'Content-Type', 'Wazo-Tenant'}
+    assert set(response.headers['Access-Control-Allow-Headers'].split(', ')) == {
+        'X-Auth-Token',
+        'Content-Type',
+        'Wazo-Tenant',
+    }
     assert {'GET', 'POST', 'PUT', 'DELETE'} <= set(response.headers['Access-Control-Allow-Methods'].split(', '))
 
 
@@ -228,8 +238,15 @@ def test_location_and_links_follow_proxy_headers(api):
 def test_boolean_query_values(api):
     api.as_(tenant=SUB).post('/endpoints/sip', json={'name': 'in-sub'})
     for value, recursive in (
-        ('True', True), ('true', True), ('1', True), ('yes', True), ('TRUE', True),
-        ('False', False), ('false', False), ('0', False), ('no', False),
+        ('True', True),
+        ('true', True),
+        ('1', True),
+        ('yes', True),
+        ('TRUE', True),
+        ('False', False),
+        ('false', False),
+        ('0', False),
+        ('no', False),
     ):
         response = api.get('/endpoints/sip', query={'recurse': value})
 
@@ -278,7 +295,9 @@ def test_a_body_larger_than_any_valid_one_is_refused_unread(api):
 def _chunked(api, method, path, data):
     """As cheroot hands a chunked body over: no Content-Length, the input terminated by the server."""
     return api._client.open(
-        path=f'/1.1{path}', method=method, input_stream=io.BytesIO(data),
+        path=f'/1.1{path}',
+        method=method,
+        input_stream=io.BytesIO(data),
         headers={**api._headers({}), 'Content-Type': 'application/json', 'Transfer-Encoding': 'chunked'},
         environ_overrides={'wsgi.input_terminated': True, 'CONTENT_LENGTH': ''},
     )

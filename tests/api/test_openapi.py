@@ -1,3 +1,6 @@
+# Copyright 2026 The wazo-confd-pjsip Authors  (see the AUTHORS file)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
 """GET /1.1/api/api.yml: one valid swagger 2.0 document, describing exactly the routes the app serves."""
 import re
 
@@ -91,7 +94,9 @@ def test_each_operation_states_the_acl_the_route_requires(app, document):
 
 
 def test_operation_ids_are_unique(document):
-    ids = [operation['operationId'] for operation in documented_operations(document).values() if 'operationId' in operation]
+    ids = [
+        operation['operationId'] for operation in documented_operations(document).values() if 'operationId' in operation
+    ]
     assert len(ids) == len(set(ids))
 
 
@@ -108,9 +113,22 @@ def _parameter_names(document, path, method):
 @pytest.mark.parametrize('base', ['/endpoints/sip', '/endpoints/sip/templates'])
 def test_endpoint_parameters(document, base):
     listing = _parameter_names(document, base, 'get')
-    assert {('query', name) for name in (
-        'recurse', 'search', 'order', 'direction', 'limit', 'offset', 'uuid', 'name', 'label', 'asterisk_id', 'template_uuid'
-    )} <= listing
+    assert {
+        ('query', name)
+        for name in (
+            'recurse',
+            'search',
+            'order',
+            'direction',
+            'limit',
+            'offset',
+            'uuid',
+            'name',
+            'label',
+            'asterisk_id',
+            'template_uuid',
+        )
+    } <= listing
     assert ('header', 'Wazo-Tenant') in listing
     item = _parameter_names(document, base + '/{uuid}', 'get')
     assert {('path', 'uuid'), ('query', 'view'), ('header', 'Wazo-Tenant')} <= item
@@ -166,7 +184,11 @@ def test_every_error_answer_is_a_list_of_strings(document):
                 continue
             answer = answer if '$ref' not in answer else document['responses'][answer['$ref'].rsplit('/', 1)[1]]
             assert answer['schema'] == {'$ref': '#/definitions/Error'}, (key, status)
-    assert document['definitions']['Error'] == {'type': 'array', 'description': 'Messages, as strings.', 'items': {'type': 'string'}}
+    assert document['definitions']['Error'] == {
+        'type': 'array',
+        'description': 'Messages, as strings.',
+        'items': {'type': 'string'},
+    }
 
 
 # --- the document says what the server enforces
@@ -242,9 +264,33 @@ def test_section_options_are_the_catalogue_options(document, section):
 
 
 PROBED_VALUES = (
-    '0', '007', '70', '4294967295', '4294967296', '00004294967295', '2147483647', '2147483648', '-2147483648',
-    '-2147483649', '+12', '-0', '1.5', '', ' 1', 'yes', 'No', 'TRUE', 'off', 'y', 'maybe', 'global', 'none',
-    'pjsip_only', 'Wazo PBX', 'md5', 'x\ty',
+    '0',
+    '007',
+    '70',
+    '4294967295',
+    '4294967296',
+    '00004294967295',
+    '2147483647',
+    '2147483648',
+    '-2147483648',
+    '-2147483649',
+    '+12',
+    '-0',
+    '1.5',
+    '',
+    ' 1',
+    'yes',
+    'No',
+    'TRUE',
+    'off',
+    'y',
+    'maybe',
+    'global',
+    'none',
+    'pjsip_only',
+    'Wazo PBX',
+    'md5',
+    'x\ty',
 )
 
 
@@ -276,10 +322,16 @@ def _accepts(check, value):
 @pytest.mark.parametrize(
     'definition, server_check, values',
     [
-        ('PJSIPName', validate_pjsip_name,
-         ('a', 'a' * 79, 'a' * 80, '', 'ok-1.x_y', 'a b', 'a~b', 'é', 'global', 'system', 'Global', 'globals')),
-        ('OptionValue', lambda value: _refuse(safety_error(value)),
-         ('x', 'x' * 4092, 'x' * 4093, '', 'a b', ' a', 'a ', 'a\nb', 'a\x00', 'a\x85', 'a\u2028', 'é;[x]')),
+        (
+            'PJSIPName',
+            validate_pjsip_name,
+            ('a', 'a' * 79, 'a' * 80, '', 'ok-1.x_y', 'a b', 'a~b', 'é', 'global', 'system', 'Global', 'globals'),
+        ),
+        (
+            'OptionValue',
+            lambda value: _refuse(safety_error(value)),
+            ('x', 'x' * 4092, 'x' * 4093, '', 'a b', ' a', 'a ', 'a\nb', 'a\x00', 'a\x85', 'a\u2028', 'é;[x]'),
+        ),
     ],
 )
 def test_documented_texts_are_those_the_server_accepts(document, definition, server_check, values):

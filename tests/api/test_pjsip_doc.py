@@ -1,3 +1,6 @@
+# Copyright 2026 The wazo-confd-pjsip Authors  (see the AUTHORS file)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
 """/1.1/asterisk/pjsip/doc: the PJSIP options per section, from the Asterisk doc file or the bundled facts."""
 import contextlib
 import gzip
@@ -9,7 +12,18 @@ from wazo_confd_pjsip.service import build_app
 
 from .conftest import OTHER_TOKEN, SUB_TOKEN, ApiClient, make_config
 
-SECTIONS = ['endpoint', 'aor', 'auth', 'contact', 'domain_alias', 'transport', 'system', 'global', 'identify', 'registration']
+SECTIONS = [
+    'endpoint',
+    'aor',
+    'auth',
+    'contact',
+    'domain_alias',
+    'transport',
+    'system',
+    'global',
+    'identify',
+    'registration',
+]
 ENTRY_KEYS = ['name', 'default', 'synopsis', 'description', 'note', 'choices']
 
 

@@ -1,3 +1,6 @@
+# Copyright 2026 The wazo-confd-pjsip Authors  (see the AUTHORS file)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
 """/1.1/asterisk/pjsip/global and /system: engine-wide sections, master tenant only, PUT replaces."""
 import pytest
 
@@ -10,7 +13,10 @@ SEEDED = {
 }
 SECTIONS = tuple(SEEDED)
 # A valid option of each section, with a value of its kind.
-VALID = {'global': {'max_forwards': '5', 'user_agent': 'My PBX'}, 'system': {'timer_t1': '600', 'compact_headers': 'yes'}}
+VALID = {
+    'global': {'max_forwards': '5', 'user_agent': 'My PBX'},
+    'system': {'timer_t1': '600', 'compact_headers': 'yes'},
+}
 
 
 def path(section):
@@ -85,7 +91,10 @@ BAD_SHAPES = [
     ({'options': 123}, 'Input Error - options: Not a valid mapping of option names to string values.'),
     ({'options': None}, 'Input Error - options: Field may not be null.'),
     ({'options': 'max_forwards=5'}, 'Input Error - options: Not a valid mapping of option names to string values.'),
-    ({'options': [['max_forwards', '5']]}, 'Input Error - options: Not a valid mapping of option names to string values.'),
+    (
+        {'options': [['max_forwards', '5']]},
+        'Input Error - options: Not a valid mapping of option names to string values.',
+    ),
     ({'options': {'max_forwards': 23}}, "Input Error - options: 'max_forwards': the value must be a string"),
     ({'options': {'max_forwards': None}}, "Input Error - options: 'max_forwards': the value must be a string"),
     ({}, 'Input Error - options: Missing data for required field.'),
@@ -123,7 +132,11 @@ def test_a_key_of_the_other_section_is_refused(api):
 BAD_VALUES = [
     ('global', {'max_forwards': 'many'}, 'invalid value for max_forwards'),
     ('global', {'taskprocessor_overload_trigger': 'sometimes'}, 'invalid value for taskprocessor_overload_trigger'),
-    ('global', {'user_agent': 'PBX\n[evil]\ntype=endpoint'}, 'invalid value for user_agent: must not contain line breaks'),
+    (
+        'global',
+        {'user_agent': 'PBX\n[evil]\ntype=endpoint'},
+        'invalid value for user_agent: must not contain line breaks',
+    ),
     ('global', {'user_agent': ''}, 'invalid value for user_agent: must not be empty'),
     ('system', {'compact_headers': 'maybe'}, 'invalid value for compact_headers'),
 ]

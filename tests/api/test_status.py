@@ -1,3 +1,6 @@
+# Copyright 2026 The wazo-confd-pjsip Authors  (see the AUTHORS file)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
 """/1.1/status: the service's view of its parts, per wazo-auth.md."""
 import dataclasses
 import time
@@ -21,7 +24,9 @@ def app_with_auth(dependencies, fake_auth):
         config = make_config(fake_auth, auth=overrides)
         backend = make_auth_backend(config['auth'])
         backends.append(backend)
-        return ApiClient(create_app(dataclasses.replace(dependencies, config=config, auth_backend=backend)).test_client())
+        return ApiClient(
+            create_app(dataclasses.replace(dependencies, config=config, auth_backend=backend)).test_client()
+        )
 
     yield build
     for backend in backends:

@@ -1,3 +1,6 @@
+# Copyright 2026 The wazo-confd-pjsip Authors  (see the AUTHORS file)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
 """Tenants added and removed (what the bus consumer calls), on the real database."""
 import pytest
 import sqlalchemy as sa

@@ -1,3 +1,6 @@
+# Copyright 2026 The wazo-confd-pjsip Authors  (see the AUTHORS file)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
 """/1.1/sip/transports: engine-wide, read by any tenant, written by the master tenant only."""
 import uuid
 
@@ -389,7 +392,12 @@ def test_ipv6_binds_are_accepted(api):
 
 
 def test_repeated_local_net_kept_in_order(api):
-    options = [['local_net', '192.168.0.0/16'], ['protocol', 'udp'], ['local_net', '10.0.0.0/8'], ['local_net', '172.16.0.0/12']]
+    options = [
+        ['local_net', '192.168.0.0/16'],
+        ['protocol', 'udp'],
+        ['local_net', '10.0.0.0/8'],
+        ['local_net', '172.16.0.0/12'],
+    ]
 
     created = create(api, 'nat', options)
 

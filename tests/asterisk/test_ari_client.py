@@ -1,3 +1,6 @@
+# Copyright 2026 The wazo-confd-pjsip Authors  (see the AUTHORS file)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
 import json
 
 import pytest
@@ -8,7 +11,9 @@ from wazo_confd_pjsip.asterisk.objects import AsteriskObject
 
 from .conftest import PASSWORD, USER
 
-ALICE = AsteriskObject('endpoint', 'alice', (('context', 'from-internal'), ('allow', '!all,ulaw'), ('callerid', 'A <1>')))
+ALICE = AsteriskObject(
+    'endpoint', 'alice', (('context', 'from-internal'), ('allow', '!all,ulaw'), ('callerid', 'A <1>'))
+)
 
 
 def test_put_get_delete(ari, fake_ari):

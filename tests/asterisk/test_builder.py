@@ -1,3 +1,6 @@
+# Copyright 2026 The wazo-confd-pjsip Authors  (see the AUTHORS file)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -71,14 +74,17 @@ def test_trunk_with_identify_registration_and_outbound_auths():
     assert objects[('auth', 'trunk1~registration')].fields == tuple(TRUNK['registration_outbound_auth'])
 
 
-@pytest.mark.parametrize('line_values, endpoint', [
-    ([], []),
-    (['no'], []),
-    (['yes'], ['trunk1']),
-    (['On'], ['trunk1']),
-    (['yes', 'no'], []),  # the last line wins
-    (['no', 'true'], ['trunk1']),
-])
+@pytest.mark.parametrize(
+    'line_values, endpoint',
+    [
+        ([], []),
+        (['no'], []),
+        (['yes'], ['trunk1']),
+        (['On'], ['trunk1']),
+        (['yes', 'no'], []),  # the last line wins
+        (['no', 'true'], ['trunk1']),
+    ],
+)
 def test_a_registration_names_its_endpoint_only_with_line_support(line_values, endpoint):
     registration_lines = TRUNK['registration'] + [('line', value) for value in line_values]
 
@@ -99,8 +105,13 @@ def test_service_owns_cross_references():
         **LINE,
         'endpoint': LINE['endpoint'] + [('auth', 'bob'), ('aors', 'bob'), ('outbound_auth', 'bob'), ('transport', 't')],
         'identify': [('endpoint', 'bob'), ('match', '192.0.2.1')],
-        'registration': [('outbound_auth', 'bob'), ('endpoint', 'bob'), ('line', 'yes'),
-                         ('server_uri', 'sip:p'), ('client_uri', 'sip:u@p')],
+        'registration': [
+            ('outbound_auth', 'bob'),
+            ('endpoint', 'bob'),
+            ('line', 'yes'),
+            ('server_uri', 'sip:p'),
+            ('client_uri', 'sip:u@p'),
+        ],
     }
 
     objects = by_key(build_objects('alice', TENANT, lines, 'transport-udp'))
@@ -122,7 +133,9 @@ def test_user_transport_kept_when_endpoint_has_none():
 
 
 def test_tenant_variable_is_the_service_s_and_last():
-    lines = {'endpoint': [('set_var', '__WAZO_TENANT_UUID=other'), ('set_var', 'WAZO_TENANT_UUID=x'), ('set_var', 'X=1')]}
+    lines = {
+        'endpoint': [('set_var', '__WAZO_TENANT_UUID=other'), ('set_var', 'WAZO_TENANT_UUID=x'), ('set_var', 'X=1')]
+    }
 
     endpoint = build_objects('alice', TENANT, lines, None)[-1]
 

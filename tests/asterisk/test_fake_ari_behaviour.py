@@ -1,3 +1,6 @@
+# Copyright 2026 The wazo-confd-pjsip Authors  (see the AUTHORS file)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
 """The fake's behaviour where the transcripts are silent: Asterisk's hazards and the test controls."""
 
 import json
@@ -193,8 +196,9 @@ def test_values_are_normalized_as_asterisk_reads_them_back(fake_ari):
 
 
 def test_numbers_and_addresses_are_read_as_asterisk_c_code_reads_them(fake_ari):
-    aor = put(fake_ari, 'aor', 'alice', [('max_contacts', '010'), ('default_expiration', ' 0x10'),
-                                         ('qualify_timeout', '1e1')])
+    aor = put(
+        fake_ari, 'aor', 'alice', [('max_contacts', '010'), ('default_expiration', ' 0x10'), ('qualify_timeout', '1e1')]
+    )
     identify = put(fake_ari, 'identify', 'alice', [('endpoint', 'alice'), ('match', '5, 10.1/255.0.255.0')])
 
     read = dict(shown(aor))
@@ -234,10 +238,29 @@ def test_registration_outbound_auths_read_back_one_each_and_an_update_keeps_the_
 def test_webrtc_turns_on_what_it_needs(fake_ari):
     fields = dict(shown(put(fake_ari, 'endpoint', 'alice', ENDPOINT + [('webrtc', 'yes'), ('dtls_rekey', '5')])))
 
-    assert {key: fields[key] for key in ('bundle', 'rtcp_mux', 'ice_support', 'use_avpf', 'media_encryption',
-                                         'dtls_verify', 'dtls_setup', 'dtls_rekey', 'dtls_auto_generate_cert')} == {
-        'bundle': 'true', 'rtcp_mux': 'true', 'ice_support': 'true', 'use_avpf': 'true', 'media_encryption': 'dtls',
-        'dtls_verify': 'Fingerprint', 'dtls_setup': 'actpass', 'dtls_rekey': '0', 'dtls_auto_generate_cert': 'Yes',
+    assert {
+        key: fields[key]
+        for key in (
+            'bundle',
+            'rtcp_mux',
+            'ice_support',
+            'use_avpf',
+            'media_encryption',
+            'dtls_verify',
+            'dtls_setup',
+            'dtls_rekey',
+            'dtls_auto_generate_cert',
+        )
+    } == {
+        'bundle': 'true',
+        'rtcp_mux': 'true',
+        'ice_support': 'true',
+        'use_avpf': 'true',
+        'media_encryption': 'dtls',
+        'dtls_verify': 'Fingerprint',
+        'dtls_setup': 'actpass',
+        'dtls_rekey': '0',
+        'dtls_auto_generate_cert': 'Yes',
     }
 
 
@@ -280,7 +303,10 @@ def test_file_object_hides_its_pushed_twin(fake_ari):
 def test_engine_wide_types_cannot_be_created(fake_ari):
     response = put(fake_ari, 'transport', 'transport-udp', [('protocol', 'udp'), ('bind', '0.0.0.0')])
 
-    assert (response.status_code, response.json()) == (403, {'message': "Cannot create sorcery objects of type 'transport'"})
+    assert (response.status_code, response.json()) == (
+        403,
+        {'message': "Cannot create sorcery objects of type 'transport'"},
+    )
 
 
 def test_body_not_sent_as_json_is_ignored(fake_ari):
@@ -289,7 +315,10 @@ def test_body_not_sent_as_json_is_ignored(fake_ari):
 
     response = request(fake_ari, 'PUT', f'{CONFIG}/endpoint/alice', data=body, headers={'Content-Type': 'text/plain'})
 
-    assert (response.status_code, response.json()) == (400, {'message': "Fields must be provided to update object 'alice'"})
+    assert (response.status_code, response.json()) == (
+        400,
+        {'message': "Fields must be provided to update object 'alice'"},
+    )
 
 
 def test_module_reload(fake_ari):
@@ -372,7 +401,10 @@ def test_request_log_and_counters(fake_ari):
         ('PUT', f'{CONFIG}/endpoint/alice', 200),
         ('GET', f'{CONFIG}/endpoint/nope', 404),
     ]
-    assert json.loads(fake_ari.request_log[0]['body'])['fields'][0] == {'attribute': 'context', 'value': 'from-internal'}
+    assert json.loads(fake_ari.request_log[0]['body'])['fields'][0] == {
+        'attribute': 'context',
+        'value': 'from-internal',
+    }
     assert fake_ari.counters['requests'] == 2
     assert fake_ari.counters[('PUT', 'endpoint')] == 1
 

@@ -1,3 +1,6 @@
+# Copyright 2026 The wazo-confd-pjsip Authors  (see the AUTHORS file)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
 """Every exchange recorded with a real Asterisk 22.10.1, replayed in order against the fake.
 
 Answers are compared as Asterisk gives them: attribute lists as multisets (Asterisk's order is a

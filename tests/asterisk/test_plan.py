@@ -1,3 +1,6 @@
+# Copyright 2026 The wazo-confd-pjsip Authors  (see the AUTHORS file)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
 import uuid
 
 import pytest
@@ -123,8 +126,15 @@ def test_removed_option_without_known_default_re_creates():
         ),
         (
             obj('endpoint', 'a', *SAFE_ENDPOINT, ('deny', '0.0.0.0/0'), ('permit', '192.0.2.0/24')),
-            obj('endpoint', 'a', ('context', 'b'), ('allow', '!all,ulaw'), ('callerid', 'A <1>'),
-                ('deny', '0.0.0.0/0'), ('permit', '192.0.2.0/24')),
+            obj(
+                'endpoint',
+                'a',
+                ('context', 'b'),
+                ('allow', '!all,ulaw'),
+                ('callerid', 'A <1>'),
+                ('deny', '0.0.0.0/0'),
+                ('permit', '192.0.2.0/24'),
+            ),
             'endpoint has deny, permit',
         ),
         (
@@ -149,25 +159,45 @@ def test_removed_option_without_known_default_re_creates():
         ),
         (
             obj('endpoint', 'a', *SAFE_ENDPOINT, ('contact_user', 'x')),
-            obj('endpoint', 'a', ('context', 'b'), ('allow', '!all,ulaw'), ('callerid', 'A <1>'), ('contact_user', 'x')),
+            obj(
+                'endpoint', 'a', ('context', 'b'), ('allow', '!all,ulaw'), ('callerid', 'A <1>'), ('contact_user', 'x')
+            ),
             'endpoint has contact_user',
         ),
         (
             obj('endpoint', 'a', *SAFE_ENDPOINT, ('dtls_verify', 'fingerprint')),
-            obj('endpoint', 'a', ('context', 'b'), ('allow', '!all,ulaw'), ('callerid', 'A <1>'),
-                ('dtls_verify', 'fingerprint')),
+            obj(
+                'endpoint',
+                'a',
+                ('context', 'b'),
+                ('allow', '!all,ulaw'),
+                ('callerid', 'A <1>'),
+                ('dtls_verify', 'fingerprint'),
+            ),
             'endpoint has dtls_verify',
         ),
         (
             obj('endpoint', 'a', *SAFE_ENDPOINT, ('direct_media_method', 'update')),
-            obj('endpoint', 'a', ('context', 'b'), ('allow', '!all,ulaw'), ('callerid', 'A <1>'),
-                ('direct_media_method', 'update')),
+            obj(
+                'endpoint',
+                'a',
+                ('context', 'b'),
+                ('allow', '!all,ulaw'),
+                ('callerid', 'A <1>'),
+                ('direct_media_method', 'update'),
+            ),
             'endpoint has direct_media_method',  # a merge would make it the connected line method
         ),
         (
             obj('endpoint', 'a', *SAFE_ENDPOINT, ('preferred_codec_only', 'yes')),
-            obj('endpoint', 'a', ('context', 'b'), ('allow', '!all,ulaw'), ('callerid', 'A <1>'),
-                ('preferred_codec_only', 'yes')),
+            obj(
+                'endpoint',
+                'a',
+                ('context', 'b'),
+                ('allow', '!all,ulaw'),
+                ('callerid', 'A <1>'),
+                ('preferred_codec_only', 'yes'),
+            ),
             'endpoint has preferred_codec_only',  # a merge would be answered 500
         ),
         (

@@ -1,3 +1,6 @@
+# Copyright 2026 The wazo-confd-pjsip Authors  (see the AUTHORS file)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
 import pytest
 
 from wazo_confd_pjsip.asterisk.objects import AsteriskObject
@@ -9,7 +12,9 @@ SYSTEM = AsteriskObject('system', 'system', (('timer_t1', '500'),))
 
 
 def test_sections_in_the_given_order():
-    alice = AsteriskObject('endpoint', 'alice', (('context', 'from-internal'), ('allow', '!all,ulaw'), ('allow', 'alaw')))
+    alice = AsteriskObject(
+        'endpoint', 'alice', (('context', 'from-internal'), ('allow', '!all,ulaw'), ('allow', 'alaw'))
+    )
 
     text = render_pjsip_conf([GLOBAL, SYSTEM, TRANSPORT, alice])
 

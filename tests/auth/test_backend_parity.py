@@ -1,3 +1,6 @@
+# Copyright 2026 The wazo-confd-pjsip Authors  (see the AUTHORS file)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
 """The local backend must answer exactly as wazo-auth does: same checks through both, same outcomes."""
 import datetime
 import itertools
@@ -46,14 +49,23 @@ TOKEN_IDS = [*TOKENS, 'unknown']
 @pytest.fixture(scope='module')
 def backends(tmp_path_factory):
     tokens_path = tmp_path_factory.mktemp('parity') / 'tokens.yml'
-    write_yaml(tokens_path, {
-        'tenants': TENANTS,
-        'tokens': [
-            {'token': name, 'user_uuid': USER, 'session_uuid': SESSION, 'tenant_uuid': tenant, 'acl': acl,
-             'expires_at': expiry.isoformat() if expiry else None}
-            for name, (tenant, acl, expiry) in TOKENS.items()
-        ],
-    })
+    write_yaml(
+        tokens_path,
+        {
+            'tenants': TENANTS,
+            'tokens': [
+                {
+                    'token': name,
+                    'user_uuid': USER,
+                    'session_uuid': SESSION,
+                    'tenant_uuid': tenant,
+                    'acl': acl,
+                    'expires_at': expiry.isoformat() if expiry else None,
+                }
+                for name, (tenant, acl, expiry) in TOKENS.items()
+            ],
+        },
+    )
     with FakeWazoAuth() as fake:
         for tenant in TENANTS:
             fake.add_tenant(tenant['uuid'], tenant['parent_uuid'], tenant['name'])

@@ -1,3 +1,6 @@
+# Copyright 2026 The wazo-confd-pjsip Authors  (see the AUTHORS file)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
 import datetime
 import os
 import time
@@ -58,15 +61,18 @@ def test_me_is_the_token_user(tokens_path):
     assert outcome(backend, 't', 'confd.users.other.read') == 'unauthorized'
 
 
-@pytest.mark.parametrize('expires_at, result', [
-    (None, 'ok'),
-    ('2999-01-01T00:00:00Z', 'ok'),
-    ('2999-01-01T00:00:00+00:00', 'ok'),
-    ('2999-01-01T00:00:00', 'ok'),  # no zone: UTC
-    ('2000-01-01T00:00:00Z', 'unauthorized'),
-    (datetime.datetime(2000, 1, 1, tzinfo=datetime.timezone.utc), 'unauthorized'),  # unquoted in YAML
-    (datetime.datetime(2999, 1, 1), 'ok'),
-])
+@pytest.mark.parametrize(
+    'expires_at, result',
+    [
+        (None, 'ok'),
+        ('2999-01-01T00:00:00Z', 'ok'),
+        ('2999-01-01T00:00:00+00:00', 'ok'),
+        ('2999-01-01T00:00:00', 'ok'),  # no zone: UTC
+        ('2000-01-01T00:00:00Z', 'unauthorized'),
+        (datetime.datetime(2000, 1, 1, tzinfo=datetime.timezone.utc), 'unauthorized'),  # unquoted in YAML
+        (datetime.datetime(2999, 1, 1), 'ok'),
+    ],
+)
 def test_expiry(tokens_path, expires_at, result):
     backend = backend_with(tokens_path, [token('t', expires_at=expires_at)])
     assert outcome(backend, 't', 'confd.status.read') == result
@@ -80,18 +86,21 @@ def test_a_token_expires_while_the_file_does_not_change(tokens_path):
     assert outcome(backend, 't', 'confd.status.read') == 'unauthorized'
 
 
-@pytest.mark.parametrize('token_tenant, tenant, result', [
-    (MAIN, None, 'ok'),
-    (MAIN, MAIN, 'ok'),
-    (MAIN, SUB1, 'ok'),
-    (MAIN, SUB1_CHILD, 'ok'),
-    (SUB1, SUB1, 'ok'),
-    (SUB1, SUB1_CHILD, 'ok'),
-    (SUB1, MAIN, 'unauthorized'),
-    (SUB1, SUB2, 'unauthorized'),
-    (SUB1_CHILD, SUB1, 'unauthorized'),
-    (MAIN, 'eeeeeeee-eeee-eeee-eeee-000000000000', 'unauthorized'),
-])
+@pytest.mark.parametrize(
+    'token_tenant, tenant, result',
+    [
+        (MAIN, None, 'ok'),
+        (MAIN, MAIN, 'ok'),
+        (MAIN, SUB1, 'ok'),
+        (MAIN, SUB1_CHILD, 'ok'),
+        (SUB1, SUB1, 'ok'),
+        (SUB1, SUB1_CHILD, 'ok'),
+        (SUB1, MAIN, 'unauthorized'),
+        (SUB1, SUB2, 'unauthorized'),
+        (SUB1_CHILD, SUB1, 'unauthorized'),
+        (MAIN, 'eeeeeeee-eeee-eeee-eeee-000000000000', 'unauthorized'),
+    ],
+)
 def test_tenant_must_be_in_the_token_tenant_subtree(tokens_path, token_tenant, tenant, result):
     backend = backend_with(tokens_path, [token('t', tenant=token_tenant)])
     assert outcome(backend, 't', 'confd.status.read', tenant) == result
@@ -112,11 +121,14 @@ def test_visible_tenants_with_tenant_read_acl(tokens_path):
     assert backend.visible_tenants('t', SUB2) == [TenantInfo(SUB2, MAIN, 'sub2')]
 
 
-@pytest.mark.parametrize('acl, token_tenant, tenant', [
-    (['confd.#'], MAIN, MAIN),  # may not read tenants
-    (['confd.#', 'auth.tenants.read'], SUB1, MAIN),  # tenant not visible to the token
-    (['#', '!auth.tenants.#'], MAIN, MAIN),
-])
+@pytest.mark.parametrize(
+    'acl, token_tenant, tenant',
+    [
+        (['confd.#'], MAIN, MAIN),  # may not read tenants
+        (['confd.#', 'auth.tenants.read'], SUB1, MAIN),  # tenant not visible to the token
+        (['#', '!auth.tenants.#'], MAIN, MAIN),
+    ],
+)
 def test_visible_tenants_falls_back_to_the_tenant_alone(tokens_path, acl, token_tenant, tenant):
     backend = backend_with(tokens_path, [token('t', tenant=token_tenant, acl=acl)])
     assert backend.visible_tenants('t', tenant) == [TenantInfo(tenant, None, None)]
@@ -174,17 +186,20 @@ def test_a_removed_file_keeps_the_previous_content(tokens_path):
     assert outcome(backend, 't', 'confd.status.read') == 'ok'
 
 
-@pytest.mark.parametrize('content', [
-    '[]',
-    'tenants: {a: b}',
-    'tenants: [{name: no-uuid}]',
-    f'tenants: [{{uuid: {SUB1}, parent_uuid: {MAIN}}}]',  # unknown parent
-    f'tenants: [{{uuid: {MAIN}}}]\ntokens: [{{token: t, tenant_uuid: {SUB1}, acl: []}}]',  # unknown tenant
-    f'tenants: [{{uuid: {MAIN}}}]\ntokens: [{{token: t, tenant_uuid: {MAIN}, acl: confd.#}}]',
-    f'tenants: [{{uuid: {MAIN}}}]\ntokens: [{{token: t, tenant_uuid: {MAIN}, expires_at: tomorrow}}]',
-    f'tenants: [{{uuid: {MAIN}}}]\nmaster_tenant_uuid: {SUB1}',
-    'tokens: [unclosed',
-])
+@pytest.mark.parametrize(
+    'content',
+    [
+        '[]',
+        'tenants: {a: b}',
+        'tenants: [{name: no-uuid}]',
+        f'tenants: [{{uuid: {SUB1}, parent_uuid: {MAIN}}}]',  # unknown parent
+        f'tenants: [{{uuid: {MAIN}}}]\ntokens: [{{token: t, tenant_uuid: {SUB1}, acl: []}}]',  # unknown tenant
+        f'tenants: [{{uuid: {MAIN}}}]\ntokens: [{{token: t, tenant_uuid: {MAIN}, acl: confd.#}}]',
+        f'tenants: [{{uuid: {MAIN}}}]\ntokens: [{{token: t, tenant_uuid: {MAIN}, expires_at: tomorrow}}]',
+        f'tenants: [{{uuid: {MAIN}}}]\nmaster_tenant_uuid: {SUB1}',
+        'tokens: [unclosed',
+    ],
+)
 def test_an_unusable_file_is_refused_at_start(tokens_path, content):
     tokens_path.write_text(content)
     with pytest.raises(InvalidTokensFile):

@@ -1,3 +1,6 @@
+# Copyright 2026 The wazo-confd-pjsip Authors  (see the AUTHORS file)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
 import base64
 import datetime
 import json
@@ -21,8 +24,9 @@ def fake():
     with FakeWazoAuth() as fake:
         for tenant in TENANTS:
             fake.add_tenant(tenant['uuid'], tenant['parent_uuid'], tenant['name'])
-        fake.add_token('admin', tenant_uuid=MAIN, acl=['confd.#', 'auth.tenants.read'], user_uuid=USER,
-                       session_uuid='session-1')
+        fake.add_token(
+            'admin', tenant_uuid=MAIN, acl=['confd.#', 'auth.tenants.read'], user_uuid=USER, session_uuid='session-1'
+        )
         fake.add_token('sub1', tenant_uuid=SUB1, acl=['confd.#', '!confd.sip.transports.#'])
         fake.add_token('expired', tenant_uuid=MAIN, acl=['#'], expires_at=PAST)
         yield fake
@@ -75,13 +79,16 @@ def test_the_token_is_quoted_in_the_path(fake, backend):
     assert fake.requests_of('HEAD')[-1].path == '/0.1/token/a%2Fb%3Fc'
 
 
-@pytest.mark.parametrize('token, required, tenant', [
-    ('unknown', 'confd.status.read', None),  # 404
-    ('expired', 'confd.status.read', None),  # 404
-    ('sub1', 'confd.sip.transports.read', None),  # 403: ACL
-    ('sub1', 'confd.status.read', MAIN),  # 403: tenant above the token's
-    ('sub1', 'confd.status.read', SUB2),  # 403: sibling tenant
-])
+@pytest.mark.parametrize(
+    'token, required, tenant',
+    [
+        ('unknown', 'confd.status.read', None),  # 404
+        ('expired', 'confd.status.read', None),  # 404
+        ('sub1', 'confd.sip.transports.read', None),  # 403: ACL
+        ('sub1', 'confd.status.read', MAIN),  # 403: tenant above the token's
+        ('sub1', 'confd.status.read', SUB2),  # 403: sibling tenant
+    ],
+)
 def test_refusals_are_unauthorized(backend, token, required, tenant):
     with pytest.raises(Unauthorized):
         backend.check_token(token, required, tenant)
@@ -162,12 +169,15 @@ def test_visible_tenants_on_401_is_the_tenant_alone(backend, token, tenant):
     assert backend.visible_tenants(token, tenant) == [TenantInfo(tenant, None, None)]
 
 
-@pytest.mark.parametrize('config, expected', [
-    ({'host': 'localhost', 'port': 9497, 'prefix': None, 'https': False}, 'http://localhost:9497/0.1'),
-    ({'host': 'h', 'port': 443, 'prefix': '/api/auth', 'https': True}, 'https://h:443/api/auth/0.1'),
-    ({'host': 'h', 'port': 443, 'prefix': 'api/auth/', 'https': True}, 'https://h:443/api/auth/0.1'),
-    ({'host': 'h', 'port': 80, 'prefix': '', 'https': False}, 'http://h:80/0.1'),
-])
+@pytest.mark.parametrize(
+    'config, expected',
+    [
+        ({'host': 'localhost', 'port': 9497, 'prefix': None, 'https': False}, 'http://localhost:9497/0.1'),
+        ({'host': 'h', 'port': 443, 'prefix': '/api/auth', 'https': True}, 'https://h:443/api/auth/0.1'),
+        ({'host': 'h', 'port': 443, 'prefix': 'api/auth/', 'https': True}, 'https://h:443/api/auth/0.1'),
+        ({'host': 'h', 'port': 80, 'prefix': '', 'https': False}, 'http://h:80/0.1'),
+    ],
+)
 def test_base_url(config, expected):
     assert base_url(config) == expected
 

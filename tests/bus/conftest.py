@@ -1,3 +1,6 @@
+# Copyright 2026 The wazo-confd-pjsip Authors  (see the AUTHORS file)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
 """The app of tests/api on the real database, with its bus side on a real RabbitMQ.
 
 Only the tests asking for `bus` or `captured` need the broker; the others run without one.

@@ -1,3 +1,6 @@
+# Copyright 2026 The wazo-confd-pjsip Authors  (see the AUTHORS file)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
 """Events published on a real RabbitMQ after API requests, compared with the reference byte for byte."""
 import datetime
 import json
@@ -48,9 +51,7 @@ def tenant_headers(name, routing_key, timestamp, tenant_uuid):
 
 
 def test_endpoint_creation_publishes_the_tenant_defaults_then_the_endpoint(api, bus, captured):
-    endpoint = create_endpoint(
-        api, label='Alice', auth_section_options=[['username', 'alice'], ['password', 'secret']]
-    )
+    endpoint = create_endpoint(api, label='Alice', auth_section_options=[['username', 'alice'], ['password', 'secret']])
 
     messages = captured.take(5)
 
@@ -77,9 +78,7 @@ def test_endpoint_creation_publishes_the_tenant_defaults_then_the_endpoint(api, 
     assert_wire_form(
         global_template,
         'config.sip_endpoint_template.created',
-        tenant_headers(
-            'sip_endpoint_template_created', 'config.sip_endpoint_template.created', timestamp, MAIN
-        ),
+        tenant_headers('sip_endpoint_template_created', 'config.sip_endpoint_template.created', timestamp, MAIN),
         {'uuid': stored['uuid'], 'tenant_uuid': MAIN, 'name': stored['name'], 'label': 'global'},
     )
 

@@ -1,3 +1,6 @@
+# Copyright 2026 The wazo-confd-pjsip Authors  (see the AUTHORS file)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
 """A fake Asterisk 22 ARI (push configuration of res_pjsip objects) that answers like the real one.
 
 The yardstick is Asterisk 22.10.1: the 45 exchanges recorded with it (tests/asterisk/ari-transcripts.json,
@@ -47,8 +50,8 @@ from __future__ import annotations
 import base64
 import collections
 import datetime
-import itertools
 import ipaddress
+import itertools
 import json
 import math
 import os
@@ -664,7 +667,14 @@ class ObjectType:
         return copied
 
 
-_EMPTY = {'codec': (), 'acl': (), 'keyvalue': {}, 'list:uri': (), 'list:host_or_cidr': (), 'digest': ()}
+_EMPTY: dict[str, object] = {
+    'codec': (),
+    'acl': (),
+    'keyvalue': {},
+    'list:uri': (),
+    'list:host_or_cidr': (),
+    'digest': (),
+}
 _SCALAR_HANDLERS = {
     'bool': lambda object_type, option, value, choices: _bool(object_type, option, value),
     'int': lambda object_type, option, value, choices: _int(value),
@@ -688,8 +698,10 @@ _OPTION_HANDLERS = {
     ('endpoint', 'dtls_setup'): lambda current, value: _known_or_ignored(value, DTLS_SETUPS, current),
     ('endpoint', 'dtls_fingerprint'): lambda current, value: _known_or_ignored(value, DTLS_HASHES, current),
     ('endpoint', 'dtls_rekey'): lambda current, value: _dtls_rekey(value),
-    **{('endpoint', option): lambda current, value: _dtls_file(value)
-       for option in ('dtls_cert_file', 'dtls_private_key', 'dtls_ca_file', 'dtls_ca_path')},
+    **{
+        ('endpoint', option): lambda current, value: _dtls_file(value)
+        for option in ('dtls_cert_file', 'dtls_private_key', 'dtls_ca_file', 'dtls_ca_path')
+    },
 }
 # Where an option reads back another one's value: Asterisk's direct_media_method_to_str() shows the
 # connected line method, so the copy of an update replaces direct_media_method with it.
@@ -789,8 +801,9 @@ def _check_endpoint(state):
     if state['bundle'] == 'true':
         state['rtcp_mux'] = 'true'
     if state['webrtc'] == 'yes':
-        state.update(dict.fromkeys(('bundle', 'rtcp_mux', 'use_avpf', 'ice_support', 'media_use_received_transport'),
-                                   'true'))
+        state.update(
+            dict.fromkeys(('bundle', 'rtcp_mux', 'use_avpf', 'ice_support', 'media_use_received_transport'), 'true')
+        )
         state.update(media_encryption='dtls', dtls_setup='actpass', dtls_verify='fingerprint', dtls_rekey='0')
         if not state['dtls_cert_file']:
             state['dtls_auto_generate_cert'] = 'Yes'
@@ -1233,8 +1246,11 @@ _MODULE_NOT_SHOWN = 'Module could not be found in running modules'
 
 def _route(segments):
     """The route (or the node above routes) that `segments` (the path after /ari) reach, or None."""
-    reached = [route for route in ROUTES if len(route) >= len(segments)
-               and all(part in ('*', segment) for part, segment in zip(route, segments))]
+    reached = [
+        route
+        for route in ROUTES
+        if len(route) >= len(segments) and all(part in ('*', segment) for part, segment in zip(route, segments))
+    ]
     exact = [route for route in reached if len(route) == len(segments)]
     if exact:
         return exact[0]
@@ -1243,8 +1259,13 @@ def _route(segments):
 
 def _module_info(name):
     description, support_level = LOADED_MODULES[name]
-    return {'name': name, 'description': description, 'use_count': 0, 'status': 'Running',
-            'support_level': support_level}
+    return {
+        'name': name,
+        'description': description,
+        'use_count': 0,
+        'status': 'Running',
+        'support_level': support_level,
+    }
 
 
 def _json_body(headers, raw_body):

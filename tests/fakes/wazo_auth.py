@@ -1,3 +1,6 @@
+# Copyright 2026 The wazo-confd-pjsip Authors  (see the AUTHORS file)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
 """A fake wazo-auth: the four calls the service makes, over real HTTP on 127.0.0.1.
 
 Seeded by the test with tenants, tokens and service users; evaluates ACLs with the service's own
@@ -77,8 +80,9 @@ class FakeWazoAuth:
             self.tenants[tenant_uuid] = (parent_uuid, name or tenant_uuid[-4:])
 
     def add_token(self, token, *, tenant_uuid, acl, user_uuid=None, expires_at=None, session_uuid=None):
-        fake = FakeToken(token, user_uuid or str(uuid.uuid4()), tenant_uuid, list(acl), expires_at,
-                         session_uuid or str(uuid.uuid4()))
+        fake = FakeToken(
+            token, user_uuid or str(uuid.uuid4()), tenant_uuid, list(acl), expires_at, session_uuid or str(uuid.uuid4())
+        )
         with self._lock:
             self.tokens[token] = fake
         return fake
@@ -95,8 +99,14 @@ class FakeWazoAuth:
 
     def config(self, **overrides):
         """The ``auth`` configuration of a service using this fake."""
-        return {'backend': 'wazo-auth', 'host': '127.0.0.1', 'port': self.port, 'https': False, 'timeout': 2,
-                **overrides}
+        return {
+            'backend': 'wazo-auth',
+            'host': '127.0.0.1',
+            'port': self.port,
+            'https': False,
+            'timeout': 2,
+            **overrides,
+        }
 
     # --- lifecycle and modes
 
@@ -167,8 +177,9 @@ class FakeWazoAuth:
         token = self._valid_token(token_id)
         if token is None:
             return 404, None
-        if not acl_allows(token.acl, query.get('scope', ''), user_uuid=token.user_uuid,
-                          session_uuid=token.session_uuid):
+        if not acl_allows(
+            token.acl, query.get('scope', ''), user_uuid=token.user_uuid, session_uuid=token.session_uuid
+        ):
             return 403, None
         if 'tenant' in query and not self._visible(token, query['tenant']):
             return 403, None
@@ -182,8 +193,9 @@ class FakeWazoAuth:
 
     def _list_tenants(self, token_id, tenant_uuid):
         token = self._valid_token(token_id)
-        if token is None or not acl_allows(token.acl, 'auth.tenants.read', user_uuid=token.user_uuid,
-                                           session_uuid=token.session_uuid):
+        if token is None or not acl_allows(
+            token.acl, 'auth.tenants.read', user_uuid=token.user_uuid, session_uuid=token.session_uuid
+        ):
             return 401, {'message': 'Unauthorized'}
         tenant_uuid = tenant_uuid or token.tenant_uuid
         if not self._visible(token, tenant_uuid):

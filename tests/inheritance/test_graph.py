@@ -1,3 +1,6 @@
+# Copyright 2026 The wazo-confd-pjsip Authors  (see the AUTHORS file)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
 from wazo_confd_pjsip.inheritance import descendants, would_create_cycle
 
 PARENTS = {'webrtc': ['global'], 'guest': ['webrtc'], 'trunk': ['global'], 'e1': ['guest', 'trunk'], 'e2': ['webrtc']}
@@ -78,6 +81,6 @@ def test_most_copies_doubles_along_a_ladder_of_diamonds_and_survives_depth():
         parents_of[f'right{rung}'] = [below]
         parents_of[f'rung{rung}'] = [f'left{rung}', f'right{rung}']
         below = f'rung{rung}'
-    assert most_copies([below], parents_of) == 2 ** 30
+    assert most_copies([below], parents_of) == 2**30
     chain = {f'n{i}': [f'n{i + 1}'] for i in range(3000)}
     assert most_copies(['n0'], chain) == 1

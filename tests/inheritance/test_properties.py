@@ -1,3 +1,6 @@
+# Copyright 2026 The wazo-confd-pjsip Authors  (see the AUTHORS file)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
 """resolve_lines + merged_view against a deliberately naive model of what Asterisk does."""
 
 import re

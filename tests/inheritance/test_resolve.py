@@ -1,3 +1,6 @@
+# Copyright 2026 The wazo-confd-pjsip Authors  (see the AUTHORS file)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
 import pytest
 
 from wazo_confd_pjsip.inheritance import (
@@ -176,8 +179,14 @@ def test_callable_lookup_may_return_none_or_raise_key_error():
 def test_deep_chain_resolves_without_recursion(repeatable):
     depth = 2000
     lookup = templates(
-        *(node(f't{i}', parents=[f't{i - 1}'] if i else [], endpoint=[('context', f'c{i}'), ('permit', f'10.0.{i // 256}.{i % 256}')])
-          for i in range(depth))
+        *(
+            node(
+                f't{i}',
+                parents=[f't{i - 1}'] if i else [],
+                endpoint=[('context', f'c{i}'), ('permit', f'10.0.{i // 256}.{i % 256}')],
+            )
+            for i in range(depth)
+        )
     )
     endpoint = node('e', parents=[f't{depth - 1}'])
 
@@ -233,7 +242,10 @@ def test_resolver_reuses_templates_until_invalidated():
 
     resolver = Resolver(lookup)
     for i in range(100):
-        assert resolver.lines(node(f'e{i}', parents=['mid', 'other']))['endpoint'] == [('context', 'v1'), ('language', 'en')]
+        assert resolver.lines(node(f'e{i}', parents=['mid', 'other']))['endpoint'] == [
+            ('context', 'v1'),
+            ('language', 'en'),
+        ]
     assert sorted(fetched) == ['base', 'mid', 'other']
 
     stored['base'] = node('base', endpoint=[('context', 'v2')])
@@ -272,7 +284,12 @@ def test_json_shaped_lines_are_accepted():
 
 def test_ten_thousand_endpoints_on_three_levels_resolve(repeatable):
     lookup = templates(
-        node('global', transport='udp', aor=[('max_contacts', '1')], endpoint=[('allow', '!all,ulaw'), ('context', 'default')]),
+        node(
+            'global',
+            transport='udp',
+            aor=[('max_contacts', '1')],
+            endpoint=[('allow', '!all,ulaw'), ('context', 'default')],
+        ),
         node('webrtc', parents=['global'], transport='wss', endpoint=[('allow', '!all,opus,ulaw'), ('webrtc', 'yes')]),
         node('guest', parents=['webrtc'], aor=[('max_contacts', '10')]),
     )
@@ -286,7 +303,12 @@ def test_ten_thousand_endpoints_on_three_levels_resolve(repeatable):
     assert results[-1] == (
         {
             'aor': [['max_contacts', '10']],
-            'endpoint': [['allow', '!all,opus,ulaw'], ['context', 'default'], ['webrtc', 'yes'], ['callerid', '"9999" <9999>']],
+            'endpoint': [
+                ['allow', '!all,opus,ulaw'],
+                ['context', 'default'],
+                ['webrtc', 'yes'],
+                ['callerid', '"9999" <9999>'],
+            ],
         },
         'wss',
     )

@@ -1,3 +1,6 @@
+# Copyright 2026 The wazo-confd-pjsip Authors  (see the AUTHORS file)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
 """The Debian package, built for real with `make deb` and inspected with dpkg-deb."""
 import os
 import shutil
@@ -101,8 +104,9 @@ def test_ships_the_alembic_migrations(contents):
 def test_ships_the_option_facts_and_api_spec(contents):
     assert f'{SITE_PACKAGES}/{MODULE}/options/pjsip-options.json' in contents
     assert f'{SITE_PACKAGES}/{MODULE}/http/api.yml' in contents
-    fragments = [path for path in contents if path.startswith(f'{SITE_PACKAGES}/{MODULE}/plugins/')
-                 and path.endswith('/api.yml')]
+    fragments = [
+        path for path in contents if path.startswith(f'{SITE_PACKAGES}/{MODULE}/plugins/') and path.endswith('/api.yml')
+    ]
     assert fragments
 
 
@@ -111,8 +115,9 @@ def test_ships_every_file_of_the_python_package(build_dir, contents):
     source = build_dir / 'source'
     files = [path for path in (source / MODULE).rglob('*') if path.is_file() and '__pycache__' not in path.parts]
     assert files
-    missing = sorted(str(path.relative_to(source)) for path in files
-                     if f'{SITE_PACKAGES}/{path.relative_to(source)}' not in contents)
+    missing = sorted(
+        str(path.relative_to(source)) for path in files if f'{SITE_PACKAGES}/{path.relative_to(source)}' not in contents
+    )
     assert missing == []
 
 
@@ -126,8 +131,9 @@ def test_configuration_files_are_conffiles(deb):
 
 
 def test_depends_on_debian_python_packages(deb):
-    fields = subprocess.run(['dpkg-deb', '-f', str(deb), 'Depends', 'Recommends'], check=True,
-                            capture_output=True, text=True).stdout
+    fields = subprocess.run(
+        ['dpkg-deb', '-f', str(deb), 'Depends', 'Recommends'], check=True, capture_output=True, text=True
+    ).stdout
     relations = dict(line.split(': ', 1) for line in fields.splitlines())
     depends = {relation.split()[0] for relation in relations['Depends'].split(', ')}
     assert PYTHON_DEPENDENCIES <= depends

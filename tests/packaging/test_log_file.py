@@ -1,3 +1,6 @@
+# Copyright 2026 The wazo-confd-pjsip Authors  (see the AUTHORS file)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
 """log_file: the packaged service logs to the file that debian/wazo-confd-pjsip.logrotate rotates."""
 import logging
 

@@ -1,3 +1,6 @@
+# Copyright 2026 The wazo-confd-pjsip Authors  (see the AUTHORS file)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
 """What the tests need to judge a plan: the option catalogue and a naive template resolution."""
 import json
 from pathlib import Path

@@ -1,3 +1,6 @@
+# Copyright 2026 The wazo-confd-pjsip Authors  (see the AUTHORS file)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
 """sip.conf texts several test modules use."""
 
 # The golden example of the reference (sip-conf-migration.md).

@@ -1,3 +1,6 @@
+# Copyright 2026 The wazo-confd-pjsip Authors  (see the AUTHORS file)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
 import textwrap
 
 import pytest
@@ -83,12 +86,24 @@ DIRECT_MEDIA_DEFAULTS = [
 ]
 
 ROWS = [
-    *[(f'{key}={value}', {'endpoint': [(key, value)]}) for key, value in (
-        ('context', 'internal'), ('callerid', '"Alice" <100>'), ('language', 'fr'), ('send_diversion', 'no'),
-        ('tos_audio', 'ef'), ('tos_video', 'af41'), ('cos_audio', '5'), ('cos_video', '4'), ('rtp_engine', 'asterisk'),
-    )],
-    ('disallow=all\nallow=ulaw\nallow=alaw,g722', {'endpoint': [('disallow', 'all'), ('allow', 'ulaw'),
-                                                                ('allow', 'alaw,g722')]}),
+    *[
+        (f'{key}={value}', {'endpoint': [(key, value)]})
+        for key, value in (
+            ('context', 'internal'),
+            ('callerid', '"Alice" <100>'),
+            ('language', 'fr'),
+            ('send_diversion', 'no'),
+            ('tos_audio', 'ef'),
+            ('tos_video', 'af41'),
+            ('cos_audio', '5'),
+            ('cos_video', '4'),
+            ('rtp_engine', 'asterisk'),
+        )
+    ],
+    (
+        'disallow=all\nallow=ulaw\nallow=alaw,g722',
+        {'endpoint': [('disallow', 'all'), ('allow', 'ulaw'), ('allow', 'alaw,g722')]},
+    ),
     ('dtmfmode=rfc2833', {'endpoint': [('dtmf_mode', 'rfc4733')]}),
     ('dtmfmode=inband', {'endpoint': [('dtmf_mode', 'inband')]}),
     ('dtmfmode=info', {'endpoint': [('dtmf_mode', 'info')]}),
@@ -107,20 +122,46 @@ ROWS = [
     ('session-timers=originate', {'endpoint': [('timers', 'always')]}),
     ('session-timers=Refuse', {'endpoint': [('timers', 'no')]}),
     ('session-timers=accept', {'endpoint': [('timers', 'yes')]}),
-    ('session-minse=90\nsession-expires=1800', {'endpoint': [('timers_min_se', '90'),
-                                                             ('timers_sess_expires', '1800')]}),
+    (
+        'session-minse=90\nsession-expires=1800',
+        {'endpoint': [('timers_min_se', '90'), ('timers_sess_expires', '1800')]},
+    ),
     ('directmedia=yes', {'endpoint': [('direct_media', 'yes')] + DIRECT_MEDIA_DEFAULTS}),
     ('directmedia=no', {'endpoint': [('direct_media', 'no')] + DIRECT_MEDIA_DEFAULTS}),
     # 'nonat' is a word of its own: it never means 'no' (reference defect 4), and the option name is right (3).
-    ('directmedia=nonat', {'endpoint': [('direct_media', 'yes'), ('direct_media_method', 'invite'),
-                                        ('direct_media_glare_mitigation', 'none'),
-                                        ('disable_direct_media_on_nat', 'yes')]}),
-    ('canreinvite=update,nonat', {'endpoint': [('direct_media', 'yes'), ('direct_media_method', 'update'),
-                                               ('direct_media_glare_mitigation', 'none'),
-                                               ('disable_direct_media_on_nat', 'yes')]}),
-    ('directmedia=outgoing', {'endpoint': [('direct_media', 'yes'), ('direct_media_method', 'invite'),
-                                           ('direct_media_glare_mitigation', 'outgoing'),
-                                           ('disable_direct_media_on_nat', 'no')]}),
+    (
+        'directmedia=nonat',
+        {
+            'endpoint': [
+                ('direct_media', 'yes'),
+                ('direct_media_method', 'invite'),
+                ('direct_media_glare_mitigation', 'none'),
+                ('disable_direct_media_on_nat', 'yes'),
+            ]
+        },
+    ),
+    (
+        'canreinvite=update,nonat',
+        {
+            'endpoint': [
+                ('direct_media', 'yes'),
+                ('direct_media_method', 'update'),
+                ('direct_media_glare_mitigation', 'none'),
+                ('disable_direct_media_on_nat', 'yes'),
+            ]
+        },
+    ),
+    (
+        'directmedia=outgoing',
+        {
+            'endpoint': [
+                ('direct_media', 'yes'),
+                ('direct_media_method', 'invite'),
+                ('direct_media_glare_mitigation', 'outgoing'),
+                ('disable_direct_media_on_nat', 'no'),
+            ]
+        },
+    ),
     ('callingpres=prohib', {'endpoint': [('callerid_privacy', 'prohib')]}),
     ('cid_tag=tag', {'endpoint': [('callerid_tag', 'tag')]}),
     ('trustrpid=yes', {'endpoint': [('trust_id_inbound', 'yes')]}),
@@ -134,65 +175,131 @@ ROWS = [
     ('encryption=no', {}),
     ('avpf=yes', {'endpoint': [('use_avpf', 'yes')]}),
     ('recordonfeature=automon', {'endpoint': [('record_on_feature', 'automon'), ('one_touch_recording', 'yes')]}),
-    ('recordofffeature=automixmon', {'endpoint': [('record_off_feature', 'automixmon'),
-                                                  ('one_touch_recording', 'yes')]}),
+    (
+        'recordofffeature=automixmon',
+        {'endpoint': [('record_off_feature', 'automixmon'), ('one_touch_recording', 'yes')]},
+    ),
     ('progressinband=never', {'endpoint': [('inband_progress', 'no')]}),
     ('progressinband=yes', {'endpoint': [('inband_progress', 'yes')]}),
-    ('callgroup=1\npickupgroup=1-3\nnamedcallgroup=a\nnamedpickupgroup=b',
-     {'endpoint': [('call_group', '1'), ('pickup_group', '1-3'), ('named_call_group', 'a'),
-                   ('named_pickup_group', 'b')]}),
+    (
+        'callgroup=1\npickupgroup=1-3\nnamedcallgroup=a\nnamedpickupgroup=b',
+        {
+            'endpoint': [
+                ('call_group', '1'),
+                ('pickup_group', '1-3'),
+                ('named_call_group', 'a'),
+                ('named_pickup_group', 'b'),
+            ]
+        },
+    ),
     ('allowtransfer=no', {'endpoint': [('allow_transfer', 'no')]}),
     ('fromuser=u\nfromdomain=example.com', {'endpoint': [('from_user', 'u'), ('from_domain', 'example.com')]}),
     ('mwifrom=vm', {'endpoint': [('mwi_from_user', 'vm')]}),
     ('sdpowner=me\nsdpsession=s', {'endpoint': [('sdp_owner', 'me'), ('sdp_session', 's')]}),
     ('tonezone=fr', {'endpoint': [('tone_zone', 'fr')]}),
-    ('allowsubscribe=no\nsubscribecontext=blf\nsubminexpiry=30',
-     {'endpoint': [('allow_subscribe', 'no'), ('subscribe_context', 'blf'), ('sub_min_expiry', '30')]}),
+    (
+        'allowsubscribe=no\nsubscribecontext=blf\nsubminexpiry=30',
+        {'endpoint': [('allow_subscribe', 'no'), ('subscribe_context', 'blf'), ('sub_min_expiry', '30')]},
+    ),
     ('busylevel=2', {'endpoint': [('device_state_busy_at', '2')]}),
     ('mailbox=100@default', {'endpoint': [('mailboxes', '100@default')]}),
     ('mailbox=100@default\nsubscribemwi=yes', {'aor': [('mailboxes', '100@default')]}),
-    ('dtlsverify=fingerprint\ndtlsrekey=0\ndtlscertfile=/c.pem\ndtlsprivatekey=/k.pem\ndtlscipher=ALL\n'
-     'dtlscafile=/ca.pem\ndtlscapath=/ca\ndtlssetup=actpass',
-     {'endpoint': [('dtls_verify', 'fingerprint'), ('dtls_rekey', '0'), ('dtls_cert_file', '/c.pem'),
-                   ('dtls_private_key', '/k.pem'), ('dtls_cipher', 'ALL'), ('dtls_ca_file', '/ca.pem'),
-                   ('dtls_ca_path', '/ca'), ('dtls_setup', 'actpass')]}),
+    (
+        'dtlsverify=fingerprint\ndtlsrekey=0\ndtlscertfile=/c.pem\ndtlsprivatekey=/k.pem\ndtlscipher=ALL\n'
+        'dtlscafile=/ca.pem\ndtlscapath=/ca\ndtlssetup=actpass',
+        {
+            'endpoint': [
+                ('dtls_verify', 'fingerprint'),
+                ('dtls_rekey', '0'),
+                ('dtls_cert_file', '/c.pem'),
+                ('dtls_private_key', '/k.pem'),
+                ('dtls_cipher', 'ALL'),
+                ('dtls_ca_file', '/ca.pem'),
+                ('dtls_ca_path', '/ca'),
+                ('dtls_setup', 'actpass'),
+            ]
+        },
+    ),
     ('encryption_taglen=32', {'endpoint': [('srtp_tag_32', 'yes')]}),
     ('encryption_taglen=80', {'endpoint': [('srtp_tag_32', 'no')]}),
     ('t38pt_udptl=yes', {'endpoint': [('t38_udptl', 'yes'), ('t38_udptl_ec', 'none')]}),
     ('t38pt_udptl=yes,fec', {'endpoint': [('t38_udptl', 'yes'), ('t38_udptl_ec', 'fec')]}),
-    ('t38pt_udptl=yes,redundancy,maxdatagram=400',
-     {'endpoint': [('t38_udptl', 'yes'), ('t38_udptl_ec', 'redundancy'), ('t38_udptl_maxdatagram', '400')]}),
+    (
+        't38pt_udptl=yes,redundancy,maxdatagram=400',
+        {'endpoint': [('t38_udptl', 'yes'), ('t38_udptl_ec', 'redundancy'), ('t38_udptl_maxdatagram', '400')]},
+    ),
     ('t38pt_udptl=no', {'endpoint': [('t38_udptl', 'no'), ('t38_udptl_ec', 'none')]}),
     ('setvar=A=1\nsetvar=B=2', {'endpoint': [('set_var', 'A=1'), ('set_var', 'B=2')]}),
-    ('qualifyfreq=30\nmaxexpiry=3600\nminexpiry=60\ndefaultexpiry=120',
-     {'aor': [('qualify_frequency', '30'), ('maximum_expiration', '3600'), ('minimum_expiration', '60'),
-              ('default_expiration', '120')]}),
-    ('permit=10.0.0.0/8\ndeny=0.0.0.0/0\nacl=named\ncontactpermit=10.1.0.0/16\ncontactdeny=0.0.0.0/0\n'
-     'contactacl=named2',
-     {'endpoint': [('permit', '10.0.0.0/8'), ('deny', '0.0.0.0/0'), ('acl', 'named'),
-                   ('contact_permit', '10.1.0.0/16'), ('contact_deny', '0.0.0.0/0'), ('contact_acl', 'named2')]}),
+    (
+        'qualifyfreq=30\nmaxexpiry=3600\nminexpiry=60\ndefaultexpiry=120',
+        {
+            'aor': [
+                ('qualify_frequency', '30'),
+                ('maximum_expiration', '3600'),
+                ('minimum_expiration', '60'),
+                ('default_expiration', '120'),
+            ]
+        },
+    ),
+    (
+        'permit=10.0.0.0/8\ndeny=0.0.0.0/0\nacl=named\ncontactpermit=10.1.0.0/16\ncontactdeny=0.0.0.0/0\n'
+        'contactacl=named2',
+        {
+            'endpoint': [
+                ('permit', '10.0.0.0/8'),
+                ('deny', '0.0.0.0/0'),
+                ('acl', 'named'),
+                ('contact_permit', '10.1.0.0/16'),
+                ('contact_deny', '0.0.0.0/0'),
+                ('contact_acl', 'named2'),
+            ]
+        },
+    ),
     # Peer keys: they depend on type, host and the peer's name.
     ('type=friend\nhost=dynamic', {'aor': [('max_contacts', '1')]}),
-    ('type=peer\nhost=192.0.2.1\nport=5070\ndefaultuser=bob',
-     {'aor': [('contact', 'sip:bob@192.0.2.1:5070')], 'identify': [('match', '192.0.2.1')]}),
-    ('type=peer\nhost=2001:db8::1',
-     {'aor': [('contact', 'sip:[2001:db8::1]')], 'identify': [('match', '2001:db8::1')]}),
-    ('type=peer\nhost=[2001:db8::1]\nport=5070',
-     {'aor': [('contact', 'sip:[2001:db8::1]:5070')], 'identify': [('match', '2001:db8::1')]}),
+    (
+        'type=peer\nhost=192.0.2.1\nport=5070\ndefaultuser=bob',
+        {'aor': [('contact', 'sip:bob@192.0.2.1:5070')], 'identify': [('match', '192.0.2.1')]},
+    ),
+    (
+        'type=peer\nhost=2001:db8::1',
+        {'aor': [('contact', 'sip:[2001:db8::1]')], 'identify': [('match', '2001:db8::1')]},
+    ),
+    (
+        'type=peer\nhost=[2001:db8::1]\nport=5070',
+        {'aor': [('contact', 'sip:[2001:db8::1]:5070')], 'identify': [('match', '2001:db8::1')]},
+    ),
     ('type=user\nhost=192.0.2.1', {'aor': [('contact', 'sip:192.0.2.1')]}),
-    ('type=friend\nhost=dynamic\ndefaultip=192.0.2.9',
-     {'aor': [('max_contacts', '1')], 'identify': [('match', '192.0.2.9')]}),
+    (
+        'type=friend\nhost=dynamic\ndefaultip=192.0.2.9',
+        {'aor': [('max_contacts', '1')], 'identify': [('match', '192.0.2.9')]},
+    ),
     # An inbound auth for every secret; no outbound auth for a phone that registers (reference defect 7).
-    ('type=friend\nhost=dynamic\nsecret=s',
-     {'aor': [('max_contacts', '1')], 'auth': [('username', 'p'), ('password', 's')]}),
-    ('type=peer\nhost=192.0.2.1\nsecret=s',
-     {'aor': [('contact', 'sip:192.0.2.1')], 'identify': [('match', '192.0.2.1')],
-      'auth': [('username', 'p'), ('password', 's')], 'outbound_auth': [('username', 'p'), ('password', 's')]}),
-    ('type=peer\nhost=192.0.2.1\nsecret=s\ninsecure=port,invite',
-     {'aor': [('contact', 'sip:192.0.2.1')], 'identify': [('match', '192.0.2.1')],
-      'outbound_auth': [('username', 'p'), ('password', 's')]}),
-    ('md5secret=0123456789abcdef0123456789abcdef',
-     {'auth': [('username', 'p'), ('auth_type', 'md5'), ('md5_cred', '0123456789abcdef0123456789abcdef')]}),
+    (
+        'type=friend\nhost=dynamic\nsecret=s',
+        {'aor': [('max_contacts', '1')], 'auth': [('username', 'p'), ('password', 's')]},
+    ),
+    (
+        'type=peer\nhost=192.0.2.1\nsecret=s',
+        {
+            'aor': [('contact', 'sip:192.0.2.1')],
+            'identify': [('match', '192.0.2.1')],
+            'auth': [('username', 'p'), ('password', 's')],
+            'outbound_auth': [('username', 'p'), ('password', 's')],
+        },
+    ),
+    (
+        'type=peer\nhost=192.0.2.1\nsecret=s\ninsecure=port,invite',
+        {
+            'aor': [('contact', 'sip:192.0.2.1')],
+            'identify': [('match', '192.0.2.1')],
+            'outbound_auth': [('username', 'p'), ('password', 's')],
+        },
+    ),
+    (
+        'md5secret=0123456789abcdef0123456789abcdef',
+        {'auth': [('username', 'p'), ('auth_type', 'md5'), ('md5_cred', '0123456789abcdef0123456789abcdef')]},
+    ),
 ]
 
 
@@ -305,8 +412,11 @@ def test_a_normal_section_used_as_parent_gets_a_template_of_its_own():
     ]
     assert [(e.name, e.parents, e.sections) for e in plan.endpoints] == [
         ('base', ['base-template'], {'aor': [('max_contacts', '1')]}),
-        ('alice', ['base-template'], {'aor': [('max_contacts', '1')], 'auth': [('username', 'alice'),
-                                                                             ('password', 'a')]}),
+        (
+            'alice',
+            ['base-template'],
+            {'aor': [('max_contacts', '1')], 'auth': [('username', 'alice'), ('password', 'a')]},
+        ),
     ]
 
 
@@ -341,14 +451,24 @@ def test_general_peer_defaults_become_the_first_template_of_every_endpoint():
     assert plan.templates[0] == PlanEntry(
         GENERAL_TEMPLATE,
         [],
-        {'endpoint': [('context', 'public'), ('disallow', 'all'), ('allow', 'ulaw'), ('rtp_symmetric', 'yes'),
-                      ('force_rport', 'yes'), ('rewrite_contact', 'yes')]},
+        {
+            'endpoint': [
+                ('context', 'public'),
+                ('disallow', 'all'),
+                ('allow', 'ulaw'),
+                ('rtp_symmetric', 'yes'),
+                ('force_rport', 'yes'),
+                ('rewrite_contact', 'yes'),
+            ]
+        },
         'sip.conf',
         1,
         label=GENERAL_TEMPLATE,
     )
-    assert [(e.name, e.parents) for e in plan.endpoints] == [('alice', [GENERAL_TEMPLATE, 'tmpl']),
-                                                             ('bob', [GENERAL_TEMPLATE])]
+    assert [(e.name, e.parents) for e in plan.endpoints] == [
+        ('alice', [GENERAL_TEMPLATE, 'tmpl']),
+        ('bob', [GENERAL_TEMPLATE]),
+    ]
     assert entry(plan.endpoints, 'bob').sections['endpoint'] == NAT_OFF
     assert plan.global_options == {'user_agent': 'PBX', 'debug': 'yes', 'ignore_uri_user_options': 'yes'}
     assert plan.system_options == {'timer_t1': '600', 'timer_b': '32000', 'compact_headers': 'yes'}
@@ -400,18 +520,39 @@ def test_transports_from_general():
         '''
     )
 
-    common = [('local_net', '10.0.0.0/8'), ('local_net', '172.16.0.0/12'), ('local_net', '192.168.0.0/16'),
-              ('tos', 'cs3'), ('cos', '3')]
+    common = [
+        ('local_net', '10.0.0.0/8'),
+        ('local_net', '172.16.0.0/12'),
+        ('local_net', '192.168.0.0/16'),
+        ('tos', 'cs3'),
+        ('cos', '3'),
+    ]
     external = [('external_signaling_address', '203.0.113.5'), ('external_media_address', '203.0.113.5')]
     assert plan.transports == [
-        PlanTransport('transport-udp6', [('protocol', 'udp'), ('bind', '[::]:5062')] + external
-                      + [('external_signaling_port', '5070')] + common),
-        PlanTransport('transport-tcp', [('protocol', 'tcp'), ('bind', '0.0.0.0:5065')] + external
-                      + [('external_signaling_port', '5066')] + common),
-        PlanTransport('transport-tls', [('protocol', 'tls'), ('bind', '192.0.2.10'), ('cert_file', '/etc/cert.pem'),
-                                        ('priv_key_file', '/etc/key.pem'), ('ca_list_file', '/etc/ca.pem'),
-                                        ('ca_list_path', '/etc/ca'), ('cipher', 'ALL'), ('method', 'tlsv1')]
-                      + external + [('external_signaling_port', '5067')] + common),
+        PlanTransport(
+            'transport-udp6',
+            [('protocol', 'udp'), ('bind', '[::]:5062')] + external + [('external_signaling_port', '5070')] + common,
+        ),
+        PlanTransport(
+            'transport-tcp',
+            [('protocol', 'tcp'), ('bind', '0.0.0.0:5065')] + external + [('external_signaling_port', '5066')] + common,
+        ),
+        PlanTransport(
+            'transport-tls',
+            [
+                ('protocol', 'tls'),
+                ('bind', '192.0.2.10'),
+                ('cert_file', '/etc/cert.pem'),
+                ('priv_key_file', '/etc/key.pem'),
+                ('ca_list_file', '/etc/ca.pem'),
+                ('ca_list_path', '/etc/ca'),
+                ('cipher', 'ALL'),
+                ('method', 'tlsv1'),
+            ]
+            + external
+            + [('external_signaling_port', '5067')]
+            + common,
+        ),
     ]
     assert plan.unmapped == []
     assert unknown_options(plan) == []
@@ -469,39 +610,131 @@ AUTH = [('username', 'acct'), ('password', 'pw')]
 @pytest.mark.parametrize(
     'register, name, peer, registration, outbound_auth',
     [
-        ('acct@203.0.113.1:5070', 'reg_203.0.113.1', 'trunk',
-         [('server_uri', 'sip:203.0.113.1:5070'), ('client_uri', 'sip:acct@203.0.113.1:5070'), *SETTINGS,
-          ('transport', 'transport-udp'), *PROXY], None),
-        ('acct:pw:authname@203.0.113.1:5070/4000', 'reg_203.0.113.1', 'trunk',
-         [('server_uri', 'sip:203.0.113.1:5070'), ('client_uri', 'sip:acct@203.0.113.1:5070'),
-          ('contact_user', '4000'), *SETTINGS, ('transport', 'transport-udp'), *PROXY],
-         [('username', 'authname'), ('password', 'pw')]),
+        (
+            'acct@203.0.113.1:5070',
+            'reg_203.0.113.1',
+            'trunk',
+            [
+                ('server_uri', 'sip:203.0.113.1:5070'),
+                ('client_uri', 'sip:acct@203.0.113.1:5070'),
+                *SETTINGS,
+                ('transport', 'transport-udp'),
+                *PROXY,
+            ],
+            None,
+        ),
+        (
+            'acct:pw:authname@203.0.113.1:5070/4000',
+            'reg_203.0.113.1',
+            'trunk',
+            [
+                ('server_uri', 'sip:203.0.113.1:5070'),
+                ('client_uri', 'sip:acct@203.0.113.1:5070'),
+                ('contact_user', '4000'),
+                *SETTINGS,
+                ('transport', 'transport-udp'),
+                *PROXY,
+            ],
+            [('username', 'authname'), ('password', 'pw')],
+        ),
         # The port differs from the trunk's: another registrar.
-        ('acct:pw@203.0.113.1', 'reg_203.0.113.1', None,
-         [('server_uri', 'sip:203.0.113.1'), ('client_uri', 'sip:acct@203.0.113.1'), *SETTINGS,
-          ('transport', 'transport-udp'), *PROXY], AUTH),
+        (
+            'acct:pw@203.0.113.1',
+            'reg_203.0.113.1',
+            None,
+            [
+                ('server_uri', 'sip:203.0.113.1'),
+                ('client_uri', 'sip:acct@203.0.113.1'),
+                *SETTINGS,
+                ('transport', 'transport-udp'),
+                *PROXY,
+            ],
+            AUTH,
+        ),
         # A peer name as host: the peer's address is the registrar.
-        ('tcp://acct:pw@trunk/100~900', 'reg_trunk', 'trunk',
-         [('server_uri', 'sip:203.0.113.1:5070'), ('client_uri', 'sip:acct@203.0.113.1:5070'),
-          ('contact_user', '100'), ('retry_interval', '30'), ('max_retries', '5'), ('expiration', '900'),
-          ('transport', 'transport-tcp'), *PROXY], AUTH),
-        ('acct:pw@[2001:db8::1]:5060', 'reg_2001_db8__1', 'v6trunk',
-         [('server_uri', 'sip:[2001:db8::1]:5060'), ('client_uri', 'sip:acct@[2001:db8::1]:5060'), *SETTINGS,
-          ('transport', 'transport-udp'), *PROXY], AUTH),
+        (
+            'tcp://acct:pw@trunk/100~900',
+            'reg_trunk',
+            'trunk',
+            [
+                ('server_uri', 'sip:203.0.113.1:5070'),
+                ('client_uri', 'sip:acct@203.0.113.1:5070'),
+                ('contact_user', '100'),
+                ('retry_interval', '30'),
+                ('max_retries', '5'),
+                ('expiration', '900'),
+                ('transport', 'transport-tcp'),
+                *PROXY,
+            ],
+            AUTH,
+        ),
+        (
+            'acct:pw@[2001:db8::1]:5060',
+            'reg_2001_db8__1',
+            'v6trunk',
+            [
+                ('server_uri', 'sip:[2001:db8::1]:5060'),
+                ('client_uri', 'sip:acct@[2001:db8::1]:5060'),
+                *SETTINGS,
+                ('transport', 'transport-udp'),
+                *PROXY,
+            ],
+            AUTH,
+        ),
         # Another port than v6trunk's (5060 by default): another registrar.
-        ('acct:pw@[2001:db8::1]:5070', 'reg_2001_db8__1', None,
-         [('server_uri', 'sip:[2001:db8::1]:5070'), ('client_uri', 'sip:acct@[2001:db8::1]:5070'), *SETTINGS,
-          ('transport', 'transport-udp'), *PROXY], AUTH),
-        ('acct@example.com:pw@[2001:db8::1]', 'reg_2001_db8__1', 'v6trunk',
-         [('server_uri', 'sip:[2001:db8::1]'), ('client_uri', 'sip:acct@example.com'), *SETTINGS,
-          ('transport', 'transport-udp'), *PROXY], AUTH),
-        ('v6trunk?acct@192.0.2.99', 'reg_192.0.2.99', 'v6trunk',
-         [('server_uri', 'sip:[2001:db8::1]'), ('client_uri', 'sip:acct@192.0.2.99'), *SETTINGS,
-          ('transport', 'transport-udp'), *PROXY], None),
+        (
+            'acct:pw@[2001:db8::1]:5070',
+            'reg_2001_db8__1',
+            None,
+            [
+                ('server_uri', 'sip:[2001:db8::1]:5070'),
+                ('client_uri', 'sip:acct@[2001:db8::1]:5070'),
+                *SETTINGS,
+                ('transport', 'transport-udp'),
+                *PROXY,
+            ],
+            AUTH,
+        ),
+        (
+            'acct@example.com:pw@[2001:db8::1]',
+            'reg_2001_db8__1',
+            'v6trunk',
+            [
+                ('server_uri', 'sip:[2001:db8::1]'),
+                ('client_uri', 'sip:acct@example.com'),
+                *SETTINGS,
+                ('transport', 'transport-udp'),
+                *PROXY,
+            ],
+            AUTH,
+        ),
+        (
+            'v6trunk?acct@192.0.2.99',
+            'reg_192.0.2.99',
+            'v6trunk',
+            [
+                ('server_uri', 'sip:[2001:db8::1]'),
+                ('client_uri', 'sip:acct@192.0.2.99'),
+                *SETTINGS,
+                ('transport', 'transport-udp'),
+                *PROXY,
+            ],
+            None,
+        ),
         # Two peers on the registrar's address: the user tells them apart.
-        ('two@198.51.100.1', 'reg_198.51.100.1', 'twin2',
-         [('server_uri', 'sip:198.51.100.1'), ('client_uri', 'sip:two@198.51.100.1'), *SETTINGS,
-          ('transport', 'transport-udp'), *PROXY], None),
+        (
+            'two@198.51.100.1',
+            'reg_198.51.100.1',
+            'twin2',
+            [
+                ('server_uri', 'sip:198.51.100.1'),
+                ('client_uri', 'sip:two@198.51.100.1'),
+                *SETTINGS,
+                ('transport', 'transport-udp'),
+                *PROXY,
+            ],
+            None,
+        ),
     ],
 )
 def test_registration_variants(register, name, peer, registration, outbound_auth):
@@ -528,9 +761,7 @@ def test_registration_naming_an_unknown_peer_is_not_linked():
     plan, registration = registration_of('ghost?acct@203.0.113.1:5070')
 
     assert registration.peer is None
-    assert plan.warnings == [
-        Issue("register line names unknown peer 'ghost': not linked", 'general', 'sip.conf', 7)
-    ]
+    assert plan.warnings == [Issue("register line names unknown peer 'ghost': not linked", 'general', 'sip.conf', 7)]
 
 
 def test_registrations_get_distinct_names_and_need_a_transport():
@@ -566,9 +797,11 @@ def test_every_unmapped_key_is_reported_with_its_file_and_line():
         [authentication]
         auth = bob:pw@example.com
         ''',
-        read_include={'peers.conf': '[t](!)\nqualify=yes\nport=5070\n[p](t)\ntype=friend\nhost=dynamic\n'
-                                    'insecure=port\naccountcode=42\ncall-limit=2\nvideosupport=yes\n'
-                                    'username=u\n[nothing]\ncontext=x\n'}.get,
+        read_include={
+            'peers.conf': '[t](!)\nqualify=yes\nport=5070\n[p](t)\ntype=friend\nhost=dynamic\n'
+            'insecure=port\naccountcode=42\ncall-limit=2\nvideosupport=yes\n'
+            'username=u\n[nothing]\ncontext=x\n'
+        }.get,
     )
 
     assert plan.unmapped == [
@@ -582,10 +815,16 @@ def test_every_unmapped_key_is_reported_with_its_file_and_line():
         Unmapped('p', 'peers.conf', 9, 'call-limit', 'no PJSIP equivalent'),
         Unmapped('p', 'peers.conf', 10, 'videosupport', 'no PJSIP equivalent'),
         Unmapped('p', 'peers.conf', 11, 'username', 'no effect in this configuration'),
-        Unmapped('nothing', 'peers.conf', 13, 'context',
-                 'section ignored, as chan_sip did: no type = friend, peer or user'),
-        Unmapped('authentication', 'sip.conf', 7, 'auth',
-                 'no PJSIP equivalent: give the trunks that need it an outbound auth'),
+        Unmapped(
+            'nothing', 'peers.conf', 13, 'context', 'section ignored, as chan_sip did: no type = friend, peer or user'
+        ),
+        Unmapped(
+            'authentication',
+            'sip.conf',
+            7,
+            'auth',
+            'no PJSIP equivalent: give the trunks that need it an outbound auth',
+        ),
     ]
     assert [e.name for e in plan.endpoints] == ['p']
     assert plan.warnings == [
@@ -624,8 +863,11 @@ def test_invalid_and_conflicting_names_are_errors():
         ("'transport-udp' names two objects", 'sip.conf', 9),
         # [peer] is a parent: its template 'peer-template' takes the name first.
         ("'peer-template' names two objects", 'sip.conf', 11),
-        ("'x123456789x123456789x123456789x123456789x123456789x123456789x123456789x123456789' is not a valid PJSIP id",
-         'sip.conf', 17),
+        (
+            "'x123456789x123456789x123456789x123456789x123456789x123456789x123456789x123456789' is not a valid PJSIP id",  # noqa: E501
+            'sip.conf',
+            17,
+        ),
     ]
 
 
@@ -654,14 +896,42 @@ def test_general_cannot_be_a_parent():
 
 
 KITCHEN_SINK = '\n'.join(
-    ['[general]', 'tcpenable=yes', 'tlsenable=yes', 'externaddr=203.0.113.9', 'localnet=10.0.0.0/8',
-     'useragent=x', 'sipdebug=no', 'legacy_useroption_parsing=no', 'realm=example.com', 'timert1=500', 'timerb=32000',
-     'compactheaders=no', 'tos_sip=cs3', 'cos_sip=3', 'tlscertfile=/c', 'tlsprivatekey=/k', 'tlscafile=/ca',
-     'tlscapath=/cap', 'tlscipher=ALL', 'tlsclientmethod=tlsv1', 'outboundproxy=proxy',
-     'register => tcp://u:p:a@trunk/1~60', '[trunk]', 'type=peer', 'host=192.0.2.1', 'secret=s',
-     'md5secret=0123456789abcdef0123456789abcdef', 'mailbox=1@d', 'subscribemwi=yes']
-    + [f'[row{number}]\ntype=friend\nhost=dynamic\n{lines}' for number, (lines, _) in enumerate(ROWS)
-       if not lines.startswith('type=')]
+    [
+        '[general]',
+        'tcpenable=yes',
+        'tlsenable=yes',
+        'externaddr=203.0.113.9',
+        'localnet=10.0.0.0/8',
+        'useragent=x',
+        'sipdebug=no',
+        'legacy_useroption_parsing=no',
+        'realm=example.com',
+        'timert1=500',
+        'timerb=32000',
+        'compactheaders=no',
+        'tos_sip=cs3',
+        'cos_sip=3',
+        'tlscertfile=/c',
+        'tlsprivatekey=/k',
+        'tlscafile=/ca',
+        'tlscapath=/cap',
+        'tlscipher=ALL',
+        'tlsclientmethod=tlsv1',
+        'outboundproxy=proxy',
+        'register => tcp://u:p:a@trunk/1~60',
+        '[trunk]',
+        'type=peer',
+        'host=192.0.2.1',
+        'secret=s',
+        'md5secret=0123456789abcdef0123456789abcdef',
+        'mailbox=1@d',
+        'subscribemwi=yes',
+    ]
+    + [
+        f'[row{number}]\ntype=friend\nhost=dynamic\n{lines}'
+        for number, (lines, _) in enumerate(ROWS)
+        if not lines.startswith('type=')
+    ]
 )
 
 
@@ -693,8 +963,13 @@ def test_insecure_invite_keeps_the_inbound_auth_of_a_dynamic_peer_with_a_warning
 
     assert plan.endpoints[0].sections['auth'] == [('username', 'p'), ('password', 's')]
     assert plan.warnings == [
-        Issue("insecure=invite: 'p' has no static host, so its inbound auth is kept:"
-              " PJSIP will now challenge its INVITEs", 'p', 'sip.conf', 5)
+        Issue(
+            "insecure=invite: 'p' has no static host, so its inbound auth is kept:"
+            " PJSIP will now challenge its INVITEs",
+            'p',
+            'sip.conf',
+            5,
+        )
     ]
 
 

@@ -1,3 +1,6 @@
+# Copyright 2026 The wazo-confd-pjsip Authors  (see the AUTHORS file)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -12,12 +15,7 @@ def lines_of(conf, name):
 
 def test_sections_keep_kind_parents_and_positions():
     conf = parse(
-        '[base](!)\n'
-        'context = internal\n'
-        '[codecs](!)\n'
-        'allow = ulaw\n'
-        '[alice](base,codecs)\n'
-        'secret = s\n',
+        '[base](!)\n' 'context = internal\n' '[codecs](!)\n' 'allow = ulaw\n' '[alice](base,codecs)\n' 'secret = s\n',
         file='sip.conf',
     )
 
@@ -112,7 +110,9 @@ def test_appending_to_a_parent_before_any_child_is_fine():
     conf = parse('[tpl](!)\ncontext = a\n[tpl](+)\nallow = ulaw\n[p](tpl)\ntype = friend\n')
 
     assert [(line.key, line.value) for line in section_lines(conf, 'p')] == [
-        ('context', 'a'), ('allow', 'ulaw'), ('type', 'friend')
+        ('context', 'a'),
+        ('allow', 'ulaw'),
+        ('type', 'friend'),
     ]
 
 
@@ -166,7 +166,11 @@ def test_register_and_realm_auth_lines_are_structured():
 
     registration = conf.registrations[0]
     assert (registration.user, registration.secret, registration.host, registration.port, registration.extension) == (
-        'user', 'secret', '203.0.113.1', '5060', '100'
+        'user',
+        'secret',
+        '203.0.113.1',
+        '5060',
+        '100',
     )
     assert (registration.file, registration.line_no) == ('sip.conf', 2)
     assert [(c.user, c.secret, c.md5secret, c.realm, c.line_no) for c in conf.credentials] == [
@@ -188,10 +192,7 @@ def test_includes_are_relative_to_the_including_file_and_continue_its_section():
         'conf/peers/common.conf': '[common](!)\ncontext = internal\n',
     }
     conf = parse(
-        '#include "peers/common.conf"\n'
-        '[alice](common)\n'
-        '#include peers/alice.conf\n'
-        'language = fr\n',
+        '#include "peers/common.conf"\n' '[alice](common)\n' '#include peers/alice.conf\n' 'language = fr\n',
         file='conf/sip.conf',
         read_include=files.get,
     )
@@ -351,9 +352,35 @@ def test_size_limit_counts_included_files():
 
 
 config_like = st.lists(
-    st.sampled_from(['[a]', '[b](!)', '[c](a,b)', '[a](+)', '[general]', 'type=friend', 'host=dynamic',
-                     'host=[::1', 'register => u:p@h', 'register => x', 'k += v', 'allow=ulaw', ';--', '--;',
-                     '\\;', '#include x', '=', '[', '(', ')', ',', ' ', '\n', '\x00', 'é']),
+    st.sampled_from(
+        [
+            '[a]',
+            '[b](!)',
+            '[c](a,b)',
+            '[a](+)',
+            '[general]',
+            'type=friend',
+            'host=dynamic',
+            'host=[::1',
+            'register => u:p@h',
+            'register => x',
+            'k += v',
+            'allow=ulaw',
+            ';--',
+            '--;',
+            '\\;',
+            '#include x',
+            '=',
+            '[',
+            '(',
+            ')',
+            ',',
+            ' ',
+            '\n',
+            '\x00',
+            'é',
+        ]
+    ),
     max_size=30,
 ).map(''.join)
 

@@ -1,3 +1,6 @@
+# Copyright 2026 The wazo-confd-pjsip Authors  (see the AUTHORS file)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
 import pytest
 
 from wazo_confd_pjsip.sipconf.addresses import format_hostport, proxy_uri, sip_uri, split_hostport
@@ -13,15 +16,23 @@ FIELDS = ('user', 'secret', 'authuser', 'domain', 'host', 'port', 'extension', '
         ('user:secret@203.0.113.1', {'user': 'user', 'secret': 'secret', 'host': '203.0.113.1'}),
         (
             'user:secret:authuser@host.example.com:5070/1234',
-            {'user': 'user', 'secret': 'secret', 'authuser': 'authuser', 'host': 'host.example.com', 'port': '5070',
-             'extension': '1234'},
+            {
+                'user': 'user',
+                'secret': 'secret',
+                'authuser': 'authuser',
+                'host': 'host.example.com',
+                'port': '5070',
+                'extension': '1234',
+            },
         ),
         ('user@example.com:secret@host', {'user': 'user', 'domain': 'example.com', 'secret': 'secret', 'host': 'host'}),
         ('tcp://user:secret@host', {'user': 'user', 'secret': 'secret', 'host': 'host', 'transport': 'tcp'}),
         ('TLS://user@host', {'user': 'user', 'host': 'host', 'transport': 'tls'}),
         ('trunk?user:secret@host', {'peer': 'trunk', 'user': 'user', 'secret': 'secret', 'host': 'host'}),
-        ('user:secret@host/100~3600', {'user': 'user', 'secret': 'secret', 'host': 'host', 'extension': '100',
-                                       'expiry': '3600'}),
+        (
+            'user:secret@host/100~3600',
+            {'user': 'user', 'secret': 'secret', 'host': 'host', 'extension': '100', 'expiry': '3600'},
+        ),
         ('user:pa~ss@host', {'user': 'user', 'secret': 'pa~ss', 'host': 'host'}),
         (
             'user:secret@[2001:db8::1]:5070/ext',

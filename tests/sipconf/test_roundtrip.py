@@ -1,3 +1,6 @@
+# Copyright 2026 The wazo-confd-pjsip Authors  (see the AUTHORS file)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
 """An imported endpoint, its templates resolved, must give what chan_sip gave the peer."""
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -60,12 +63,25 @@ def test_flatten_peer_applies_general_defaults_then_templates_then_own_lines():
     conf = parse(CONFIG)
 
     assert [(line.key, line.value) for line in flatten_peer(conf, 'bob')] == [
-        ('context', 'public'), ('disallow', 'all'), ('allow', 'ulaw'), ('nat', 'force_rport,comedia'),
-        ('dtlsenable', 'yes'), ('insecure', 'invite'),
-        ('type', 'friend'), ('host', 'dynamic'), ('context', 'internal'),
-        ('disallow', 'all'), ('allow', 'alaw'), ('allow', 'g722'),
-        ('secret', 'a'), ('encryption', 'yes'), ('dtlsenable', 'no'), ('allow', 'g722 ,opus'),
-        ('secret', 'b'), ('mailbox', '100@default'), ('subscribemwi', 'yes'),
+        ('context', 'public'),
+        ('disallow', 'all'),
+        ('allow', 'ulaw'),
+        ('nat', 'force_rport,comedia'),
+        ('dtlsenable', 'yes'),
+        ('insecure', 'invite'),
+        ('type', 'friend'),
+        ('host', 'dynamic'),
+        ('context', 'internal'),
+        ('disallow', 'all'),
+        ('allow', 'alaw'),
+        ('allow', 'g722'),
+        ('secret', 'a'),
+        ('encryption', 'yes'),
+        ('dtlsenable', 'no'),
+        ('allow', 'g722 ,opus'),
+        ('secret', 'b'),
+        ('mailbox', '100@default'),
+        ('subscribemwi', 'yes'),
     ]
 
 
@@ -75,14 +91,26 @@ def test_map_flat_peer_gives_the_reference_mapping_of_the_flattened_lines():
     assert map_flat_peer('provider1', flatten_peer(conf, 'provider1')) == {
         'aor': [('qualify_frequency', '60'), ('contact', 'sip:acct@192.0.2.1')],
         'endpoint': [
-            ('context', 'public'), ('disallow', 'all'), ('allow', 'ulaw'),
-            ('rtp_symmetric', 'yes'), ('force_rport', 'yes'), ('rewrite_contact', 'yes'),
-            ('disallow', 'all'), ('allow', 'alaw'), ('allow', 'g722'), ('set_var', 'TRUNK=1'),
+            ('context', 'public'),
+            ('disallow', 'all'),
+            ('allow', 'ulaw'),
+            ('rtp_symmetric', 'yes'),
+            ('force_rport', 'yes'),
+            ('rewrite_contact', 'yes'),
+            ('disallow', 'all'),
+            ('allow', 'alaw'),
+            ('allow', 'g722'),
+            ('set_var', 'TRUNK=1'),
             ('permit', '192.0.2.0/24'),
-            ('rtp_symmetric', 'no'), ('force_rport', 'no'), ('rewrite_contact', 'no'),
-            ('direct_media', 'yes'), ('direct_media_method', 'invite'), ('direct_media_glare_mitigation', 'none'),
+            ('rtp_symmetric', 'no'),
+            ('force_rport', 'no'),
+            ('rewrite_contact', 'no'),
+            ('direct_media', 'yes'),
+            ('direct_media_method', 'invite'),
+            ('direct_media_glare_mitigation', 'none'),
             ('disable_direct_media_on_nat', 'yes'),
-            ('allow', 'ulaw'), ('set_var', 'TRUNK=2'),
+            ('allow', 'ulaw'),
+            ('set_var', 'TRUNK=2'),
             ('media_encryption', 'dtls'),
         ],
         'identify': [('match', '192.0.2.1')],

@@ -1,3 +1,6 @@
+# Copyright 2026 The wazo-confd-pjsip Authors  (see the AUTHORS file)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
 """A sip.conf of the size operators hold: 5,000 peers on 20 templates."""
 from wazo_confd_pjsip.sipconf import GENERAL_TEMPLATE, map_sip_conf, parse
 
@@ -5,8 +8,16 @@ from .plan_helpers import unknown_options
 from .test_roundtrip import check_round_trip
 
 TEMPLATE_LINES = [
-    'disallow=all\nallow=ulaw,alaw', 'context=internal', 'nat=force_rport,comedia', 'directmedia=nonat',
-    'dtmfmode=rfc2833', 'qualifyfreq=60', 'callgroup=1', 'sendrpid=pai', 'language=fr', 'setvar=SITE=1',
+    'disallow=all\nallow=ulaw,alaw',
+    'context=internal',
+    'nat=force_rport,comedia',
+    'directmedia=nonat',
+    'dtmfmode=rfc2833',
+    'qualifyfreq=60',
+    'callgroup=1',
+    'sendrpid=pai',
+    'language=fr',
+    'setvar=SITE=1',
 ]
 
 
@@ -45,9 +56,7 @@ def test_five_thousand_peers_on_twenty_templates():
         'auth': [('username', 'peer4999'), ('password', 's4999')],
         'endpoint': [('callerid', '"Peer 4999" <4999>')],
     }
-    assert [(r.name, r.peer) for r in plan.registrations] == [
-        (f'reg_trunk{n}', f'trunk{n}') for n in range(3)
-    ]
+    assert [(r.name, r.peer) for r in plan.registrations] == [(f'reg_trunk{n}', f'trunk{n}') for n in range(3)]
     assert len(plan.unmapped) == 1 + 4997  # allowguest, and each phone's qualify
     assert {u.key for u in plan.unmapped} == {'allowguest', 'qualify'}
     assert plan.errors == []

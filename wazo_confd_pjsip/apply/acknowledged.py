@@ -1,3 +1,6 @@
+# Copyright 2026 The wazo-confd-pjsip Authors  (see the AUTHORS file)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
 """What each engine acknowledged (engine_object rows), read and written on a plain connection.
 
 The worker commits after each endpoint's objects: after a crash, the record is behind Asterisk by
@@ -18,9 +21,7 @@ def _object(row):
 
 
 def of_owner(connection, engine, owner_uuid):
-    rows = connection.execute(
-        sa.select(_table).where(_table.c.engine == engine, _table.c.owner_uuid == owner_uuid)
-    )
+    rows = connection.execute(sa.select(_table).where(_table.c.engine == engine, _table.c.owner_uuid == owner_uuid))
     return {(row.object_type, row.object_id): _object(row) for row in rows}
 
 

@@ -1,3 +1,6 @@
+# Copyright 2026 The wazo-confd-pjsip Authors  (see the AUTHORS file)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
 """What an endpoint must be in Asterisk: its inheritance resolved, then its objects built.
 
 What is pushed is the merged view (one line per setting, codecs as one `allow`), the same
@@ -37,7 +40,9 @@ class DesiredState:
         return self._build(session, [row], template_graph.ancestor_rows(session, [row.uuid]))[row.uuid]
 
     def _build(self, session, rows, template_rows):
-        parents = template_graph.parent_uuids_of(session, [row.uuid for row in rows] + [row.uuid for row in template_rows])
+        parents = template_graph.parent_uuids_of(
+            session, [row.uuid for row in rows] + [row.uuid for row in template_rows]
+        )
         templates = {row.uuid: _node(row, parents) for row in template_rows}
         resolver = Resolver(templates)
         transport_names = dict(session.execute(sa.select(SIPTransport.uuid, SIPTransport.name)).all())

@@ -1,3 +1,6 @@
+# Copyright 2026 The wazo-confd-pjsip Authors  (see the AUTHORS file)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
 """The engine-wide sections (transports, [global], [system]) live in a pjsip.conf file Asterisk includes.
 
 Transports are not pushed through ARI: a deleted transport keeps its socket until Asterisk
@@ -91,8 +94,10 @@ def _give_to_group_of(directory, path):
     try:
         os.chown(path, -1, group)
     except PermissionError:
-        raise PermissionError(f'cannot give {path} to the group of {directory} (gid {group}), which Asterisk reads '
-                              'it as: add this service\'s user to that group') from None
+        raise PermissionError(
+            f'cannot give {path} to the group of {directory} (gid {group}), which Asterisk reads '
+            'it as: add this service\'s user to that group'
+        ) from None
 
 
 def render(objects, header=ENGINE_FILE_HEADER):

@@ -1,3 +1,6 @@
+# Copyright 2026 The wazo-confd-pjsip Authors  (see the AUTHORS file)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
 """What the service knows of each engine: reachability, Asterisk's startup time, errors, resyncs."""
 import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import insert

@@ -1,3 +1,6 @@
+# Copyright 2026 The wazo-confd-pjsip Authors  (see the AUTHORS file)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
 """The configured Asterisk engines: where each one's ARI is and which pjsip.conf file it includes."""
 import dataclasses
 import threading
@@ -57,10 +60,15 @@ class Engine:
         client = getattr(self._local, 'client', None)
         if client is None:
             client = self._local.client = AriClient(
-                self.config.ari_url, self.config.ari_username or '', self.config.ari_password or '', self.config.ari_timeout
+                self.config.ari_url,
+                self.config.ari_username or '',
+                self.config.ari_password or '',
+                self.config.ari_timeout,
             )
         return client
 
 
 def engines_from_config(config):
-    return {name: Engine(EngineConfig.from_config(name, engine)) for name, engine in config['asterisk']['engines'].items()}
+    return {
+        name: Engine(EngineConfig.from_config(name, engine)) for name, engine in config['asterisk']['engines'].items()
+    }

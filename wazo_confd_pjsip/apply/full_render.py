@@ -1,9 +1,11 @@
+# Copyright 2026 The wazo-confd-pjsip Authors  (see the AUTHORS file)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
 """A complete pjsip.conf for one engine: engine-wide sections and every endpoint, flattened.
 
 For an Asterisk without ARI push configuration, and for export.
 """
 from . import engine_sections
-
 
 FULL_RENDER_HEADER = '; Written by wazo-confd-pjsip: engine-wide sections and every endpoint, flattened.\n\n'
 

@@ -1,3 +1,6 @@
+# Copyright 2026 The wazo-confd-pjsip Authors  (see the AUTHORS file)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
 """PostgreSQL advisory locks, so that several workers (threads or processes) never apply one thing twice.
 
 An owner's apply holds its engine's lock shared and the owner's lock exclusively; a full resync
@@ -27,9 +30,12 @@ def advisory_lock(connection, text, shared=False):
 @contextlib.contextmanager
 def advisory_locks(connection, texts):
     """Several exclusive locks, always taken in one order, so that two workers cannot deadlock."""
-    keys = sa.select(_key(sa.column('name', sa.Text)).label('key')).select_from(
-        sa.func.unnest(sa.cast(sorted(texts), sa.ARRAY(sa.Text))).alias('name')
-    ).order_by('key').subquery()
+    keys = (
+        sa.select(_key(sa.column('name', sa.Text)).label('key'))
+        .select_from(sa.func.unnest(sa.cast(sorted(texts), sa.ARRAY(sa.Text))).alias('name'))
+        .order_by('key')
+        .subquery()
+    )
     connection.execute(sa.select(sa.func.count(sa.func.pg_advisory_lock(keys.c.key))))
     connection.commit()
     try:

@@ -1,3 +1,6 @@
+# Copyright 2026 The wazo-confd-pjsip Authors  (see the AUTHORS file)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
 """The outbox: the transaction that changes configuration also records what must reach Asterisk.
 
 A PostgreSQL NOTIFY, sent in the same transaction, is delivered only on commit: the worker wakes
@@ -41,7 +44,9 @@ def _collect(ids):
 
 def _descendant_endpoints(template_uuids):
     found = template_graph.descendant_uuids(template_uuids)
-    return sa.select(EndpointSIP.uuid).where(EndpointSIP.uuid.in_(sa.select(found.c.uuid)), EndpointSIP.template.is_(False))
+    return sa.select(EndpointSIP.uuid).where(
+        EndpointSIP.uuid.in_(sa.select(found.c.uuid)), EndpointSIP.template.is_(False)
+    )
 
 
 def _transport_users(transport_uuids):
@@ -50,9 +55,7 @@ def _transport_users(transport_uuids):
     templates = sa.select(EndpointSIP.uuid).where(
         EndpointSIP.transport_uuid.in_(transport_uuids), EndpointSIP.template.is_(True)
     )
-    return sa.union(
-        direct.where(EndpointSIP.template.is_(False)), _descendant_endpoints(templates)
-    )
+    return sa.union(direct.where(EndpointSIP.template.is_(False)), _descendant_endpoints(templates))
 
 
 class OutboxRecorder:

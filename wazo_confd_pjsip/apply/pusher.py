@@ -1,3 +1,6 @@
+# Copyright 2026 The wazo-confd-pjsip Authors  (see the AUTHORS file)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
 """Pushing to one engine: a batch of endpoints, the whole engine, or its engine-wide sections.
 
 Locks (PostgreSQL advisory, so they hold across worker processes): applying endpoints takes the
@@ -55,7 +58,9 @@ class EnginePusher:
                         plans[owner] = _delete_before_create(operations, current[owner])
                 unavailable = None
                 with concurrent.futures.ThreadPoolExecutor(self._parallelism, thread_name_prefix='apply-push') as pool:
-                    futures = {pool.submit(_push_in_order, engine, operations): owner for owner, operations in plans.items()}
+                    futures = {
+                        pool.submit(_push_in_order, engine, operations): owner for owner, operations in plans.items()
+                    }
                     for future in concurrent.futures.as_completed(futures):
                         owner = futures[future]
                         executed, error = future.result()
@@ -85,8 +90,9 @@ class EnginePusher:
                 if startup_time is None:
                     startup_time = engine.client().asterisk_info().startup_time
                 covered = connection.execute(
-                    sa.select(_outbox.c.id, _outbox.c.engine, _outbox.c.owner_uuid, _outbox.c.kind, _outbox.c.attempts)
-                    .where(_outbox.c.engine == engine.name, _outbox.c.kind.in_([KIND_ENDPOINT, KIND_RESYNC]))
+                    sa.select(
+                        _outbox.c.id, _outbox.c.engine, _outbox.c.owner_uuid, _outbox.c.kind, _outbox.c.attempts
+                    ).where(_outbox.c.engine == engine.name, _outbox.c.kind.in_([KIND_ENDPOINT, KIND_RESYNC]))
                 ).all()
                 connection.commit()
                 # Until the push completes, a restart of this worker must push everything again.
@@ -101,8 +107,12 @@ class EnginePusher:
                 acknowledged.forget_engine(connection, engine.name)
                 owner_of = {obj.key: owner for owner, obj in owned}
                 pushed, refused = self._run_phased(engine, phase_full_push(obj for _, obj in owned), owner_of)
-                acknowledged.replace_engine(connection, engine.name, [(o, obj) for o, obj in owned if obj.key in pushed])
-                engine_state.update(connection, engine.name, startup_time=startup_time, last_full_resync_at=sa.func.now())
+                acknowledged.replace_engine(
+                    connection, engine.name, [(o, obj) for o, obj in owned if obj.key in pushed]
+                )
+                engine_state.update(
+                    connection, engine.name, startup_time=startup_time, last_full_resync_at=sa.func.now()
+                )
         for owner, error in refused.items():
             queue.fail(self._db, [row for row in covered if row.owner_uuid == owner], error)
         queue.done(self._db, [row for row in covered if row.owner_uuid not in refused])

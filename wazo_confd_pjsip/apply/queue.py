@@ -1,3 +1,6 @@
+# Copyright 2026 The wazo-confd-pjsip Authors  (see the AUTHORS file)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
 """The worker's side of the outbox: claiming rows, and settling them (done, retried, failed, handed back).
 
 A claim is a lease (claimed_until) taken by a worker (claimed_by). A worker holds a session
@@ -92,7 +95,7 @@ def fail(db, rows, error):
 def retry_later(db, rows, error, max_backoff):
     with db.engine.begin() as connection:
         for row in rows:
-            backoff = min(max_backoff, 0.5 * 2 ** row.attempts)
+            backoff = min(max_backoff, 0.5 * 2**row.attempts)
             connection.execute(
                 sa.update(_outbox)
                 .where(_outbox.c.id == row.id)
@@ -110,8 +113,11 @@ def due_now(db, engine_name):
     with db.engine.begin() as connection:
         connection.execute(
             sa.update(_outbox)
-            .where(_outbox.c.engine == engine_name, _outbox.c.failed_at.is_(None),
-                   _outbox.c.next_attempt_at > sa.func.now())
+            .where(
+                _outbox.c.engine == engine_name,
+                _outbox.c.failed_at.is_(None),
+                _outbox.c.next_attempt_at > sa.func.now(),
+            )
             .values(next_attempt_at=sa.func.now())
         )
 
@@ -127,10 +133,14 @@ def hand_back(db, rows):
 
 def seconds_until_due(db):
     """Seconds until a row may be claimed (0 if one may be now), None when none waits."""
-    ready_at = sa.func.greatest(_outbox.c.next_attempt_at, sa.func.coalesce(_outbox.c.claimed_until, _outbox.c.next_attempt_at))
+    ready_at = sa.func.greatest(
+        _outbox.c.next_attempt_at, sa.func.coalesce(_outbox.c.claimed_until, _outbox.c.next_attempt_at)
+    )
     with db.engine.connect() as connection:
         seconds = connection.execute(
-            sa.select(sa.func.extract('epoch', sa.func.min(ready_at) - sa.func.now())).where(_outbox.c.failed_at.is_(None))
+            sa.select(sa.func.extract('epoch', sa.func.min(ready_at) - sa.func.now())).where(
+                _outbox.c.failed_at.is_(None)
+            )
         ).scalar()
     return None if seconds is None else max(0.0, float(seconds))
 

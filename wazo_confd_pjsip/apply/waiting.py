@@ -1,3 +1,6 @@
+# Copyright 2026 The wazo-confd-pjsip Authors  (see the AUTHORS file)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
 """`?wait_applied=` on any write: answer only once the change reached Asterisk (bounded wait).
 
 Provisioning scripts use it to know a line works before they move on. The status code stays the

@@ -1,3 +1,6 @@
+# Copyright 2026 The wazo-confd-pjsip Authors  (see the AUTHORS file)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
 """The apply worker: drains the outbox into the Asterisk engines.
 
 For each changed endpoint: resolve and build what it must be, diff against what the engine last
@@ -197,7 +200,7 @@ class ApplyWorker:
                 if self._stopping.is_set():
                     queue.hand_back(self._db, remaining)
                     return
-                batch = set(owners[start:start + OWNER_BATCH])
+                batch = set(owners[start : start + OWNER_BATCH])
                 refused = self._pusher.apply_owners(engine, batch)
                 batch_rows = [row for row in remaining if row.owner_uuid in batch]
                 for owner, error in refused.items():
@@ -243,7 +246,9 @@ class ApplyWorker:
                 with self._db.engine.connect() as connection:
                     # What waited for a restart (system, transport sockets) is applied now.
                     engine_state.update(connection, engine.name, restart_required=None)
-            logger.info('engine %s: %s, pushing everything', engine.name, 'Asterisk restarted' if restarted else 'first contact')
+            logger.info(
+                'engine %s: %s, pushing everything', engine.name, 'Asterisk restarted' if restarted else 'first contact'
+            )
             self._pusher.full_resync(engine, asterisk_empty=restarted, startup_time=info.startup_time)
         self._seen_startup[engine.name] = info.startup_time
         with self._applied:

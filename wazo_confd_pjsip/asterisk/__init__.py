@@ -1,1 +1,4 @@
+# Copyright 2026 The wazo-confd-pjsip Authors  (see the AUTHORS file)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
 """The Asterisk side of the service: objects, the plan of ARI changes, the ARI client, pjsip.conf text."""

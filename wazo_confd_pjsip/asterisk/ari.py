@@ -1,3 +1,6 @@
+# Copyright 2026 The wazo-confd-pjsip Authors  (see the AUTHORS file)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
 """A client of Asterisk's ARI push-configuration routes (res_pjsip objects) and module reloads.
 
 Errors say what the caller should do:

@@ -1,3 +1,6 @@
+# Copyright 2026 The wazo-confd-pjsip Authors  (see the AUTHORS file)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
 """The Asterisk objects one SIP endpoint becomes, from its option lines already resolved by inheritance.
 
 Id scheme (one Asterisk id namespace per type, shared by every tenant):
@@ -83,7 +86,7 @@ def build_objects(name, tenant_uuid, resolved_lines, transport_name=None) -> lis
     if lines['outbound_auth']:
         endpoint_lines.append(('outbound_auth', outbound_auth_id))
     endpoint_lines.append(('set_var', f'{TENANT_VARIABLE}={tenant_uuid}'))
-    objects.append(AsteriskObject('endpoint', name, endpoint_lines))
+    objects.append(AsteriskObject('endpoint', name, tuple(endpoint_lines)))
 
     if lines['identify']:
         objects.append(AsteriskObject('identify', name, lines['identify'] + [('endpoint', name)]))
@@ -93,7 +96,7 @@ def build_objects(name, tenant_uuid, resolved_lines, transport_name=None) -> lis
             registration_lines.append(('endpoint', name))
         if lines['registration_outbound_auth']:
             registration_lines.append(('outbound_auth', registration_auth_id))
-        objects.append(AsteriskObject('registration', name, registration_lines))
+        objects.append(AsteriskObject('registration', name, tuple(registration_lines)))
     return objects
 
 

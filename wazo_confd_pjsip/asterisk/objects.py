@@ -1,3 +1,6 @@
+# Copyright 2026 The wazo-confd-pjsip Authors  (see the AUTHORS file)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
 """One Asterisk sorcery object as the service sends it: a type, an id and ordered option lines."""
 
 from __future__ import annotations

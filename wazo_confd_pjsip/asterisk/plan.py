@@ -1,3 +1,6 @@
+# Copyright 2026 The wazo-confd-pjsip Authors  (see the AUTHORS file)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
 """What to send to Asterisk's ARI to go from the objects it holds to the objects wanted.
 
 A PUT on an existing object is a merge: Asterisk copies the object (through its own text form) and

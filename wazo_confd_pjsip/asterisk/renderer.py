@@ -1,3 +1,6 @@
+# Copyright 2026 The wazo-confd-pjsip Authors  (see the AUTHORS file)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
 """pjsip.conf text for Asterisk objects (engine-wide sections: transports, [global], [system]).
 
 Values are written verbatim after ``key = ``; Asterisk's parser gives three characters a meaning

@@ -1,3 +1,6 @@
+# Copyright 2026 The wazo-confd-pjsip Authors  (see the AUTHORS file)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
 """The one definition of what the service takes as a PJSIP name, an Asterisk object id and an option key.
 
 The API validates names and option keys with it, the builder derives ids from it and the pjsip.conf

@@ -1,3 +1,6 @@
+# Copyright 2026 The wazo-confd-pjsip Authors  (see the AUTHORS file)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
 """Who may do what, in which tenant: wazo-auth's answers, or the same answers from a local file."""
 from .acl import acl_allows, required_acl
 from .factory import make_auth_backend

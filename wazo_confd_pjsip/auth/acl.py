@@ -1,3 +1,6 @@
+# Copyright 2026 The wazo-confd-pjsip Authors  (see the AUTHORS file)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
 """wazo-auth's ACL matching, evaluated locally exactly as wazo-auth does.
 
 A token ACL entry is an anchored, case-sensitive pattern over dot-separated segments:
@@ -47,4 +50,3 @@ def _compile(entry, user_uuid, session_uuid):
         return ''.join(_WILDCARDS.get(char, re.escape(char)) for char in segment)
 
     return re.compile(r'\.'.join(segment_regex(segment) for segment in entry.split('.')), re.DOTALL)
-

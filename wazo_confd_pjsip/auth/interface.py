@@ -1,3 +1,6 @@
+# Copyright 2026 The wazo-confd-pjsip Authors  (see the AUTHORS file)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
 """What the service asks an authentication backend, whichever answers (wazo-auth or a local file)."""
 import abc
 from dataclasses import dataclass
@@ -41,8 +44,7 @@ class AuthBackend(abc.ABC):
         """Return if the token may do ``required_acl`` (in ``tenant`` when given), else raise."""
 
     @abc.abstractmethod
-    def token_info(self, token: str) -> TokenInfo:
-        ...
+    def token_info(self, token: str) -> TokenInfo: ...
 
     @abc.abstractmethod
     def visible_tenants(self, token: str, tenant_uuid: str) -> list[TenantInfo]:

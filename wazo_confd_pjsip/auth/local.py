@@ -1,3 +1,6 @@
+# Copyright 2026 The wazo-confd-pjsip Authors  (see the AUTHORS file)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
 """Authentication without wazo-auth: tokens and tenants from a local YAML file, same semantics."""
 import datetime
 import logging
@@ -5,14 +8,7 @@ import os
 import threading
 
 from .acl import acl_allows
-from .interface import (
-    STATUS_DISABLED,
-    AuthBackend,
-    TenantInfo,
-    TokenInfo,
-    Unauthorized,
-    component_status,
-)
+from .interface import STATUS_DISABLED, AuthBackend, TenantInfo, TokenInfo, Unauthorized, component_status
 from .tokens_file import InvalidTokensFile, load_tokens_file
 
 logger = logging.getLogger(__name__)

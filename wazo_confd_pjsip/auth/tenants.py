@@ -1,3 +1,6 @@
+# Copyright 2026 The wazo-confd-pjsip Authors  (see the AUTHORS file)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
 """The tenant tree as wazo-auth sees it: a tenant sees itself and all its descendants."""
 from collections.abc import Mapping
 

@@ -1,8 +1,12 @@
+# Copyright 2026 The wazo-confd-pjsip Authors  (see the AUTHORS file)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
 """The local backend's YAML file of tenants and tokens (format in the product decisions)."""
 import datetime
 import os
 import uuid
 from dataclasses import dataclass
+from typing import Any
 
 import yaml
 
@@ -51,8 +55,9 @@ def parse_tokens_file(content) -> TokensFile:
         raise InvalidTokensFile('the tokens file must be a mapping')
     tenants = {}
     for entry in _entries(content, 'tenants'):
-        tenant = TenantInfo(_text(entry, 'uuid'), _text(entry, 'parent_uuid', optional=True),
-                            _text(entry, 'name', optional=True))
+        tenant = TenantInfo(
+            _text(entry, 'uuid'), _text(entry, 'parent_uuid', optional=True), _text(entry, 'name', optional=True)
+        )
         tenants[tenant.uuid] = tenant
     for tenant in tenants.values():
         if tenant.parent_uuid is not None and tenant.parent_uuid not in tenants:
@@ -91,12 +96,19 @@ def write_first_run_tokens_file(path) -> tuple[str | None, str | None]:
         return _master_and_admin_token(load_tokens_file(path))
 
     master_uuid = str(uuid.uuid4())
-    content = {
+    content: dict[str, Any] = {
         'master_tenant_uuid': master_uuid,
         'tenants': [{'uuid': master_uuid, 'name': 'main', 'parent_uuid': None}],
-        'tokens': [{'token': str(uuid.uuid4()), 'user_uuid': str(uuid.uuid4()), 'tenant_uuid': master_uuid,
-                    # auth.tenants.read: recursive lists see the sub-tenants, as with wazo-auth
-                    'acl': ['confd.#', 'auth.tenants.read'], 'expires_at': None}],
+        'tokens': [
+            {
+                'token': str(uuid.uuid4()),
+                'user_uuid': str(uuid.uuid4()),
+                'tenant_uuid': master_uuid,
+                # auth.tenants.read: recursive lists see the sub-tenants, as with wazo-auth
+                'acl': ['confd.#', 'auth.tenants.read'],
+                'expires_at': None,
+            }
+        ],
     }
     os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
     # O_EXCL: never overwrite a file another process created meanwhile; 0600: it holds secrets

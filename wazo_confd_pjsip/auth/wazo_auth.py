@@ -1,3 +1,6 @@
+# Copyright 2026 The wazo-confd-pjsip Authors  (see the AUTHORS file)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
 """Authentication by wazo-auth, over its small HTTP protocol (its Python client is not on PyPI)."""
 import logging
 import threading
@@ -20,7 +23,7 @@ from .interface import (
 
 logger = logging.getLogger(__name__)
 
-DEFAULT_CONFIG = SERVICE_DEFAULTS['auth']
+DEFAULT_CONFIG: dict = SERVICE_DEFAULTS['auth']
 SERVICE_TOKEN_EXPIRATION = 21600  # seconds, as every Wazo service asks
 RENEWAL_FRACTION = 0.75  # renew once this part of the service token's life is gone
 # Each web server thread may be waiting on wazo-auth at once; keep one connection per thread.
@@ -131,8 +134,9 @@ class WazoAuthBackend(AuthBackend):
         with self._lock:
             if self._credentials is None or self._renewer is not None or self._stopping.is_set():
                 return
-            self._renewer = threading.Thread(target=self._keep_service_token, name='wazo-auth-service-token',
-                                             daemon=True)
+            self._renewer = threading.Thread(
+                target=self._keep_service_token, name='wazo-auth-service-token', daemon=True
+            )
             self._renewer.start()
 
     def close(self):
@@ -156,8 +160,9 @@ class WazoAuthBackend(AuthBackend):
 
     def _renew_service_token(self):
         requested_at = time.monotonic()
-        response = self._request('POST', '/token', auth=self._credentials,
-                                 json={'expiration': self._service_token_expiration})
+        response = self._request(
+            'POST', '/token', auth=self._credentials, json={'expiration': self._service_token_expiration}
+        )
         if response.status_code != 200:
             raise AuthServiceUnavailable(f'wazo-auth answered {response.status_code} to the service credentials')
         data = _data(response)
@@ -174,8 +179,9 @@ class WazoAuthBackend(AuthBackend):
         if token is not None:
             headers['X-Auth-Token'] = token
         try:
-            return self._session.request(method, self._url + path, headers=headers, timeout=self._timeout,
-                                         allow_redirects=False, **kwargs)
+            return self._session.request(
+                method, self._url + path, headers=headers, timeout=self._timeout, allow_redirects=False, **kwargs
+            )
         except requests.RequestException as e:
             raise AuthServiceUnavailable(f'wazo-auth unreachable: {e}') from e
 

@@ -1,3 +1,6 @@
+# Copyright 2026 The wazo-confd-pjsip Authors  (see the AUTHORS file)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
 """The service's bus side, built from `bus:` in the configuration; nothing at all when disabled."""
 import dataclasses
 import datetime

@@ -1,3 +1,6 @@
+# Copyright 2026 The wazo-confd-pjsip Authors  (see the AUTHORS file)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
 """What the publisher and the consumer share: the broker address, the exchange, the retry delays."""
 from urllib.parse import quote
 

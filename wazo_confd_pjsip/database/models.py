@@ -1,13 +1,18 @@
+# Copyright 2026 The wazo-confd-pjsip Authors  (see the AUTHORS file)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
 """Tables. The schema itself is owned by alembic (see wazo_confd_pjsip/alembic); these mirror it.
 
 Option lists are JSONB arrays of [key, value] pairs: order and repeated keys survive, and one
 row holds a whole endpoint, so reading an endpoint is one index lookup.
 """
+from typing import Any
+
 import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import JSONB, UUID
 from sqlalchemy.orm import declarative_base
 
-Base = declarative_base()
+Base: Any = declarative_base()  # SQLAlchemy 1.4 has no typed declarative base
 
 
 class Tenant(Base):

@@ -1,3 +1,6 @@
+# Copyright 2026 The wazo-confd-pjsip Authors  (see the AUTHORS file)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
 """Engine, sessions and the unit of work every change goes through.
 
 A unit of work is one transaction plus the list of changes it made. Hooks run just before the
@@ -41,9 +44,7 @@ class UnitOfWork:
 
 class Database:
     def __init__(self, uri, pool_size=10):
-        self.engine = sa.create_engine(
-            uri, future=True, pool_size=pool_size, max_overflow=10, pool_pre_ping=True
-        )
+        self.engine = sa.create_engine(uri, future=True, pool_size=pool_size, max_overflow=10, pool_pre_ping=True)
         self._sessionmaker = sessionmaker(self.engine, future=True, expire_on_commit=False)
         self.before_commit_hooks = []  # hook(uow), inside the transaction
         self.after_commit_hooks = []  # hook(changes), once committed

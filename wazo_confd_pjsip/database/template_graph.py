@@ -1,3 +1,6 @@
+# Copyright 2026 The wazo-confd-pjsip Authors  (see the AUTHORS file)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
 """Queries over the inheritance graph (endpoint_sip_parent), shared by the API and the apply side.
 
 Recursive queries use UNION (not UNION ALL): they stop on diamonds and on loops.

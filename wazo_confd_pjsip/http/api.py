@@ -1,3 +1,6 @@
+# Copyright 2026 The wazo-confd-pjsip Authors  (see the AUTHORS file)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
 """The flask-restful Api with wazo-confd's error format for every failure, 404/405/500 included."""
 import logging
 

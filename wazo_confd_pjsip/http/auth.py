@@ -1,3 +1,6 @@
+# Copyright 2026 The wazo-confd-pjsip Authors  (see the AUTHORS file)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
 """Flask side of authentication: ACL markers on resource methods, checked before dispatch.
 
 The auth backend (wazo-auth or local) is injected; nothing here knows which one it is.
@@ -7,7 +10,8 @@ import uuid as uuid_lib
 from flask import g, request
 from flask_restful import Resource
 
-from ..auth import AuthServiceUnavailable, Unauthorized, required_acl as substitute_acl
+from ..auth import AuthServiceUnavailable, Unauthorized
+from ..auth import required_acl as substitute_acl
 from .errors import ServiceUnavailableError, UnauthorizedError
 
 UNAUTHORIZED = 'Unauthorized: invalid token or unauthorized access'

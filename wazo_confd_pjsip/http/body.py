@@ -1,3 +1,6 @@
+# Copyright 2026 The wazo-confd-pjsip Authors  (see the AUTHORS file)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
 """Request bodies: bounded whatever their framing, and JSON read with errors that say what is wrong."""
 from flask import request
 from werkzeug.exceptions import RequestEntityTooLarge

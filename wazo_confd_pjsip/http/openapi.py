@@ -1,3 +1,6 @@
+# Copyright 2026 The wazo-confd-pjsip Authors  (see the AUTHORS file)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
 """One OpenAPI document, merged from the base document and each plugin's api.yml fragment."""
 from pathlib import Path
 

@@ -1,3 +1,6 @@
+# Copyright 2026 The wazo-confd-pjsip Authors  (see the AUTHORS file)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
 """Query-string parameters shared by the list routes.
 
 Whatever reaches SQL is checked here first, so the database never refuses a value with a 500:

@@ -1,3 +1,6 @@
+# Copyright 2026 The wazo-confd-pjsip Authors  (see the AUTHORS file)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
 """The one place where template inheritance is resolved: pure functions, no database, no web.
 
 resolve_lines / Resolver: option lines after inheritance, as Asterisk copies them.

@@ -1,3 +1,6 @@
+# Copyright 2026 The wazo-confd-pjsip Authors  (see the AUTHORS file)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
 """The codec list an endpoint ends up with after its ``allow``/``disallow`` lines.
 
 Asterisk applies each line as an edit of the list (ast_format_cap_update_by_allow_disallow),

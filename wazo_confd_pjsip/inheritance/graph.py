@@ -1,3 +1,6 @@
+# Copyright 2026 The wazo-confd-pjsip Authors  (see the AUTHORS file)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
 """Questions about the template graph that need no option lines.
 
 Adjacency is injected as a mapping or a callable uuid -> iterable of uuids; a uuid it does not

@@ -1,3 +1,6 @@
+# Copyright 2026 The wazo-confd-pjsip Authors  (see the AUTHORS file)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
 """What Asterisk ends up with once a section's resolved lines are applied, one line per setting.
 
 - Not repeatable: one line with the last value, placed where the key first appeared, so the

@@ -1,3 +1,6 @@
+# Copyright 2026 The wazo-confd-pjsip Authors  (see the AUTHORS file)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
 """What inheritance works on: an endpoint or template reduced to its option lines and parents."""
 
 from collections.abc import Callable, Mapping
@@ -25,10 +28,7 @@ class ConfigNode:
     def __post_init__(self):
         # Callers often hold JSON-shaped data ([key, value] lists); freeze it so a node
         # cached by a Resolver cannot change under it.
-        sections = {
-            section: tuple((key, value) for key, value in lines)
-            for section, lines in self.sections.items()
-        }
+        sections = {section: tuple((key, value) for key, value in lines) for section, lines in self.sections.items()}
         object.__setattr__(self, 'sections', sections)
         object.__setattr__(self, 'parents', tuple(self.parents))
 

@@ -1,3 +1,6 @@
+# Copyright 2026 The wazo-confd-pjsip Authors  (see the AUTHORS file)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
 """Template inheritance as Asterisk's ``[name](T0,T1,...)`` does it.
 
 A node's lines are T0's resolved lines, then T1's, ..., then its own, section by section. A
@@ -92,7 +95,7 @@ class Resolver:
             current, pending_parents = stack[-1]
             for parent_uuid in pending_parents:
                 if parent_uuid in on_path:
-                    raise InheritanceLoop(path[path.index(parent_uuid):])
+                    raise InheritanceLoop(path[path.index(parent_uuid) :])
                 if parent_uuid not in resolved:
                     parent = self._template(parent_uuid, current.uuid)
                     stack.append((parent, iter(parent.parents)))

@@ -1,3 +1,6 @@
+# Copyright 2026 The wazo-confd-pjsip Authors  (see the AUTHORS file)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
 """The PJSIP options Asterisk knows, per sorcery object type.
 
 Facts come from the bundled ``pjsip-options.json``; an Asterisk documentation file (the gzip'd JSON

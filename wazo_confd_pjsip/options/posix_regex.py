@@ -1,3 +1,6 @@
+# Copyright 2026 The wazo-confd-pjsip Authors  (see the AUTHORS file)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
 """Whether a text compiles as Asterisk compiles its regular expressions: the C library's POSIX regcomp().
 
 Python's `re` is another dialect: it takes `(?:a)` and `[[:foo:]]`, which regcomp refuses, so only the C

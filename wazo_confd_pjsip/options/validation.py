@@ -1,3 +1,6 @@
+# Copyright 2026 The wazo-confd-pjsip Authors  (see the AUTHORS file)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
 """Validation of a section's options as the API receives them: `[[key, value], ...]` or `{key: value}`.
 
 Nothing here raises on malformed input: every defect becomes an `OptionError`.

@@ -1,3 +1,6 @@
+# Copyright 2026 The wazo-confd-pjsip Authors  (see the AUTHORS file)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
 """Checks of option keys and values, one per value kind (the catalogue's `datatype`), then per option.
 
 Each check is `(value, spec) -> error message | None` and only sees values that already passed
@@ -295,9 +298,7 @@ def _check_callerid(value, spec):
 
 
 # DSCP names ast_str2tos() knows, compared case-insensitively.
-_DSCP_NAMES = frozenset(
-    [f'cs{n}' for n in range(8)] + [f'af{n}{p}' for n in range(1, 5) for p in range(1, 4)] + ['ef']
-)
+_DSCP_NAMES = frozenset([f'cs{n}' for n in range(8)] + [f'af{n}{p}' for n in range(1, 5) for p in range(1, 4)] + ['ef'])
 _C_INTEGER = re.compile('0[xX][0-9a-fA-F]+|0[0-7]*|[1-9][0-9]*')
 
 

@@ -1,3 +1,6 @@
+# Copyright 2026 The wazo-confd-pjsip Authors  (see the AUTHORS file)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
 """One folder per resource; each has plugin.py (routes) and an api.yml fragment of the OpenAPI document."""
 import importlib
 from pathlib import Path

@@ -1,3 +1,6 @@
+# Copyright 2026 The wazo-confd-pjsip Authors  (see the AUTHORS file)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
 """Option lines checked against the catalogue, turned into the API's 400s (field and option named)."""
 from ..http.errors import APIError
 from ..options.validation import validate_option_mapping, validate_options

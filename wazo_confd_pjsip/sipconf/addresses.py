@@ -1,3 +1,6 @@
+# Copyright 2026 The wazo-confd-pjsip Authors  (see the AUTHORS file)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
 """Host and port texts as chan_sip writes them, and the SIP URIs PJSIP expects (IPv6 in brackets)."""
 
 

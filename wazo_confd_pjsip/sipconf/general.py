@@ -1,3 +1,6 @@
+# Copyright 2026 The wazo-confd-pjsip Authors  (see the AUTHORS file)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
 """chan_sip [general] keys that configure the engine: PJSIP [global], [system] and transports."""
 from .addresses import format_hostport, is_ipv6, split_hostport
 from .values import is_true

@@ -1,3 +1,6 @@
+# Copyright 2026 The wazo-confd-pjsip Authors  (see the AUTHORS file)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
 """A parsed sip.conf -> ImportPlan, and the per-peer view that checks an import round-trips.
 
 - chan_sip templates become templates of the same name; a normal section that other sections
@@ -25,13 +28,8 @@ from .peer_options import (
     peer_type,
 )
 from .plan import ImportPlan, Issue, PlanEntry, PlanRegistration, PlanTransport, Unmapped
-from .registrations import (
-    SETTING_KEYS as REGISTRATION_KEYS,
-    Peer,
-    registration_name,
-    registration_sections,
-    registration_settings,
-)
+from .registrations import SETTING_KEYS as REGISTRATION_KEYS
+from .registrations import Peer, registration_name, registration_sections, registration_settings
 
 GENERAL_TEMPLATE = 'sip-general'  # the label of the [general] template, and its default name
 _SPECIAL_SECTIONS = ('general', 'authentication')  # chan_sip never reads them as peers
@@ -88,9 +86,7 @@ class _PlanBuilder:
         self.endpoint_parents = []
         self.warned = set()
         self.section_of = {
-            line.position: section.name
-            for section in reversed(conf.definitions.values())
-            for line in section.lines
+            line.position: section.name for section in reversed(conf.definitions.values()) for line in section.lines
         }
 
     def build(self):
@@ -125,8 +121,14 @@ class _PlanBuilder:
         self.mapped |= mapped
         if options:
             self.plan.templates.append(
-                PlanEntry(self.general_template, [], _as_sections(options), general.file, general.line_no,
-                          label=GENERAL_TEMPLATE)
+                PlanEntry(
+                    self.general_template,
+                    [],
+                    _as_sections(options),
+                    general.file,
+                    general.line_no,
+                    label=GENERAL_TEMPLATE,
+                )
             )
             self.endpoint_parents = [self.general_template]
         for line in lines:
@@ -236,17 +238,25 @@ class _PlanBuilder:
         plan = self.plan
         general = self.conf.definition('general')
         general_position = (general.file, general.line_no) if general else (None, None)
-        checks = [
-            (entry.name, (entry.file, entry.line), validate_options(catalogue, SECTION_OBJECT_TYPES[section], options))
-            for entry in plan.templates + plan.endpoints + plan.registrations
-            for section, options in entry.sections.items()
-        ] + [
-            (transport.name, general_position, validate_options(catalogue, 'transport', transport.options))
-            for transport in plan.transports
-        ] + [
-            (kind, general_position, validate_option_mapping(catalogue, kind, options))
-            for kind, options in (('global', plan.global_options), ('system', plan.system_options))
-        ]
+        checks = (
+            [
+                (
+                    entry.name,
+                    (entry.file, entry.line),
+                    validate_options(catalogue, SECTION_OBJECT_TYPES[section], options),
+                )
+                for entry in plan.templates + plan.endpoints + plan.registrations
+                for section, options in entry.sections.items()
+            ]
+            + [
+                (transport.name, general_position, validate_options(catalogue, 'transport', transport.options))
+                for transport in plan.transports
+            ]
+            + [
+                (kind, general_position, validate_option_mapping(catalogue, kind, options))
+                for kind, options in (('global', plan.global_options), ('system', plan.system_options))
+            ]
+        )
         for name, where, errors in checks:
             plan.errors += [Issue(f'{name}: {error.message}', name, *where) for error in errors]
 

@@ -1,3 +1,6 @@
+# Copyright 2026 The wazo-confd-pjsip Authors  (see the AUTHORS file)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
 """Each template once in a parent list, as the service requires: '[p](t,t)' is valid chan_sip."""
 from dataclasses import replace
 

@@ -1,3 +1,6 @@
+# Copyright 2026 The wazo-confd-pjsip Authors  (see the AUTHORS file)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
 """Parse chan_sip configuration text (sip.conf) into sections whose lines keep their file and line.
 
 Follows Asterisk's config parser: '[name]', '[name](!)' (template), '[name](+)' (append to an
@@ -236,7 +239,7 @@ class _Parser:
             raise SipConfError(f"'#{directive}' is not allowed here: provide a single file", file, line_no)
         path = posixpath.normpath(posixpath.join(posixpath.dirname(file), target))
         if path in self._include_stack:
-            loop = ' -> '.join(self._include_stack[self._include_stack.index(path):] + [path])
+            loop = ' -> '.join(self._include_stack[self._include_stack.index(path) :] + [path])
             raise SipConfError(f'include loop: {loop}', file, line_no)
         if len(self._include_stack) > MAX_INCLUDE_DEPTH:
             raise SipConfError(f'includes nested deeper than {MAX_INCLUDE_DEPTH} levels', file, line_no)
@@ -313,14 +316,14 @@ def _strip_comments(raw, open_comments, line_no):
             break
         if semicolon > start and raw[semicolon - 1] == '\\':
             if not open_comments:
-                kept.append(raw[start:semicolon - 1] + ';')
+                kept.append(raw[start : semicolon - 1] + ';')
             start = semicolon + 1
         elif raw.startswith(';--', semicolon) and not raw.startswith(';---', semicolon):
             if not open_comments:
                 kept.append(raw[start:semicolon])
             open_comments.append(line_no)
             start = semicolon + 3
-        elif open_comments and semicolon - 2 >= start and raw[semicolon - 2:semicolon] == '--':
+        elif open_comments and semicolon - 2 >= start and raw[semicolon - 2 : semicolon] == '--':
             open_comments.pop()
             start = semicolon + 1
         elif open_comments:

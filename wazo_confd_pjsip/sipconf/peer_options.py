@@ -1,3 +1,6 @@
+# Copyright 2026 The wazo-confd-pjsip Authors  (see the AUTHORS file)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
 """chan_sip peer keys -> PJSIP section options (sections as in wazo_confd_pjsip.sections).
 
 Two kinds of keys:
@@ -15,10 +18,25 @@ from .addresses import is_port, proxy_uri, sip_uri, split_hostport
 from .values import is_false, is_true, words
 
 _RENAMES = {
-    **{key: ('endpoint', key) for key in (
-        'context', 'callerid', 'language', 'send_diversion', 'tos_audio', 'tos_video',
-        'cos_audio', 'cos_video', 'rtp_engine', 'allow', 'disallow', 'permit', 'deny', 'acl',
-    )},
+    **{
+        key: ('endpoint', key)
+        for key in (
+            'context',
+            'callerid',
+            'language',
+            'send_diversion',
+            'tos_audio',
+            'tos_video',
+            'cos_audio',
+            'cos_video',
+            'rtp_engine',
+            'allow',
+            'disallow',
+            'permit',
+            'deny',
+            'acl',
+        )
+    },
     'rtptimeout': ('endpoint', 'rtp_timeout'),
     'icesupport': ('endpoint', 'ice_support'),
     'autoframing': ('endpoint', 'use_ptime'),
@@ -69,18 +87,46 @@ _DTMF_MODES = {'rfc2833': 'rfc4733', 'inband': 'inband', 'info': 'info', 'auto':
 _NAT_WORDS = {'yes', 'no', 'force_rport', 'comedia', 'auto_force_rport', 'auto_comedia'}
 _T38_ERROR_CORRECTIONS = {'none', 'fec', 'redundancy'}
 
-PEER_KEYS = frozenset({
-    'type', 'host', 'defaultip', 'port', 'defaultuser', 'secret', 'md5secret', 'insecure',
-    'mailbox', 'subscribemwi', 'encryption', 'dtlsenable',
-})
+PEER_KEYS = frozenset(
+    {
+        'type',
+        'host',
+        'defaultip',
+        'port',
+        'defaultuser',
+        'secret',
+        'md5secret',
+        'insecure',
+        'mailbox',
+        'subscribemwi',
+        'encryption',
+        'dtlsenable',
+    }
+)
 PEER_TYPES = ('friend', 'peer', 'user')
 
 # Keys that describe one peer: chan_sip never takes them from [general] as defaults ([general]
 # callerid is the caller id of calls from unknown peers, not every peer's).
-NOT_GENERAL_DEFAULTS = frozenset({
-    'type', 'host', 'defaultip', 'port', 'defaultuser', 'secret', 'md5secret', 'mailbox', 'setvar', 'callerid',
-    'permit', 'deny', 'acl', 'contactpermit', 'contactdeny', 'contactacl',
-})
+NOT_GENERAL_DEFAULTS = frozenset(
+    {
+        'type',
+        'host',
+        'defaultip',
+        'port',
+        'defaultuser',
+        'secret',
+        'md5secret',
+        'mailbox',
+        'setvar',
+        'callerid',
+        'permit',
+        'deny',
+        'acl',
+        'contactpermit',
+        'contactdeny',
+        'contactacl',
+    }
+)
 
 
 def canonical_key(key):

@@ -1,3 +1,6 @@
+# Copyright 2026 The wazo-confd-pjsip Authors  (see the AUTHORS file)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
 """Which endpoint carries each 'register =>' line: the peer it serves when there is one.
 
 On the peer's endpoint (the Wazo trunk shape) Asterisk links the registration to that endpoint,
@@ -38,8 +41,15 @@ def place_registrations(plan):
                 f"this one gets an endpoint of its own, '{registration.name}'"
             )
             warnings.append(Issue(message, 'general', registration.file, registration.line))
-        own.append(PlanEntry(registration.name, list(registration.parents), registration.sections,
-                             registration.file, registration.line))
+        own.append(
+            PlanEntry(
+                registration.name,
+                list(registration.parents),
+                registration.sections,
+                registration.file,
+                registration.line,
+            )
+        )
         placements.append(PlacedRegistration(registration, registration.name))
     endpoints = [_carrying(entry, carried.get(entry.name)) for entry in plan.endpoints]
     return endpoints + own, placements, warnings

@@ -1,3 +1,6 @@
+# Copyright 2026 The wazo-confd-pjsip Authors  (see the AUTHORS file)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
 """What a sip.conf becomes: the objects to create through the service, and what did not map."""
 from dataclasses import dataclass, field
 

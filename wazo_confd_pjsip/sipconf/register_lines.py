@@ -1,3 +1,6 @@
+# Copyright 2026 The wazo-confd-pjsip Authors  (see the AUTHORS file)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
 """The two chan_sip lines that carry credentials in a compact syntax.
 
 [general]        register => [peer?][transport://]user[@domain][:secret[:authuser]]@host[:port][/extension][~expiry]
@@ -55,7 +58,7 @@ def parse_register(text, file='', line_no=0):
     prefix = _TRANSPORT_PREFIX.match(credentials)
     if prefix:
         transport = prefix.group(1).lower()
-        credentials = credentials[prefix.end():]
+        credentials = credentials[prefix.end() :]
     # chan_sip splits user[@domain], secret and authuser on the first two colons.
     user_and_domain, _, secrets = credentials.partition(':')
     secret, _, authuser = secrets.partition(':')

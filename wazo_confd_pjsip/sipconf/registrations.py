@@ -1,3 +1,6 @@
+# Copyright 2026 The wazo-confd-pjsip Authors  (see the AUTHORS file)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
 """[general] 'register =>' lines -> endpoints holding a registration and its outbound auth."""
 import re
 from typing import NamedTuple
@@ -61,8 +64,14 @@ def registration_sections(registration, settings, transports, peers):
     client_host, client_port = (registration.host, registration.port) if registration.peer else (host, port)
     options = [
         ('server_uri', sip_uri(host, port)),
-        ('client_uri', f'sip:{registration.user}@{registration.domain}' if registration.domain
-         else sip_uri(client_host, client_port, registration.user)),
+        (
+            'client_uri',
+            (
+                f'sip:{registration.user}@{registration.domain}'
+                if registration.domain
+                else sip_uri(client_host, client_port, registration.user)
+            ),
+        ),
     ]
     if registration.extension:
         options.append(('contact_user', registration.extension))
@@ -100,7 +109,8 @@ def _target_peer(registration, peers):
         return named.name, None
     wanted = (registration.host.lower(), registration.port or SIP_PORT)
     candidates = [
-        peer for peer in peers.values()
+        peer
+        for peer in peers.values()
         if peer.address and (peer.address[0].lower(), peer.address[1] or SIP_PORT) == wanted
     ]
     if len(candidates) > 1:
@@ -114,10 +124,10 @@ def _target_peer(registration, peers):
 
 def registration_name(registration, taken):
     """'reg_<host>' made a valid PJSIP id, numbered when taken (taken holds lower-cased names)."""
-    base = _INVALID_ID_CHARACTERS.sub('_', f'reg_{registration.host}')[:syntax.MAX_ID_LENGTH]
+    base = _INVALID_ID_CHARACTERS.sub('_', f'reg_{registration.host}')[: syntax.MAX_ID_LENGTH]
     name, number = base, 1
     while name.lower() in taken:
         number += 1
         suffix = f'_{number}'
-        name = base[:syntax.MAX_ID_LENGTH - len(suffix)] + suffix
+        name = base[: syntax.MAX_ID_LENGTH - len(suffix)] + suffix
     return name

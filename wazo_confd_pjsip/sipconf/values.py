@@ -1,3 +1,6 @@
+# Copyright 2026 The wazo-confd-pjsip Authors  (see the AUTHORS file)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
 """How chan_sip reads option values: Asterisk's ast_true/ast_false words and comma lists."""
 
 _TRUE_WORDS = frozenset({'yes', 'true', 'y', 't', '1', 'on'})

@@ -1,3 +1,6 @@
+# Copyright 2026 The wazo-confd-pjsip Authors  (see the AUTHORS file)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
 """Changes made through the API reach a (fake, faithful) Asterisk 22 ARI, per changed object."""
 import threading
 
@@ -68,7 +71,9 @@ def test_endpoint_with_set_var_is_recreated_not_merged(api, worker, fake_ari):
     )
     worker.drain()
 
-    writes = [(r['method'], r['path'].rsplit('/', 2)[-2]) for r in fake_ari.request_log if r['method'] in ('PUT', 'DELETE')]
+    writes = [
+        (r['method'], r['path'].rsplit('/', 2)[-2]) for r in fake_ari.request_log if r['method'] in ('PUT', 'DELETE')
+    ]
     assert writes == [('DELETE', 'endpoint'), ('PUT', 'endpoint')]
     endpoint_object = fake_ari.objects()[('endpoint', 'alice')]
     assert endpoint_object['context'] == 'other'
@@ -76,7 +81,9 @@ def test_endpoint_with_set_var_is_recreated_not_merged(api, worker, fake_ari):
 
 
 def test_template_change_fans_out_to_every_descendant(api, worker, fake_ari):
-    base = api.post('/endpoints/sip/templates', json={'name': 'base', 'endpoint_section_options': [['language', 'fr_FR']]}).json
+    base = api.post(
+        '/endpoints/sip/templates', json={'name': 'base', 'endpoint_section_options': [['language', 'fr_FR']]}
+    ).json
     middle = api.post('/endpoints/sip/templates', json={'name': 'middle', 'templates': [{'uuid': base['uuid']}]}).json
     for index in range(5):
         _create_endpoint(api, f'line{index}', templates=[{'uuid': middle['uuid']}])
@@ -168,7 +175,9 @@ def test_concurrent_workers_apply_each_change_once(api, dependencies, fake_ari):
 
 def test_engine_sections_are_written_and_reloaded(api, worker, fake_ari, pjsip_conf_file):
     worker.drain()
-    response = api.post('/sip/transports', json={'name': 'transport-udp', 'options': [['protocol', 'udp'], ['bind', '0.0.0.0:5060']]})
+    response = api.post(
+        '/sip/transports', json={'name': 'transport-udp', 'options': [['protocol', 'udp'], ['bind', '0.0.0.0:5060']]}
+    )
     assert response.status_code == 201
     api.put('/asterisk/pjsip/system', json={'options': {'timer_t1': '600'}})
     reloads_before = len(fake_ari.reloads)
@@ -254,7 +263,8 @@ def test_forced_resync_body_is_validated(api, worker, dependencies, body, messag
 def test_forced_resync_of_an_unknown_engine_is_404_and_of_null_every_engine(api, worker, dependencies):
     response = api.post('/asterisk/pjsip/sync', json={'engine': 'nope'})
     assert (response.status_code, response.json) == (
-        404, ["Resource Not Found - AsteriskEngine was not found ('name': 'nope')"]
+        404,
+        ["Resource Not Found - AsteriskEngine was not found ('name': 'nope')"],
     )
     assert api.post('/asterisk/pjsip/sync', json={'engine': None, 'ignored': 1}).status_code == 204
     assert _pending(dependencies.db) == 1

@@ -1,3 +1,6 @@
+# Copyright 2026 The wazo-confd-pjsip Authors  (see the AUTHORS file)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
 """What only an Asterisk restart applies to the engine-wide sections (seen on Asterisk 22.10.1)."""
 import pytest
 
@@ -10,8 +13,17 @@ def sections(transport_lines, system_lines=()):
     return {'transport:transport-udp': transport_lines, 'global:global': [], 'system:system': list(system_lines)}
 
 
-@pytest.mark.parametrize('line', [['tos', '184'], ['cos', '3'], ['tcp_keepalive_enable', 'yes'],
-                                  ['verify_client', 'yes'], ['password', 'key-pass'], ['bind', '127.0.0.1:5070']])
+@pytest.mark.parametrize(
+    'line',
+    [
+        ['tos', '184'],
+        ['cos', '3'],
+        ['tcp_keepalive_enable', 'yes'],
+        ['verify_client', 'yes'],
+        ['password', 'key-pass'],
+        ['bind', '127.0.0.1:5070'],
+    ],
+)
 def test_a_socket_option_change_needs_a_restart(line):
     # A reload keeps the open socket: a new tos showed in `pjsip show transport`, never on the wire.
     reasons = restart_reasons(sections(UDP), sections(UDP + [line]))

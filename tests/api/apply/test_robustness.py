@@ -1,3 +1,6 @@
+# Copyright 2026 The wazo-confd-pjsip Authors  (see the AUTHORS file)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
 """The apply pipeline under races, lost acknowledgements and failures (each once a real defect)."""
 import json
 import threading
@@ -50,7 +53,9 @@ def test_an_endpoint_deleted_while_its_first_push_is_in_flight_leaves_asterisk(a
     assert not [key for key in fake_ari.objects() if key[1] == 'alice']
 
 
-def test_a_lost_acknowledgement_does_not_turn_the_next_push_into_a_merge(api, worker, fake_ari, dependencies, monkeypatch):
+def test_a_lost_acknowledgement_does_not_turn_the_next_push_into_a_merge(
+    api, worker, fake_ari, dependencies, monkeypatch
+):
     worker.check_engines(force=True)
     _endpoint(api, 'alice')
     monkeypatch.setattr(acknowledged, 'record', _raise(RuntimeError('stopped between the PUT and its record')))
@@ -61,11 +66,16 @@ def test_a_lost_acknowledgement_does_not_turn_the_next_push_into_a_merge(api, wo
 
     worker.drain()
 
-    methods = [(r['method'], r['path'].split('/')[-2], r['status']) for r in fake_ari.request_log if r['method'] != 'GET']
+    methods = [
+        (r['method'], r['path'].split('/')[-2], r['status']) for r in fake_ari.request_log if r['method'] != 'GET'
+    ]
     assert methods == [
-        ('DELETE', 'auth', 204), ('PUT', 'auth', 200),
-        ('DELETE', 'aor', 204), ('PUT', 'aor', 200),
-        ('DELETE', 'endpoint', 204), ('PUT', 'endpoint', 200),
+        ('DELETE', 'auth', 204),
+        ('PUT', 'auth', 200),
+        ('DELETE', 'aor', 204),
+        ('PUT', 'aor', 200),
+        ('DELETE', 'endpoint', 204),
+        ('PUT', 'endpoint', 200),
     ]
     assert _rows(dependencies.db) == []
     assert fake_ari.objects()[('endpoint', 'alice')]['context'] == 'a'
@@ -101,10 +111,15 @@ def test_a_full_push_settles_only_the_changes_it_saw(api, dependencies, worker, 
     late = db.engine.connect()  # a change whose outbox row has an early id but commits late
     transaction = late.begin()
     late.execute(
-        sa.text("UPDATE endpoint_sip SET options = jsonb_set(options, '{endpoint}', CAST(:v AS jsonb)) WHERE uuid = :u"),
+        sa.text(
+            "UPDATE endpoint_sip SET options = jsonb_set(options, '{endpoint}', CAST(:v AS jsonb)) WHERE uuid = :u"
+        ),
         {'v': json.dumps([['context', 'late'], ['allow', '!all,ulaw']]), 'u': alice['uuid']},
     )
-    late.execute(sa.text("INSERT INTO apply_outbox (engine, owner_uuid, kind) VALUES ('default', :u, 'endpoint')"), {'u': alice['uuid']})
+    late.execute(
+        sa.text("INSERT INTO apply_outbox (engine, owner_uuid, kind) VALUES ('default', :u, 'endpoint')"),
+        {'u': alice['uuid']},
+    )
     _endpoint(api, 'bob')
     read_configuration = dependencies.apply.desired.for_engine
 
@@ -161,7 +176,11 @@ def test_wait_applied_says_rejected_when_asterisk_refuses(api, worker, fake_ari)
     fake_ari.define_file_object('auth', 'handmade', [('username', 'h'), ('password', 'p')])
     worker.start()
     try:
-        response = api.post('/endpoints/sip', json={'name': 'handmade', 'auth_section_options': [['username', 'h'], ['password', 'x']]}, query={'wait_applied': '5'})
+        response = api.post(
+            '/endpoints/sip',
+            json={'name': 'handmade', 'auth_section_options': [['username', 'h'], ['password', 'x']]},
+            query={'wait_applied': '5'},
+        )
     finally:
         worker.stop()
 
@@ -176,7 +195,9 @@ def test_changes_for_an_engine_not_configured_are_reported_not_dropped(api, work
 
     worker.drain()
 
-    assert [(row.failed, row.last_error) for row in _rows(dependencies.db)] == [(True, "engine 'gone' is not configured")]
+    assert [(row.failed, row.last_error) for row in _rows(dependencies.db)] == [
+        (True, "engine 'gone' is not configured")
+    ]
 
 
 def test_a_stopping_worker_hands_back_what_it_did_not_reach(api, dependencies, worker, fake_ari, monkeypatch):
@@ -215,7 +236,9 @@ def test_without_a_default_engine_an_endpoint_must_name_its_engine(api, dependen
 
     refused = client.post('/endpoints/sip', json={'name': 'nowhere'})
     assert refused.status_code == 400
-    assert refused.json == ["Input Error - asterisk_id: required: no engine named 'default' is configured (known: east)"]
+    assert refused.json == [
+        "Input Error - asterisk_id: required: no engine named 'default' is configured (known: east)"
+    ]
     assert client.post('/endpoints/sip', json={'name': 'east1', 'asterisk_id': 'east'}).status_code == 201
     assert client.post('/endpoints/sip/templates', json={'name': 'anywhere'}).status_code == 201
 
@@ -239,8 +262,9 @@ def test_the_claims_of_a_dead_worker_are_taken_over_at_once(api, dependencies):
     assert len(taken_over) == 1
 
 
-def test_a_live_worker_of_another_database_with_the_same_id_keeps_no_claim_alive(api, dependencies,
-                                                                                  postgres_server_uri):
+def test_a_live_worker_of_another_database_with_the_same_id_keeps_no_claim_alive(
+    api, dependencies, postgres_server_uri
+):
     from tests.databases import create_database, drop_database
 
     _endpoint(api, 'alice')

@@ -1,3 +1,6 @@
+# Copyright 2026 The wazo-confd-pjsip Authors  (see the AUTHORS file)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
 """Shortcuts shared by the endpoint_sip API tests."""
 import sqlalchemy as sa
 
@@ -15,8 +18,17 @@ SECTION_FIELDS = (
     'outbound_auth_section_options',
 )
 ENDPOINT_FIELDS = [
-    'uuid', 'tenant_uuid', 'name', 'label', *SECTION_FIELDS, 'templates', 'transport', 'asterisk_id', 'links',
-    'trunk', 'line',
+    'uuid',
+    'tenant_uuid',
+    'name',
+    'label',
+    *SECTION_FIELDS,
+    'templates',
+    'transport',
+    'asterisk_id',
+    'links',
+    'trunk',
+    'line',
 ]
 TEMPLATE_FIELDS = ENDPOINT_FIELDS[:-2]
 
@@ -66,8 +78,14 @@ def row_counts(database):
 
 def stored_row(database, uuid):
     with database.engine.connect() as connection:
-        row = connection.execute(
-            sa.text('SELECT name, label, asterisk_id, transport_uuid, options FROM endpoint_sip WHERE uuid = :uuid'),
-            {'uuid': uuid},
-        ).mappings().first()
+        row = (
+            connection.execute(
+                sa.text(
+                    'SELECT name, label, asterisk_id, transport_uuid, options FROM endpoint_sip WHERE uuid = :uuid'
+                ),
+                {'uuid': uuid},
+            )
+            .mappings()
+            .first()
+        )
         return dict(row) if row else None

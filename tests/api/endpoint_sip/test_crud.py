@@ -1,3 +1,6 @@
+# Copyright 2026 The wazo-confd-pjsip Authors  (see the AUTHORS file)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
 """Create, get, partial update and delete of endpoints and templates: bodies, codes, headers."""
 import threading
 import time
@@ -37,7 +40,9 @@ FULL_BODY = {
 def test_create_endpoint_returns_the_whole_body_in_order(api):
     transport = create_transport(api, 'transport-udp')
     template = create_template(api, label='tpl')
-    response = api.post(ENDPOINTS, json={**FULL_BODY, 'templates': parents(template), 'transport': {'uuid': transport['uuid']}})
+    response = api.post(
+        ENDPOINTS, json={**FULL_BODY, 'templates': parents(template), 'transport': {'uuid': transport['uuid']}}
+    )
 
     assert response.status_code == 201, response.json
     body = response.json
@@ -164,7 +169,9 @@ def test_a_whole_get_body_put_back_changes_nothing(api, base):
     """wazo-confd-client's update(): the GET body minus links, read-only keys included, at its own uuid."""
     transport = create_transport(api, 'transport-udp')
     template = create_template(api, label='parent')
-    created = api.post(base, json={**FULL_BODY, 'templates': parents(template), 'transport': {'uuid': transport['uuid']}}).json
+    created = api.post(
+        base, json={**FULL_BODY, 'templates': parents(template), 'transport': {'uuid': transport['uuid']}}
+    ).json
     got = api.get(item_path(base, created)).json
     sent = {key: value for key, value in got.items() if key != 'links'}
 
@@ -176,8 +183,14 @@ def test_a_whole_get_body_put_back_changes_nothing(api, base):
 
 def test_read_only_keys_in_a_put_are_ignored(api):
     body = create_endpoint(api, name='kept')
-    sent = {'uuid': str(uuid.uuid4()), 'tenant_uuid': str(uuid.uuid4()), 'trunk': {'id': 1}, 'line': {'id': 2},
-            'links': [], 'whatever': 1}
+    sent = {
+        'uuid': str(uuid.uuid4()),
+        'tenant_uuid': str(uuid.uuid4()),
+        'trunk': {'id': 1},
+        'line': {'id': 2},
+        'links': [],
+        'whatever': 1,
+    }
 
     assert api.put(item_path(ENDPOINTS, body), json=sent).status_code == 204
 

@@ -1,3 +1,6 @@
+# Copyright 2026 The wazo-confd-pjsip Authors  (see the AUTHORS file)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
 """Each tenant's default templates: made once, when the tenant is first seen, and its own."""
 import re
 
@@ -67,7 +70,9 @@ def test_the_first_list_creates_the_reference_templates(api):
     assert all(re.fullmatch('[a-z0-9]{8}', item['name']) for item in defaults.values())
     assert all(item['tenant_uuid'] == MAIN for item in defaults.values())
     assert (glob['aor_section_options'], glob['endpoint_section_options'], glob['templates']) == (
-        GLOBAL_AOR, GLOBAL_ENDPOINT, []
+        GLOBAL_AOR,
+        GLOBAL_ENDPOINT,
+        [],
     )
     assert (webrtc['aor_section_options'], webrtc['endpoint_section_options']) == (WEBRTC_AOR, WEBRTC_ENDPOINT)
     assert webrtc['templates'] == [{'uuid': glob['uuid'], 'label': 'global'}]
@@ -105,7 +110,9 @@ def test_merged_webrtc_combines_global_and_webrtc_like_asterisk(api):
     webrtc = default_templates(api)['webrtc']
     merged = api.get(item_path(TEMPLATES, webrtc), query={'view': 'merged'}).json
     assert merged['aor_section_options'] == [
-        ['max_contacts', '10'], ['remove_existing', 'no'], *GLOBAL_AOR[2:],
+        ['max_contacts', '10'],
+        ['remove_existing', 'no'],
+        *GLOBAL_AOR[2:],
     ]
     endpoint = dict(merged['endpoint_section_options'])
     assert endpoint['allow'] == '!all,opus,g722,alaw,ulaw,vp9,vp8,h264'

@@ -1,3 +1,6 @@
+# Copyright 2026 The wazo-confd-pjsip Authors  (see the AUTHORS file)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
 """Every change is recorded for the notifiers, and handed to them only once committed."""
 import pytest
 
@@ -42,7 +45,10 @@ def test_creating_an_endpoint_delivers_its_summary(api, seen, delivered):
 
     change = only_change(delivered)
     assert (change.resource, change.action, change.uuid, change.tenant_uuid) == (
-        'sip_endpoint', 'created', body['uuid'], MAIN
+        'sip_endpoint',
+        'created',
+        body['uuid'],
+        MAIN,
     )
     assert change.data == endpoint_summary(body, username='u1', client_uri='sip:me@proxy')
     assert list(change.data) == list(endpoint_summary(body))
@@ -67,7 +73,10 @@ def test_editing_and_deleting_an_endpoint(api, seen, delivered):
     api.delete(item_path(ENDPOINTS, body))
     change = only_change(delivered)
     assert (change.resource, change.action, change.uuid, change.tenant_uuid) == (
-        'sip_endpoint', 'deleted', body['uuid'], MAIN
+        'sip_endpoint',
+        'deleted',
+        body['uuid'],
+        MAIN,
     )
     assert change.data == endpoint_summary({**body, 'name': 'after'})
 
@@ -82,7 +91,11 @@ def test_template_changes_deliver_the_template_summary(api, seen, delivered):
         ('sip_endpoint_template', action, body['uuid'], MAIN) for action in ('created', 'edited', 'deleted')
     ]
     summary = {'uuid': body['uuid'], 'tenant_uuid': MAIN, 'name': 'tpl'}
-    assert [c.data for c in changes] == [{**summary, 'label': 'T'}, {**summary, 'label': 'T2'}, {**summary, 'label': 'T2'}]
+    assert [c.data for c in changes] == [
+        {**summary, 'label': 'T'},
+        {**summary, 'label': 'T2'},
+        {**summary, 'label': 'T2'},
+    ]
 
 
 def test_a_change_of_an_item_of_a_sub_tenant_carries_that_tenant(api, delivered):

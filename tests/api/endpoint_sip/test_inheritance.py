@@ -1,3 +1,6 @@
+# Copyright 2026 The wazo-confd-pjsip Authors  (see the AUTHORS file)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
 """Parents: order, same tenant, no loops, diamonds, and templates that cannot go while inherited."""
 import threading
 import time
@@ -6,7 +9,6 @@ import uuid
 import pytest
 
 from ..conftest import ApiClient
-
 from .helpers import ENDPOINTS, TEMPLATES, create_endpoint, create_template, item_path, parents, row_counts
 
 
@@ -35,7 +37,8 @@ def test_an_unknown_or_endpoint_parent_is_refused(api, database, base):
     for parent_uuid in (missing, endpoint['uuid']):
         response = api.post(base, json={'templates': [{'uuid': parent_uuid}]})
         assert (response.status_code, response.json) == (
-            400, [f"Input Error - field 'templates': endpoint_sip was not found ('templates': '{parent_uuid}')"]
+            400,
+            [f"Input Error - field 'templates': endpoint_sip was not found ('templates': '{parent_uuid}')"],
         )
     assert row_counts(database) == before
 
@@ -156,7 +159,8 @@ def test_a_template_deleted_while_a_child_is_created_gives_a_400_not_a_500(app, 
 
     assert results == {'delete': 204}
     assert (response.status_code, response.json) == (
-        400, [f"Input Error - field 'templates': endpoint_sip was not found ('templates': '{doomed['uuid']}')"]
+        400,
+        [f"Input Error - field 'templates': endpoint_sip was not found ('templates': '{doomed['uuid']}')"],
     )
 
 
@@ -196,7 +200,9 @@ def test_deleting_a_child_removes_its_parent_links(api):
 
 def test_a_ladder_of_diamonds_is_refused_before_it_explodes(api):
     def template(name, parents=()):
-        response = api.post('/endpoints/sip/templates', json={'name': name, 'templates': [{'uuid': p} for p in parents]})
+        response = api.post(
+            '/endpoints/sip/templates', json={'name': name, 'templates': [{'uuid': p} for p in parents]}
+        )
         assert response.status_code == 201, response.json
         return response.json['uuid']
 
@@ -205,7 +211,9 @@ def test_a_ladder_of_diamonds_is_refused_before_it_explodes(api):
         below = template(f'rung{rung}', [template(f'left{rung}', [below]), template(f'right{rung}', [below])])
     left, right = template('left5', [below]), template('right5', [below])
 
-    response = api.post('/endpoints/sip/templates', json={'name': 'rung5', 'templates': [{'uuid': left}, {'uuid': right}]})
+    response = api.post(
+        '/endpoints/sip/templates', json={'name': 'rung5', 'templates': [{'uuid': left}, {'uuid': right}]}
+    )
     assert response.status_code == 400
     assert response.json == [
         'Input Error - templates: a template would be copied 32 times through diamonds (at most 16): '
@@ -216,7 +224,9 @@ def test_a_ladder_of_diamonds_is_refused_before_it_explodes(api):
     assert api.post('/endpoints/sip', json={'templates': [{'uuid': left}]}).status_code == 201
     # a change low in the ladder is refused for what it does to the templates above it: 3 × 8 = 24
     rung1 = api.get('/endpoints/sip/templates', query={'name': 'rung1'}).json['items'][0]
-    widened = rung1['templates'] + [{'uuid': api.get('/endpoints/sip/templates', query={'name': 'rung0'}).json['items'][0]['uuid']}]
+    widened = rung1['templates'] + [
+        {'uuid': api.get('/endpoints/sip/templates', query={'name': 'rung0'}).json['items'][0]['uuid']}
+    ]
     response = api.put(f'/endpoints/sip/templates/{rung1["uuid"]}', json={'templates': widened})
     assert response.status_code == 400
     assert 'copied 24 times' in response.json[0]

@@ -1,3 +1,6 @@
+# Copyright 2026 The wazo-confd-pjsip Authors  (see the AUTHORS file)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
 """GET /endpoints/sip and /endpoints/sip/templates: search, filters, ordering, paging, template_uuid."""
 import uuid
 
@@ -78,7 +81,8 @@ def test_limit_and_offset_beyond_a_database_integer_are_refused_naming_the_param
     for value in ('99999999999999999999', str(2**31)):
         response = api.get(base, query={name: value})
         assert (response.status_code, response.json) == (
-            400, [f'Input Error - {name}: Must be less than or equal to 2147483647.']
+            400,
+            [f'Input Error - {name}: Must be less than or equal to 2147483647.'],
         )
     assert api.get(base, query={name: str(2**31 - 1)}).status_code == 200
 
@@ -89,7 +93,8 @@ def test_a_control_character_in_a_text_parameter_is_refused_naming_the_parameter
     for value in ('a\x00b', 'a\nb'):
         response = api.get(base, query={name: value})
         assert (response.status_code, response.json) == (
-            400, [f'Input Error - {name}: Must not contain line breaks or control characters.']
+            400,
+            [f'Input Error - {name}: Must not contain line breaks or control characters.'],
         )
 
 

@@ -1,7 +1,19 @@
+# Copyright 2026 The wazo-confd-pjsip Authors  (see the AUTHORS file)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
 """?view=merged: what Asterisk ends up with after [name](T0,T1,...) inheritance."""
 import pytest
 
-from .helpers import ENDPOINTS, SECTION_FIELDS, TEMPLATES, create_endpoint, create_template, create_transport, item_path, parents
+from .helpers import (
+    ENDPOINTS,
+    SECTION_FIELDS,
+    TEMPLATES,
+    create_endpoint,
+    create_template,
+    create_transport,
+    item_path,
+    parents,
+)
 
 
 def merged(api, base, item):
@@ -16,7 +28,9 @@ def test_the_reference_get_merged_case(api):
         aor_section_options=[['max_contacts', '1'], ['remove_existing', 'yes']],
         endpoint_section_options=[['allow', '!all,ulaw']],
     )
-    t2 = create_template(api, aor_section_options=[['max_contacts', '10']], endpoint_section_options=[['allow', '!all,opus']])
+    t2 = create_template(
+        api, aor_section_options=[['max_contacts', '10']], endpoint_section_options=[['allow', '!all,opus']]
+    )
     endpoint = create_endpoint(api, templates=parents(t1, t2), endpoint_section_options=[['allow', '!all,alaw']])
 
     body = merged(api, ENDPOINTS, endpoint)
@@ -50,7 +64,12 @@ def test_scalar_and_cumulative_options_over_three_levels(api):
     base = create_template(
         api,
         aor_section_options=[['contact', 'sip:a@10.0.0.1'], ['max_contacts', '1']],
-        endpoint_section_options=[['context', 'from-base'], ['set_var', 'A=1'], ['allow', 'ulaw'], ['deny', '0.0.0.0/0']],
+        endpoint_section_options=[
+            ['context', 'from-base'],
+            ['set_var', 'A=1'],
+            ['allow', 'ulaw'],
+            ['deny', '0.0.0.0/0'],
+        ],
         identify_section_options=[['match', '10.0.0.1']],
     )
     middle = create_template(
@@ -78,7 +97,9 @@ def test_scalar_and_cumulative_options_over_three_levels(api):
 
     # scalars: the last line wins, at the place the option first appeared
     assert body['aor_section_options'] == [
-        ['contact', 'sip:a@10.0.0.1'], ['max_contacts', '5'], ['contact', 'sip:b@10.0.0.2'],
+        ['contact', 'sip:a@10.0.0.1'],
+        ['max_contacts', '5'],
+        ['contact', 'sip:b@10.0.0.2'],
     ]
     assert body['endpoint_section_options'] == [
         ['context', 'own'],
@@ -93,7 +114,11 @@ def test_scalar_and_cumulative_options_over_three_levels(api):
     assert body['auth_section_options'] == [['username', 'leaf'], ['password', 'secret']]
     # each template's merged view stops at itself
     assert merged(api, TEMPLATES, middle)['endpoint_section_options'] == [
-        ['context', 'from-middle'], ['set_var', 'A=1'], ['allow', '!all,ulaw,alaw'], ['deny', '0.0.0.0/0'], ['set_var', 'B=2'],
+        ['context', 'from-middle'],
+        ['set_var', 'A=1'],
+        ['allow', '!all,ulaw,alaw'],
+        ['deny', '0.0.0.0/0'],
+        ['set_var', 'B=2'],
     ]
 
 
@@ -133,15 +158,22 @@ def test_a_diamond_replays_the_shared_template_once_per_branch(api):
 
     # lines: shared, left, shared, right: the shared context comes back after left's
     assert merged(api, ENDPOINTS, endpoint)['endpoint_section_options'] == [
-        ['deny', '0.0.0.0/0'], ['context', 'shared'], ['deny', '0.0.0.0/0'], ['permit', '10.0.0.0/8'],
+        ['deny', '0.0.0.0/0'],
+        ['context', 'shared'],
+        ['deny', '0.0.0.0/0'],
+        ['permit', '10.0.0.0/8'],
     ]
 
 
 def test_set_var_keeps_one_line_per_variable_with_the_last_value(api):
     template = create_template(api, endpoint_section_options=[['set_var', 'A=1'], ['set_var', 'B=1']])
-    endpoint = create_endpoint(api, templates=parents(template), endpoint_section_options=[['set_var', 'A=2'], ['set_var', 'C=x=y']])
+    endpoint = create_endpoint(
+        api, templates=parents(template), endpoint_section_options=[['set_var', 'A=2'], ['set_var', 'C=x=y']]
+    )
     assert merged(api, ENDPOINTS, endpoint)['endpoint_section_options'] == [
-        ['set_var', 'A=2'], ['set_var', 'B=1'], ['set_var', 'C=x=y'],
+        ['set_var', 'A=2'],
+        ['set_var', 'B=1'],
+        ['set_var', 'C=x=y'],
     ]
 
 
@@ -159,7 +191,10 @@ def test_match_keeps_every_line_and_contact_every_distinct_value(api):
     )
     body = merged(api, ENDPOINTS, endpoint)
     assert body['identify_section_options'] == [
-        ['match', '54.172.60.0'], ['match', '54.172.60.1'], ['match', '54.172.60.1'], ['match', '54.172.60.2'],
+        ['match', '54.172.60.0'],
+        ['match', '54.172.60.1'],
+        ['match', '54.172.60.1'],
+        ['match', '54.172.60.2'],
     ]
     assert body['aor_section_options'] == [['contact', 'sip:a@h'], ['contact', 'sip:b@h']]
 

@@ -1,10 +1,13 @@
+# Copyright 2026 The wazo-confd-pjsip Authors  (see the AUTHORS file)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
 """Names: generated when absent, checked, unique in the one Asterisk id namespace, even under concurrency."""
 import re
 import threading
 
 import pytest
 
-from ..conftest import ApiClient, OTHER_TOKEN, SUB_TOKEN
+from ..conftest import OTHER_TOKEN, SUB_TOKEN, ApiClient
 from .helpers import ENDPOINTS, TEMPLATES, create_endpoint, create_template, create_transport, item_path, row_counts
 
 
@@ -25,8 +28,19 @@ def test_valid_names_are_kept(api):
 
 
 INVALID_NAMES = [
-    None, '', 'x' * 80, 'with space', 'semi;colon', 'brack[et]', 'new\nline', 'trailing-newline\n', 'derived~id',
-    'accentué', 'global', 'system', 5,
+    None,
+    '',
+    'x' * 80,
+    'with space',
+    'semi;colon',
+    'brack[et]',
+    'new\nline',
+    'trailing-newline\n',
+    'derived~id',
+    'accentué',
+    'global',
+    'system',
+    5,
 ]
 
 
@@ -59,7 +73,8 @@ def test_names_are_unique_across_endpoints_and_templates(api, first_base, second
 
     resource = 'SIPEndpointTemplate' if second_base == TEMPLATES else 'SIPEndpoint'
     assert (response.status_code, response.json) == (
-        400, [f"Resource Error - {resource} already exists ('name': 'taken')"]
+        400,
+        [f"Resource Error - {resource} already exists ('name': 'taken')"],
     )
 
 

@@ -1,3 +1,6 @@
+# Copyright 2026 The wazo-confd-pjsip Authors  (see the AUTHORS file)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
 """The tenant matrix: MAIN (master) -> SUB -> SUB_OF_SUB, and OTHER, a child of MAIN."""
 import pytest
 
@@ -60,7 +63,10 @@ def test_recursive_lists_add_the_descendants_only(api, per_tenant, base):
     everything = sorted(f'{prefix}-{short}' for short in ('main', 'sub', 'subsub', 'other'))
     assert names_listed(api, base, recurse='true') == everything
     assert names_listed(api.as_(SUB_TOKEN), base, recurse='true') == [f'{prefix}-sub', f'{prefix}-subsub']
-    assert names_listed(api.as_(MASTER_TOKEN, tenant=SUB), base, recurse='true') == [f'{prefix}-sub', f'{prefix}-subsub']
+    assert names_listed(api.as_(MASTER_TOKEN, tenant=SUB), base, recurse='true') == [
+        f'{prefix}-sub',
+        f'{prefix}-subsub',
+    ]
     assert names_listed(api.as_(OTHER_TOKEN), base, recurse='true') == [f'{prefix}-other']
 
 
@@ -119,9 +125,9 @@ def test_the_asterisk_objects_of_a_hidden_endpoint_are_not_found(api, per_tenant
 def test_template_uuid_list_stays_within_the_visible_tenants(api, per_tenant):
     main_template = per_tenant[MAIN][TEMPLATES]
     create_endpoint(api, name='e-main-child', templates=parents(main_template))
-    assert api.as_(SUB_TOKEN).get(ENDPOINTS, query={'template_uuid': main_template['uuid'], 'recurse': 'true'}).json == {
-        'total': 0, 'items': []
-    }
+    assert api.as_(SUB_TOKEN).get(
+        ENDPOINTS, query={'template_uuid': main_template['uuid'], 'recurse': 'true'}
+    ).json == {'total': 0, 'items': []}
 
 
 @pytest.mark.parametrize('base', [ENDPOINTS, TEMPLATES])

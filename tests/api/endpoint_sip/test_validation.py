@@ -1,3 +1,6 @@
+# Copyright 2026 The wazo-confd-pjsip Authors  (see the AUTHORS file)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
 """Refused bodies: the 400's exact text, and nothing written (on create as on update)."""
 import pytest
 
@@ -31,11 +34,13 @@ BAD_VALUE = {
     'auth_section_options': (['auth_type', 'plain'], 'must be one of: userpass, md5, google_oauth, digest'),
     'endpoint_section_options': (['dtmf_mode', 'nope'], 'must be one of: rfc4733, inband, none, info, auto, auto_info'),
     'identify_section_options': (
-        ['match', 'not an ip!'], "'not an ip!' is not an address, a network (address/mask) or a hostname"
+        ['match', 'not an ip!'],
+        "'not an ip!' is not an address, a network (address/mask) or a hostname",
     ),
     'registration_section_options': (['retry_interval', '-1'], 'must be an integer from 0 to 4294967295'),
     'registration_outbound_auth_section_options': (
-        ['auth_type', 'plain'], 'must be one of: userpass, md5, google_oauth, digest'
+        ['auth_type', 'plain'],
+        'must be one of: userpass, md5, google_oauth, digest',
     ),
     'outbound_auth_section_options': (['auth_type', 'plain'], 'must be one of: userpass, md5, google_oauth, digest'),
 }
@@ -54,7 +59,9 @@ def base(request):
 @pytest.fixture
 def refused(api, database, base):
     """post(body) / put(body): assert a 400 with these messages and that nothing changed."""
-    existing = api.post(base, json={'name': 'existing', 'label': 'kept', 'endpoint_section_options': [['context', 'c']]}).json
+    existing = api.post(
+        base, json={'name': 'existing', 'label': 'kept', 'endpoint_section_options': [['context', 'c']]}
+    ).json
     api.get(TEMPLATES)  # the tenant's defaults are there before counting
 
     def check(body, messages=None, prefix=None):
@@ -151,7 +158,10 @@ def test_custom_keys_are_refused_elsewhere(refused):
 
 
 def test_a_custom_key_needs_a_name(refused):
-    refused({'endpoint_section_options': [['@', 'x']]}, prefix='Input Error - endpoint_section_options: invalid custom variable (@)')
+    refused(
+        {'endpoint_section_options': [['@', 'x']]},
+        prefix='Input Error - endpoint_section_options: invalid custom variable (@)',
+    )
     refused({'endpoint_section_options': [['@a b', 'x']]}, prefix='Input Error - endpoint_section_options: ')
 
 
@@ -178,8 +188,13 @@ def test_keys_and_values_are_1_to_4092_characters(api, base, refused):
     too_long = 'x' * 4093
     refused({field: [['', 'x']]}, [f'Input Error - {field}: item 0: the key must be 1 to 4092 characters long'])
     refused({field: [['context', '']]}, [f'Input Error - {field}: item 0: the value must be 1 to 4092 characters long'])
-    refused({field: [['context', too_long]]}, [f'Input Error - {field}: item 0: the value must be 1 to 4092 characters long'])
-    refused({field: [['@' + too_long, 'x']]}, [f'Input Error - {field}: item 0: the key must be 1 to 4092 characters long'])
+    refused(
+        {field: [['context', too_long]]},
+        [f'Input Error - {field}: item 0: the value must be 1 to 4092 characters long'],
+    )
+    refused(
+        {field: [['@' + too_long, 'x']]}, [f'Input Error - {field}: item 0: the key must be 1 to 4092 characters long']
+    )
 
 
 WRONG_SHAPES = [
@@ -211,8 +226,10 @@ WRONG_FIELDS = [
     ({'transport': {}}, 'Input Error - transport.uuid: Missing data for required field.'),
     ({'transport': 5}, 'Input Error - transport: Invalid input type.'),
     ({'transport': {'uuid': 'bad'}}, 'Input Error - transport.uuid: Not a valid UUID.'),
-    ({'transport': {'uuid': '11111111-1111-1111-1111-111111111111'}},
-     "Input Error - field 'transport': SIPTransport was not found ('uuid': '11111111-1111-1111-1111-111111111111')"),
+    (
+        {'transport': {'uuid': '11111111-1111-1111-1111-111111111111'}},
+        "Input Error - field 'transport': SIPTransport was not found ('uuid': '11111111-1111-1111-1111-111111111111')",
+    ),
     ({'label': 'x' * 129}, 'Input Error - label: Longer than maximum length 128.'),
     ({'label': 5}, 'Input Error - label: Not a valid string.'),
     ({'asterisk_id': 'nope'}, "Input Error - asterisk_id: unknown Asterisk engine 'nope' (known: default)"),

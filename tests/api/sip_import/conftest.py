@@ -1,15 +1,18 @@
+# Copyright 2026 The wazo-confd-pjsip Authors  (see the AUTHORS file)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
 """Posting sip.conf texts, and reading what the database holds afterwards."""
 import pytest
 import sqlalchemy as sa
 
 from wazo_confd_pjsip.inheritance import merged_view
-from wazo_confd_pjsip.sipconf import flatten_peer, map_flat_peer
-from tests.sipconf.samples import GOLDEN
 from wazo_confd_pjsip.plugins.sip_import.service import SipConfImporter
+from wazo_confd_pjsip.sipconf import flatten_peer, map_flat_peer
 
 IMPORT = '/asterisk/sip/import'
 # Every table an import may write.
 TABLES = ('tenant', 'endpoint_sip', 'endpoint_sip_parent', 'pjsip_object_name', 'sip_transport', 'apply_outbox')
+
 
 def post_sip_conf(api, text, dry_run=None, content_type='text/plain', headers=None):
     data = text.encode() if isinstance(text, str) else text
@@ -38,9 +41,13 @@ def engine_section(database, name):
 def rows_by_name(database):
     """name -> {template, tenant_uuid, options (sections that have lines), parents (names, in order)}."""
     with database.engine.connect() as connection:
-        rows = connection.execute(
-            sa.text('SELECT uuid, name, template, tenant_uuid, options, transport_uuid FROM endpoint_sip')
-        ).mappings().all()
+        rows = (
+            connection.execute(
+                sa.text('SELECT uuid, name, template, tenant_uuid, options, transport_uuid FROM endpoint_sip')
+            )
+            .mappings()
+            .all()
+        )
         links = connection.execute(
             sa.text('SELECT child_uuid, parent_uuid FROM endpoint_sip_parent ORDER BY child_uuid, position')
         ).all()

@@ -1,9 +1,14 @@
+# Copyright 2026 The wazo-confd-pjsip Authors  (see the AUTHORS file)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
 """A dry run does all the import's work in a transaction it rolls back: same report, nothing left."""
 import pytest
 
+from tests.sipconf.samples import GOLDEN
+
 from ..conftest import SUB
 from ..endpoint_sip.conftest import ChangeRecorder
-from .conftest import GOLDEN, imported, row_counts
+from .conftest import imported, row_counts
 from .test_mapping import SIP_CONF
 
 

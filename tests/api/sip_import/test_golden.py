@@ -1,8 +1,13 @@
+# Copyright 2026 The wazo-confd-pjsip Authors  (see the AUTHORS file)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
 """The reference's golden example, end to end: the API, the rows, the Asterisk objects."""
 import sqlalchemy as sa
 
+from tests.sipconf.samples import GOLDEN
+
 from ..conftest import MAIN
-from .conftest import GOLDEN, imported, rows_by_name
+from .conftest import imported, rows_by_name
 
 
 def test_golden_example(api, database):
@@ -56,8 +61,13 @@ def test_golden_example_as_asterisk_objects(api):
 
     by_key = {(o['type'], o['id']): dict(o['fields']) for o in objects}
     assert set(by_key) == {
-        ('auth', 'mytrunk'), ('auth', 'mytrunk~outbound'), ('auth', 'mytrunk~registration'),
-        ('aor', 'mytrunk'), ('endpoint', 'mytrunk'), ('identify', 'mytrunk'), ('registration', 'mytrunk'),
+        ('auth', 'mytrunk'),
+        ('auth', 'mytrunk~outbound'),
+        ('auth', 'mytrunk~registration'),
+        ('aor', 'mytrunk'),
+        ('endpoint', 'mytrunk'),
+        ('identify', 'mytrunk'),
+        ('registration', 'mytrunk'),
     }
     # The registration is the trunk's own, with its own credentials; it names no endpoint: without
     # line=yes (chan_sip has none) Asterisk refuses a registration that does.
@@ -79,5 +89,6 @@ def test_created_objects_are_queued_for_asterisk(api, database):
     (trunk,) = api.get('/endpoints/sip', query={'name': 'mytrunk'}).json['items']
     # The endpoint, and the engine-wide sections for the new transport.
     assert sorted((kind, str(owner) if owner else None) for kind, owner in queued) == [
-        ('endpoint', trunk['uuid']), ('sections', None)
+        ('endpoint', trunk['uuid']),
+        ('sections', None),
     ]

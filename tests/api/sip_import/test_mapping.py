@@ -1,12 +1,15 @@
+# Copyright 2026 The wazo-confd-pjsip Authors  (see the AUTHORS file)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
 """A sip.conf using the features operators rely on, imported through the API."""
 import pytest
 
 from wazo_confd_pjsip.sipconf import general_template_name, parse
 
 from ..conftest import MAIN
+from .conftest import check_round_trip, engine_section, imported, rows_by_name
 
 MAIN_GENERAL = general_template_name(MAIN)  # 'sip-general-<tenant uuid>': names are one namespace
-from .conftest import check_round_trip, engine_section, imported, rows_by_name
 
 SIP_CONF = '''\
 [general]
@@ -53,8 +56,12 @@ type=peer
 host=2001:db8::1
 permit=2001:db8::/32
 '''
-REGISTRATION_SETTINGS = [['retry_interval', '30'], ['max_retries', '10'], ['expiration', '120'],
-                         ['transport', 'transport-udp6']]
+REGISTRATION_SETTINGS = [
+    ['retry_interval', '30'],
+    ['max_retries', '10'],
+    ['expiration', '120'],
+    ['transport', 'transport-udp6'],
+]
 
 
 @pytest.fixture
@@ -91,8 +98,11 @@ def test_every_unmapped_key_is_reported_with_file_and_line(report):
 
 
 def test_templates_keep_their_parents_and_appended_lines(rows):
-    templates = {name: row for name, row in rows.items() if row['template'] and name in (
-        MAIN_GENERAL, 'codecs', 'office', 'sales')}
+    templates = {
+        name: row
+        for name, row in rows.items()
+        if row['template'] and name in (MAIN_GENERAL, 'codecs', 'office', 'sales')
+    }
     assert {name: (row['parents'], row['options']) for name, row in templates.items()} == {
         MAIN_GENERAL: ([], {'endpoint': [['context', 'public'], ['disallow', 'all'], ['allow', 'ulaw']]}),
         'codecs': ([], {'endpoint': [['disallow', 'all'], ['allow', 'alaw']]}),
@@ -131,15 +141,20 @@ def test_acls_stay_on_their_own_endpoint(rows):
 def test_registrations_ride_on_the_peer_they_target(rows):
     trunk = rows['trunk']['options']
     assert trunk['registration'] == [
-        ['server_uri', 'sip:203.0.113.1:5070'], ['client_uri', 'sip:acct@203.0.113.1:5070'],
-        ['contact_user', '4000'], *REGISTRATION_SETTINGS,
+        ['server_uri', 'sip:203.0.113.1:5070'],
+        ['client_uri', 'sip:acct@203.0.113.1:5070'],
+        ['contact_user', '4000'],
+        *REGISTRATION_SETTINGS,
     ]
     assert trunk['registration_outbound_auth'] == [['username', 'authname'], ['password', 'pw']]
     # insecure=invite: the trunk's calls are not challenged
     assert 'auth' not in trunk
     assert rows['reg_198.51.100.99']['options'] == {
-        'registration': [['server_uri', 'sip:198.51.100.99'], ['client_uri', 'sip:other@198.51.100.99'],
-                         *REGISTRATION_SETTINGS],
+        'registration': [
+            ['server_uri', 'sip:198.51.100.99'],
+            ['client_uri', 'sip:other@198.51.100.99'],
+            *REGISTRATION_SETTINGS,
+        ],
         'registration_outbound_auth': [['username', 'other'], ['password', 'pw']],
     }
 
@@ -148,8 +163,10 @@ def test_ipv6_hosts_are_bracketed_in_uris(rows, api):
     v6trunk = rows['v6trunk']['options']
     assert v6trunk['aor'] == [['contact', 'sip:[2001:db8::1]']]
     assert v6trunk['identify'] == [['match', '2001:db8::1']]
-    assert v6trunk['registration'][:2] == [['server_uri', 'sip:[2001:db8::1]'],
-                                           ['client_uri', 'sip:v6acct@[2001:db8::1]']]
+    assert v6trunk['registration'][:2] == [
+        ['server_uri', 'sip:[2001:db8::1]'],
+        ['client_uri', 'sip:v6acct@[2001:db8::1]'],
+    ]
     (transport,) = api.get('/sip/transports').json['items']
     assert transport['options'] == [['protocol', 'udp'], ['bind', '[::]:5060']]
 
@@ -157,7 +174,8 @@ def test_ipv6_hosts_are_bracketed_in_uris(rows, api):
 def test_general_keys_are_merged_into_the_engine_sections(report, database):
     # user_agent replaced in place, the other keys kept
     assert engine_section(database, 'global') == [
-        ['user_agent', 'Imported PBX'], ['endpoint_identifier_order', 'auth_username,username,ip']
+        ['user_agent', 'Imported PBX'],
+        ['endpoint_identifier_order', 'auth_username,username,ip'],
     ]
     assert engine_section(database, 'system') == [['timer_t1', '600']]
 

@@ -1,3 +1,6 @@
+# Copyright 2026 The wazo-confd-pjsip Authors  (see the AUTHORS file)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
 from types import SimpleNamespace
 
 from wazo_confd_pjsip.plugins.sip_import.service import SipConfImporter
@@ -37,5 +40,9 @@ def test_global_and_system_are_merged_last_to_hold_their_row_lock_shortest(depen
 
     assert not report.failed, report.as_json()
     assert calls == [
-        'transport.create_in', 'template.create_in', 'endpoint.create_in', 'global.merge_in', 'system.merge_in'
+        'transport.create_in',
+        'template.create_in',
+        'endpoint.create_in',
+        'global.merge_in',
+        'system.merge_in',
     ]

@@ -1,3 +1,6 @@
+# Copyright 2026 The wazo-confd-pjsip Authors  (see the AUTHORS file)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
 """The plan shaped for the service: registrations on their peer, each parent once (pure, no database)."""
 import textwrap
 
@@ -52,13 +55,18 @@ def test_a_peer_carries_one_registration():
         Issue(
             "peer 'trunk' already carries the registration of line 3: this one gets an endpoint of its own, "
             "'reg_203.0.113.1_2'",
-            'general', 'sip.conf', 4,
+            'general',
+            'sip.conf',
+            4,
         )
     ]
 
 
 def test_a_template_listed_twice_is_kept_at_its_last_place():
-    plan = map_sip_conf(parse(textwrap.dedent('''\
+    plan = map_sip_conf(
+        parse(
+            textwrap.dedent(
+                '''\
         [a](!)
         context=a
         [b](!)
@@ -67,14 +75,22 @@ def test_a_template_listed_twice_is_kept_at_its_last_place():
         type=friend
         [p2](a,b,a)
         type=friend
-        ''')))
+        '''
+            )
+        )
+    )
 
     endpoints, warnings = once_each(plan.endpoints)
 
     assert [(e.name, e.parents) for e in endpoints] == [('p1', ['a', 'b']), ('p2', ['b', 'a'])]
     # Twice in a row is the same as once; apart, the codec order may differ.
     assert warnings == [
-        Issue("[p2] inherits 'a' several times: the service lists a template once, at its last place "
-              '(the codec preference order may differ)', 'p2', 'sip.conf', 7)
+        Issue(
+            "[p2] inherits 'a' several times: the service lists a template once, at its last place "
+            '(the codec preference order may differ)',
+            'p2',
+            'sip.conf',
+            7,
+        )
     ]
     assert once_each(plan.templates) == (plan.templates, [])

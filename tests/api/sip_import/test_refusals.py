@@ -1,10 +1,14 @@
+# Copyright 2026 The wazo-confd-pjsip Authors  (see the AUTHORS file)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
 """Refused imports answer 400 with one clear message per problem, and write nothing."""
 import pytest
 
+from tests.sipconf.samples import GOLDEN
 from wazo_confd_pjsip.sipconf import general_template_name
 
 from ..conftest import MAIN, SUB
-from .conftest import GOLDEN, IMPORT, imported, post_sip_conf, row_counts
+from .conftest import IMPORT, imported, post_sip_conf, row_counts
 
 PEERS = '''\
 [general]
@@ -83,10 +87,14 @@ def test_plan_errors_refuse_the_import(api, database, seen):
     'data, message',
     [
         (b'[general\ncontext=x\n', "Input Error - sip.conf:1: unterminated section header (no closing ']')"),
-        (b'[general]\n#include peers.conf\n',
-         "Input Error - sip.conf:2: '#include' is not allowed here: provide a single file"),
-        (b'[general]\ncontext=x\n\xff\xfe\x00\x01garbage',
-         'Input Error - sip.conf:3: not utf-8 text: binary or wrongly encoded data'),
+        (
+            b'[general]\n#include peers.conf\n',
+            "Input Error - sip.conf:2: '#include' is not allowed here: provide a single file",
+        ),
+        (
+            b'[general]\ncontext=x\n\xff\xfe\x00\x01garbage',
+            'Input Error - sip.conf:3: not utf-8 text: binary or wrongly encoded data',
+        ),
         (b'[general]\ncontext=\x00\x01\x02\n', "Input Error - sip.conf:2: binary data (control character '\\x00')"),
         (b'key=value\n', 'Input Error - sip.conf:1: line outside a section'),
         (b'  \n', 'Input Error - body: empty: expected the sip.conf text'),

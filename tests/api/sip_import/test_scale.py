@@ -1,3 +1,6 @@
+# Copyright 2026 The wazo-confd-pjsip Authors  (see the AUTHORS file)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
 """An operator-sized sip.conf through the service: 5,000 peers on 20 templates, in one transaction."""
 import time
 

@@ -1,3 +1,6 @@
+# Copyright 2026 The wazo-confd-pjsip Authors  (see the AUTHORS file)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
 """Endpoints and templates go to the request's tenant; engine-wide objects follow the token's tenant."""
 from ..conftest import ENGINE_SECTIONS_RESET, OTHER, OTHER_TOKEN, SUB, SUB_TOKEN
 from .conftest import engine_section, imported, rows_by_name
@@ -50,15 +53,18 @@ def test_each_tenant_gets_its_own_general_template_labelled_sip_general(api, dat
     text = '[general]\ncontext=from-{}\n[phones](!)\ntype=friend\nhost=dynamic\n[{}100](phones)\nsecret=x\n'
 
     first = imported(api.as_(SUB_TOKEN), text.format('sub', 'a'))
-    second = imported(api.as_(OTHER_TOKEN), text.format('other', 'b').replace('[phones]', '[b-phones]')
-                      .replace('(phones)', '(b-phones)'))
+    second = imported(
+        api.as_(OTHER_TOKEN),
+        text.format('other', 'b').replace('[phones]', '[b-phones]').replace('(phones)', '(b-phones)'),
+    )
 
     assert first['created']['templates'] == [f'sip-general-{SUB}', 'phones']
     assert second['created']['templates'] == [f'sip-general-{OTHER}', 'b-phones']
     rows = rows_by_name(database)
     assert rows['a100']['parents'] == [f'sip-general-{SUB}', 'phones']
     assert (rows[f'sip-general-{OTHER}']['tenant_uuid'], rows[f'sip-general-{OTHER}']['options']) == (
-        OTHER, {'endpoint': [['context', 'from-other']]}
+        OTHER,
+        {'endpoint': [['context', 'from-other']]},
     )
     labels = {t['name']: t['label'] for t in api.as_(SUB_TOKEN).get('/endpoints/sip/templates').json['items']}
     assert (labels[f'sip-general-{SUB}'], labels['phones']) == ('sip-general', None)

@@ -1,3 +1,6 @@
+# Copyright 2026 The wazo-confd-pjsip Authors  (see the AUTHORS file)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
 """Initial schema: tenants, the PJSIP id namespace, transports, endpoints and templates, engine sections.
 
 Revision ID: 0001
@@ -77,5 +80,12 @@ def upgrade():
 
 
 def downgrade():
-    for table in ('pjsip_engine_section', 'endpoint_sip_parent', 'endpoint_sip', 'sip_transport', 'pjsip_object_name', 'tenant'):
+    for table in (
+        'pjsip_engine_section',
+        'endpoint_sip_parent',
+        'endpoint_sip',
+        'sip_transport',
+        'pjsip_object_name',
+        'tenant',
+    ):
         op.drop_table(table)

@@ -1,3 +1,6 @@
+# Copyright 2026 The wazo-confd-pjsip Authors  (see the AUTHORS file)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
 """Applying changes to Asterisk: the outbox, what each engine acknowledged, and each engine's state.
 
 Revision ID: 0002

@@ -1,3 +1,6 @@
+# Copyright 2026 The wazo-confd-pjsip Authors  (see the AUTHORS file)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
 """Changes Asterisk refused stay visible (failed_at); trigram index for `search=`, index for `label=`.
 
 Revision ID: 0003
@@ -14,7 +17,9 @@ depends_on = None
 
 def _trigram_available(connection):
     # pg_trgm is a trusted extension (the database owner may create it), shipped with Debian's postgresql.
-    return connection.execute(sa.text("SELECT 1 FROM pg_available_extensions WHERE name = 'pg_trgm'")).first() is not None
+    return (
+        connection.execute(sa.text("SELECT 1 FROM pg_available_extensions WHERE name = 'pg_trgm'")).first() is not None
+    )
 
 
 def upgrade():

@@ -1,3 +1,6 @@
+# Copyright 2026 The wazo-confd-pjsip Authors  (see the AUTHORS file)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
 """A claim names its worker, whose liveness is a session advisory lock: a dead worker's claims are taken over at once.
 
 Revision ID: 0004

@@ -1,3 +1,6 @@
+# Copyright 2026 The wazo-confd-pjsip Authors  (see the AUTHORS file)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
 """What the served document can say only once the service is built: its engines and its options.
 
 The fragments describe shapes; this adds the names the server accepts (the configured Asterisk

@@ -1,16 +1,19 @@
+# Copyright 2026 The wazo-confd-pjsip Authors  (see the AUTHORS file)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
 import functools
 
 import yaml
 from flask import Response
 from flask_restful import Resource
 
-from .. import api_fragments
 from ...http.auth import no_auth
 from ...http.openapi import build_document
+from .. import api_fragments
 from .facts import add_service_facts
 
 
-class _NoAliasDumper(getattr(yaml, 'CSafeDumper', yaml.SafeDumper)):
+class _NoAliasDumper(getattr(yaml, 'CSafeDumper', yaml.SafeDumper)):  # type: ignore[misc]
     # Fragments share parts through YAML anchors; the served document spells every part out,
     # for the tools that do not follow aliases.
     def ignore_aliases(self, data):

@@ -1,11 +1,14 @@
+# Copyright 2026 The wazo-confd-pjsip Authors  (see the AUTHORS file)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
 """A tenant's "general" configuration: Wazo's default templates, made once, when the tenant is first seen.
 
 Templates are identified by their label; their names are generated like any other.
 """
+from ... import names
 from ...database.models import EndpointSIP
 from ...database.session import Change
 from ...http.search import normalize_search_text
-from ... import names
 from . import dao
 from .representation import event_summary
 
@@ -49,7 +52,7 @@ REGISTRATION_TRUNK_REGISTRATION = [
 ]
 
 # label, parent label, transport name, sections — parents listed before their children.
-DEFAULT_TEMPLATES = (
+DEFAULT_TEMPLATES: tuple[tuple[str, str | None, str | None, dict[str, list[list[str]]]], ...] = (
     ('global', None, 'transport-udp', {'aor': GLOBAL_AOR, 'endpoint': GLOBAL_ENDPOINT}),
     ('webrtc', 'global', 'transport-wss', {'aor': WEBRTC_AOR, 'endpoint': WEBRTC_ENDPOINT}),
     ('meeting_guest', 'webrtc', None, {}),

@@ -1,3 +1,6 @@
+# Copyright 2026 The wazo-confd-pjsip Authors  (see the AUTHORS file)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
 """The wire form of endpoints and templates, fields in wazo-confd's order."""
 from ...http.links import link
 from ...sections import SECTIONS, field_name

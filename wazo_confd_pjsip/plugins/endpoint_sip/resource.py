@@ -1,3 +1,6 @@
+# Copyright 2026 The wazo-confd-pjsip Authors  (see the AUTHORS file)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
 from flask import g, request
 
 from ...http.auth import AuthResource, required_acl
@@ -19,7 +22,10 @@ class _ListResource(AuthResource):
         params = ListParams.from_args(request.args, sortable=SORTABLE, default_order='name', filterable=FILTERABLE)
         template_uuid = _query('template_uuid')
         total, items = self.service.list(g.tenant, params, str(template_uuid) if template_uuid else None)
-        return {'total': total, 'items': [represent(row, parents, template=self.service.template) for row, parents in items]}
+        return {
+            'total': total,
+            'items': [represent(row, parents, template=self.service.template) for row, parents in items],
+        }
 
     def _create(self):
         row, parents = self.service.create(g.tenant, load_create(json_body()))
@@ -31,7 +37,9 @@ class _ItemResource(AuthResource):
     def _get(self, uuid):
         if _query('view') == 'merged':
             row, parents, sections, transport_uuid = self.service.get_merged(g.tenant, str(uuid))
-            return represent(row, parents, template=self.service.template, sections=sections, transport_uuid=transport_uuid)
+            return represent(
+                row, parents, template=self.service.template, sections=sections, transport_uuid=transport_uuid
+            )
         row, parents = self.service.get(g.tenant, str(uuid))
         return represent(row, parents, template=self.service.template)
 

@@ -1,3 +1,6 @@
+# Copyright 2026 The wazo-confd-pjsip Authors  (see the AUTHORS file)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
 from ... import names
 from ...database.models import EndpointSIP
 from ...database.session import Change
@@ -82,7 +85,9 @@ class EndpointSIPService:
         session.flush()
         dao.set_parents(session, row.uuid, parent_uuids)
         parents = dao.parents_of(session, [row.uuid])[row.uuid]
-        uow.record(Change(self._change_resource, 'created', row.uuid, row.tenant_uuid, event_summary(row, self.template)))
+        uow.record(
+            Change(self._change_resource, 'created', row.uuid, row.tenant_uuid, event_summary(row, self.template))
+        )
         return row, parents
 
     def update(self, tenant, uuid, body):
@@ -116,7 +121,9 @@ class EndpointSIPService:
             row.options = options
             row.search_text = normalize_search_text(row.name, row.label)
             session.flush()
-            uow.record(Change(self._change_resource, 'edited', row.uuid, row.tenant_uuid, event_summary(row, self.template)))
+            uow.record(
+                Change(self._change_resource, 'edited', row.uuid, row.tenant_uuid, event_summary(row, self.template))
+            )
 
     def delete(self, tenant, uuid):
         with self._db.unit_of_work() as uow:
@@ -127,7 +134,9 @@ class EndpointSIPService:
             session.delete(row)
             session.flush()
             names.release(session, row.name)
-            uow.record(Change(self._change_resource, 'deleted', row.uuid, row.tenant_uuid, event_summary(row, self.template)))
+            uow.record(
+                Change(self._change_resource, 'deleted', row.uuid, row.tenant_uuid, event_summary(row, self.template))
+            )
 
     # helpers
 

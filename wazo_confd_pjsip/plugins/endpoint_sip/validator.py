@@ -1,3 +1,6 @@
+# Copyright 2026 The wazo-confd-pjsip Authors  (see the AUTHORS file)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
 """Business checks of an endpoint or template body that need more than its own fields."""
 from ...apply.engines import DEFAULT_ENGINE, engine_of
 from ...http.errors import InputError, RelatedNotFoundError

@@ -1,3 +1,6 @@
+# Copyright 2026 The wazo-confd-pjsip Authors  (see the AUTHORS file)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
 from marshmallow import EXCLUDE, Schema, ValidationError, fields
 
 from ...http.auth import AuthResource, master_tenant_only, required_acl

@@ -1,3 +1,6 @@
+# Copyright 2026 The wazo-confd-pjsip Authors  (see the AUTHORS file)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
 """`wazo-confd-pjsip import-sip-conf`: the importer on a file, with a progress bar and a summary.
 
 The command runs as the platform's administrator: engine-wide keys ([general] transports,
@@ -72,8 +75,10 @@ def run(dependencies, path, tenant, dry_run=False, report_path=None, new_tenant=
         print(f'--tenant: not a tenant uuid: {tenant}', file=err)
         return EXIT_USAGE
     if not new_tenant and not _is_recorded(dependencies.db, tenant_uuid):
-        print(f'--tenant: no tenant {tenant_uuid} is known here (check the uuid, or give --new-tenant to create it)',
-              file=err)
+        print(
+            f'--tenant: no tenant {tenant_uuid} is known here (check the uuid, or give --new-tenant to create it)',
+            file=err,
+        )
         return EXIT_USAGE
     try:
         data = Path(path).read_bytes()

@@ -1,3 +1,6 @@
+# Copyright 2026 The wazo-confd-pjsip Authors  (see the AUTHORS file)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
 """The migration report of one import, and the error strings of a refused one."""
 import dataclasses
 
@@ -26,7 +29,12 @@ class ImportReport:
     dry_run: bool
     created: dict = dataclasses.field(
         default_factory=lambda: {
-            'templates': [], 'endpoints': [], 'registrations': [], 'transports': [], 'global': {}, 'system': {}
+            'templates': [],
+            'endpoints': [],
+            'registrations': [],
+            'transports': [],
+            'global': {},
+            'system': {},
         }
     )
     skipped: list = dataclasses.field(default_factory=list)

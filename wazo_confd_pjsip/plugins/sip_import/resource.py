@@ -1,9 +1,12 @@
+# Copyright 2026 The wazo-confd-pjsip Authors  (see the AUTHORS file)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
 import codecs
 
 from flask import g, request
 
-from ...http.auth import AuthResource, required_acl
 from ...auth import AuthServiceUnavailable, Unauthorized
+from ...http.auth import AuthResource, required_acl
 from ...http.errors import APIError, InputError, ServiceUnavailableError
 from ...http.params import parse_bool
 from ...sipconf import DEFAULT_MAX_BYTES, SipConfError
@@ -31,7 +34,6 @@ class SipImportResource(AuthResource):
         if report.failed and not dry_run:
             raise APIError(*report.messages)
         return report.as_json(), 200 if dry_run else 201
-
 
     def _may_change_engine_wide_objects(self):
         """As for their own routes: a token of the master tenant, holding their write ACLs."""

@@ -1,3 +1,6 @@
+# Copyright 2026 The wazo-confd-pjsip Authors  (see the AUTHORS file)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
 """A sip.conf into one tenant, all or nothing: parse, map, then create in a single transaction.
 
 Every object goes through its service's create_in (merge_in for [global]/[system]), so an imported object is
@@ -131,14 +134,17 @@ class _Job:
             used = _registration_transport(placed)
             if used and used not in transports:
                 message = f"the registration of '{placed.endpoint}' uses transport '{used}', which does not exist"
-                self.report.add_warnings([Issue(message, GENERAL_SECTION, placed.registration.file,
-                                                placed.registration.line)])
+                self.report.add_warnings(
+                    [Issue(message, GENERAL_SECTION, placed.registration.file, placed.registration.line)]
+                )
 
     def create(self, uow, services):
         total = len(self.transports) + len(self.templates) + len(self.endpoints)
         for transport in self.transports:
             self.current = (transport.name, *self._general())
-            body = _loaded(TransportSchema().load, {'name': transport.name, 'options': [list(o) for o in transport.options]})
+            body = _loaded(
+                TransportSchema().load, {'name': transport.name, 'options': [list(o) for o in transport.options]}
+            )
             services.transport_service.create_in(uow, body)
             self._step(total)
         template_service, endpoint_service = services.template_service, services.endpoint_service
@@ -214,4 +220,3 @@ def _loaded(load, body):
         return load(body)
     except ValidationError as e:
         raise InputErrors(flatten_validation_messages(e.messages))
-

@@ -1,9 +1,12 @@
+# Copyright 2026 The wazo-confd-pjsip Authors  (see the AUTHORS file)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
 from flask import request
 
 from ...http.auth import AuthResource, master_tenant_only, required_acl
 from ...http.body import json_body
-from ...http.links import link
 from ...http.errors import NotFoundError
+from ...http.links import link
 from ...http.params import ListParams, parse_uuid_list
 from .schema import TransportSchema, TransportUpdateSchema
 

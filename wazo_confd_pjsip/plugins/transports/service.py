@@ -1,3 +1,6 @@
+# Copyright 2026 The wazo-confd-pjsip Authors  (see the AUTHORS file)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
 import sqlalchemy as sa
 
 from ... import names
@@ -81,7 +84,9 @@ class TransportService:
                     # Re-pointing onto the deleted transport would leave its users without one, silently.
                     raise InputError('fallback', 'Must be another transport than the deleted one')
                 session.execute(
-                    sa.update(EndpointSIP).where(EndpointSIP.transport_uuid == uuid).values(transport_uuid=fallback.uuid)
+                    sa.update(EndpointSIP)
+                    .where(EndpointSIP.transport_uuid == uuid)
+                    .values(transport_uuid=fallback.uuid)
                 )
             else:
                 users = sa.select(EndpointSIP.uuid).where(EndpointSIP.transport_uuid == uuid)
