@@ -21,16 +21,13 @@ import tempfile
 import time
 from dataclasses import dataclass
 
-from wazo_confd_pjsip.apply.components import build_apply
-from wazo_confd_pjsip.apply.outbox import OutboxRecorder, collect_written_ids
 from wazo_confd_pjsip.config import DEFAULT_CONFIG, merge_configs
+from wazo_confd_pjsip.core import build_core
 from wazo_confd_pjsip.database.embedded import EmbeddedPostgres
 from wazo_confd_pjsip.database.migrate import upgrade_to_head
 from wazo_confd_pjsip.database.session import Database
 from wazo_confd_pjsip.options.catalogue import OptionCatalogue
 from wazo_confd_pjsip.plugins.endpoint_sip.schema import load_create, load_update
-from wazo_confd_pjsip.plugins.endpoint_sip.service import EndpointSIPService
-from wazo_confd_pjsip.tenants import TenantRegistry
 
 from . import ari_target
 from .apply_dataset import BulkPopulation
@@ -101,15 +98,11 @@ def _run(db_uri, target, settings, sizes, fan_outs, samples, rows):
         }
     }
     config = merge_configs({'asterisk': {'engines': engine_config}}, DEFAULT_CONFIG)
-    db = Database(db_uri)
-    catalogue = OptionCatalogue.bundled()
-    apply = build_apply(config, db, catalogue)
-    db.before_commit_hooks.append(OutboxRecorder(apply.engines))
-    tenants = TenantRegistry()
-    endpoints = EndpointSIPService(db, catalogue, tenants, apply.engines, template=False)
-    templates = EndpointSIPService(db, catalogue, tenants, apply.engines, template=True)
+    database = Database(db_uri)
+    core = build_core(config, database, catalogue=OptionCatalogue.bundled())
+    db, endpoints, templates = core.db, core.services.endpoints, core.services.templates
     population = BulkPopulation(db, settings.tenants)
-    worker = apply.worker
+    worker = core.apply.worker
     rng = random.Random(4)
     try:
         worker.check_engines(force=True)  # first contact, while the database is empty
@@ -126,12 +119,12 @@ def _run(db_uri, target, settings, sizes, fan_outs, samples, rows):
                 body = load_update(
                     {'endpoint_section_options': [['context', f'ctx-{revision}'], ['allow', '!all,ulaw']]}
                 )
-                latencies.append(_timed_change(worker, lambda: endpoints.update(_AnyTenant(), uuid, body)))
+                latencies.append(_timed_change(db, worker, lambda: endpoints.update(_AnyTenant(), uuid, body)))
             rows.append(Row('one-endpoint change acknowledged', size, tuple(latencies), 'ms', ONE_CHANGE_TARGET))
             progress(f'apply: new endpoints at N={size}')
             creator = _Tenant(population.a_tenant_uuid())
             creates = [
-                _timed_change(worker, lambda: endpoints.create(creator, _new_endpoint(size, serial)))
+                _timed_change(db, worker, lambda: endpoints.create(creator, _new_endpoint(size, serial)))
                 for serial in range(min(samples, NEW_ENDPOINT_SAMPLES))
             ]
             rows.append(Row('new endpoint acknowledged', size, tuple(creates), 'ms', NEW_ENDPOINT_TARGET))
@@ -144,11 +137,11 @@ def _run(db_uri, target, settings, sizes, fan_outs, samples, rows):
             for fan_out, template_uuid in template_uuids.items():
                 progress(f'apply: template change reaching {fan_out} endpoints')
                 body = load_update({'endpoint_section_options': [['language', f'fr_{fan_out}']]})
-                elapsed = _timed_change(worker, lambda: templates.update(_AnyTenant(), template_uuid, body))
+                elapsed = _timed_change(db, worker, lambda: templates.update(_AnyTenant(), template_uuid, body))
                 rows.append(Row(f'template change reaching K={fan_out}', fan_out, (elapsed,), 'ms', FAN_OUT_TARGET))
     finally:
-        worker.stop()
-        db.dispose()
+        core.stop()
+        database.dispose()
 
 
 @dataclass(frozen=True)
@@ -181,9 +174,9 @@ def _full_push(target, worker):
     return _ms(started)
 
 
-def _timed_change(worker, change):
+def _timed_change(db, worker, change):
     started = time.perf_counter()
-    with collect_written_ids() as ids:
+    with db.collecting_outbox_ids() as ids:
         change()
     outcome = worker.wait_applied(ids, WAIT_LIMIT_SECONDS)
     if outcome != 'applied':

@@ -13,11 +13,9 @@ import yaml
 
 from tests.databases import create_database
 from tests.sipconf.test_scale import generated_sip_conf
-from wazo_confd_pjsip.app import create_app
 from wazo_confd_pjsip.config import DEFAULT_CONFIG, merge_configs
+from wazo_confd_pjsip.core import build_core, open_database
 from wazo_confd_pjsip.database.embedded import EmbeddedPostgres
-from wazo_confd_pjsip.plugins.sip_import.service import SipConfImporter
-from wazo_confd_pjsip.service import build_dependencies
 
 from .report import Row, progress
 
@@ -50,17 +48,17 @@ def timings(sizes=DEFAULT_SIZES):
             config = _config(data_dir)
             for size in sizes:
                 text = generated_sip_conf(peers=size, templates=TEMPLATES)
-                dependencies = build_dependencies(config, create_database(server_uri, prefix='import_bench')[0])
+                database = open_database(config, create_database(server_uri, prefix='import_bench')[0])
+                core = build_core(config, database)
                 try:
-                    create_app(dependencies)
-                    importer = SipConfImporter.from_dependencies(dependencies)
+                    importer = core.services.sip_import
                     for dry_run in (True, False):
                         label = 'dry run' if dry_run else 'import'
                         progress(f'import: {label} of {size} peers')
                         rows.append((label, size, _timed_import(importer, text, dry_run)))
                 finally:
-                    dependencies.auth_backend.close()
-                    dependencies.db.dispose()
+                    core.stop()
+                    database.dispose()
         finally:
             server.stop()
     return rows
@@ -71,7 +69,7 @@ def _timed_import(importer, text, dry_run):
     report = importer.run(TENANT, text, master=True, dry_run=dry_run)
     seconds = time.perf_counter() - started
     if report.failed:
-        raise RuntimeError(f'the generated sip.conf was refused: {report.messages[:3]}')
+        raise RuntimeError(f'the generated sip.conf was refused: {report.errors[:3]}')
     return seconds
 
 

@@ -11,20 +11,20 @@ import time
 import sqlalchemy as sa
 
 from wazo_confd_pjsip.apply.desired import DesiredState
-from wazo_confd_pjsip.apply.engines import DEFAULT_ENGINE
+from wazo_confd_pjsip.database.effective import config_nodes
 from wazo_confd_pjsip.database.models import EndpointSIP
 from wazo_confd_pjsip.database.session import Database
+from wazo_confd_pjsip.engine_ids import DEFAULT_ENGINE
 from wazo_confd_pjsip.inheritance import Resolver, merged_view
 from wazo_confd_pjsip.options.catalogue import OptionCatalogue
-from wazo_confd_pjsip.plugins.endpoint_sip import dao
 
 
 def load_nodes(session):
     """(templates by uuid, endpoints) as ConfigNodes."""
     rows = list(session.execute(sa.select(EndpointSIP)).scalars())
-    parents = dao.parents_of(session, [row.uuid for row in rows])
-    nodes = [(row.template, dao.to_node(row, [uuid for uuid, _ in parents[row.uuid]])) for row in rows]
-    return {node.uuid: node for template, node in nodes if template}, [node for template, node in nodes if not template]
+    nodes = config_nodes(session, rows)
+    templates = {row.uuid: nodes[row.uuid] for row in rows if row.template}
+    return templates, [nodes[row.uuid] for row in rows if not row.template]
 
 
 def resolve_all(templates, endpoints, is_repeatable):

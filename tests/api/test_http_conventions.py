@@ -12,6 +12,7 @@ import pytest
 from flask_restful import Resource
 
 from wazo_confd_pjsip.app import create_app
+from wazo_confd_pjsip.http.api import WazoApi
 from wazo_confd_pjsip.http.auth import no_auth
 
 from .conftest import MASTER_TOKEN, SUB, ApiClient, make_config
@@ -74,7 +75,7 @@ def test_wrong_method_is_405(api):
 
 
 @pytest.fixture
-def failing_api(dependencies):
+def failing_api(core):
     """The application plus two routes that fail: one of the REST API, one plain Flask route."""
 
     class Failing(Resource):
@@ -82,8 +83,8 @@ def failing_api(dependencies):
         def get(self):
             raise RuntimeError('password=hunter2 in /srv/secret.py line 12')
 
-    app = create_app(dependencies)
-    dependencies.api.add_resource(Failing, '/failing')
+    app = create_app(core)
+    WazoApi(app, prefix='/1.1').add_resource(Failing, '/failing')  # beside the plugins' routes, as they are
 
     @app.route('/plain-failing')
     def plain_failing():
@@ -191,9 +192,9 @@ def test_cors_headers_on_errors(api):
     assert response.headers['Access-Control-Allow-Origin'] == 'https://ui.example'
 
 
-def test_cors_can_be_disabled(dependencies, fake_auth):
+def test_cors_can_be_disabled(core, fake_auth):
     config = make_config(fake_auth, rest_api={'cors': {'enabled': False}})
-    api = ApiClient(create_app(dataclasses.replace(dependencies, config=config)).test_client())
+    api = ApiClient(create_app(dataclasses.replace(core, config=config)).test_client())
 
     response = api.get('/sip/transports', headers={'Origin': 'https://ui.example'})
 

@@ -8,9 +8,7 @@ import json
 
 import pytest
 
-from wazo_confd_pjsip.service import build_app
-
-from .conftest import OTHER_TOKEN, SUB_TOKEN, ApiClient, make_config
+from .conftest import OTHER_TOKEN, SUB_TOKEN, ApiClient, make_config, service_app
 
 SECTIONS = [
     'endpoint',
@@ -89,18 +87,13 @@ DOC_FILE_CONTENT = {
 @contextlib.contextmanager
 def service_api(config, db_uri):
     """A client of the application the service builds from `config`."""
-    app, built = build_app(config, db_uri)
-    try:
+    with service_app(config, db_uri) as (app, _):
         yield ApiClient(app.test_client())
-    finally:
-        built.apply.worker.stop()
-        built.auth_backend.close()
-        built.db.dispose()
 
 
 @pytest.fixture
-def documented_api(tmp_path, fake_auth, db_uri, dependencies):
-    # `dependencies` only to start from a clean database; the app under test is built from its config.
+def documented_api(tmp_path, fake_auth, db_uri, core):
+    # `core` only to start from a clean database; the app under test is built from its config.
     config = make_config(fake_auth, pjsip_doc_file=str(write_doc_file(tmp_path / 'pjsip.json.gz', DOC_FILE_CONTENT)))
     with service_api(config, db_uri) as api:
         yield api
@@ -140,7 +133,7 @@ def test_doc_file_options_are_accepted(documented_api, api):
     assert api.post('/sip/transports', json={**body, 'name': 'past'}).status_code == 400
 
 
-def test_unreadable_doc_file_falls_back_on_bundled_facts(tmp_path, fake_auth, db_uri, dependencies, api):
+def test_unreadable_doc_file_falls_back_on_bundled_facts(tmp_path, fake_auth, db_uri, core, api):
     broken = tmp_path / 'broken.json.gz'
     broken.write_text('not gzip')
     with service_api(make_config(fake_auth, pjsip_doc_file=str(broken)), db_uri) as broken_api:

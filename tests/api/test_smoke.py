@@ -50,6 +50,7 @@ def test_transport_and_global(api):
 
 
 def test_templates_defaults(api):
+    api.announce_tenant()
     listed = api.get('/endpoints/sip/templates').json
     assert sorted(item['label'] for item in listed['items']) == [
         'global',

@@ -16,7 +16,7 @@ SERVICE_USER, SERVICE_PASSWORD = 'wazo-confd-pjsip-service', 'service-secret'
 
 
 @pytest.fixture
-def app_with_auth(dependencies, fake_auth):
+def app_with_auth(core, fake_auth):
     """Builds apps whose auth configuration is changed by `overrides`; closes their backends."""
     backends = []
 
@@ -24,9 +24,7 @@ def app_with_auth(dependencies, fake_auth):
         config = make_config(fake_auth, auth=overrides)
         backend = make_auth_backend(config['auth'])
         backends.append(backend)
-        return ApiClient(
-            create_app(dataclasses.replace(dependencies, config=config, auth_backend=backend)).test_client()
-        )
+        return ApiClient(create_app(dataclasses.replace(core, config=config, auth_backend=backend)).test_client())
 
     yield build
     for backend in backends:
@@ -90,10 +88,10 @@ def test_wrong_service_credentials_fail(app_with_auth, fake_auth):
     assert body['service_token'] == {'status': 'fail'}
 
 
-def test_registered_reporters_are_shown(dependencies, fake_auth):
-    dependencies.status_reporters['bus_consumer'] = lambda: {'status': 'ok'}
-    dependencies.status_reporters['asterisk'] = lambda: {'status': 'fail', 'engines': {'default': 'unreachable'}}
-    api = ApiClient(create_app(dependencies).test_client())
+def test_registered_reporters_are_shown(core, fake_auth):
+    core.status_reporters['bus_consumer'] = lambda: {'status': 'ok'}
+    core.status_reporters['asterisk'] = lambda: {'status': 'fail', 'engines': {'default': 'unreachable'}}
+    api = ApiClient(create_app(core).test_client())
 
     body = api.get('/status').json
 
@@ -102,12 +100,12 @@ def test_registered_reporters_are_shown(dependencies, fake_auth):
     assert body['asterisk'] == {'status': 'fail', 'engines': {'default': 'unreachable'}}
 
 
-def test_a_failing_reporter_shows_as_fail(dependencies):
+def test_a_failing_reporter_shows_as_fail(core):
     def broken():
         raise RuntimeError('boom')
 
-    dependencies.status_reporters['bus_consumer'] = broken
-    api = ApiClient(create_app(dependencies).test_client())
+    core.status_reporters['bus_consumer'] = broken
+    api = ApiClient(create_app(core).test_client())
 
     response = api.get('/status')
 

@@ -8,27 +8,18 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from wazo_confd_pjsip.database.models import ApplyOutbox, EngineObject
-from wazo_confd_pjsip.tenant_lifecycle import TemplateLoop, TenantLifecycle, children_first
-from wazo_confd_pjsip.tenants import TenantRegistry
+from wazo_confd_pjsip.plugins.endpoint_sip.tenants import TemplateLoop, Tenants, children_first
 
 from .conftest import MAIN, SUB, SUB_TOKEN
 from .endpoint_sip.conftest import delivered  # noqa: F401 (a fixture)
-from .endpoint_sip.helpers import (
-    DEFAULT_LABELS,
-    TEMPLATES,
-    create_endpoint,
-    create_template,
-    default_templates,
-    parents,
-)
+from .endpoint_sip.helpers import DEFAULT_LABELS, create_endpoint, create_template, default_templates, parents
 
 NEW_TENANT = 'aaaaaaaa-0000-4000-8000-000000000001'
 
 
 @pytest.fixture
-def lifecycle(app, dependencies):
-    # `app`: the plugins are loaded, so default templates and the apply outbox are hooked in.
-    return TenantLifecycle(dependencies.db, dependencies.tenants)
+def lifecycle(core):
+    return core.services.tenants
 
 
 def scalars(database, query):
@@ -189,10 +180,10 @@ def test_add_creates_the_tenant_and_its_defaults_once(lifecycle, database, deliv
     ] * 4
 
 
-def test_add_of_a_tenant_already_there_adds_nothing(api, app, database, delivered):
-    api.get(TEMPLATES)  # MAIN seen: defaults made
+def test_add_of_a_tenant_already_there_adds_nothing(api, core, delivered):
+    api.announce_tenant()  # MAIN recorded: defaults made
     delivered.clear()
-    lifecycle = TenantLifecycle(database, TenantRegistry())  # a fresh registry, as after a restart
+    lifecycle = Tenants(core.db)  # nothing known yet, as after a restart
 
     lifecycle.add(MAIN)
 

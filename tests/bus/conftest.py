@@ -12,10 +12,17 @@ import kombu
 import pytest
 
 from integration_tests.rabbitmq import rabbitmq  # noqa: F401 (a fixture)
-from tests.api.conftest import api, app, database, dependencies, engines_config, fake_auth  # noqa: F401 (fixtures)
-from wazo_confd_pjsip.bus import build_bus
+from tests.api.conftest import (  # noqa: F401 (fixtures)
+    api,
+    app,
+    commit_probes,
+    core,
+    database,
+    engines_config,
+    fake_auth,
+)
+from wazo_confd_pjsip.bus import BusSettings
 from wazo_confd_pjsip.bus.connection import wazo_exchange
-from wazo_confd_pjsip.config import merge_configs
 
 ORIGIN_UUID = '0a1b2c3d-0000-4000-8000-00000000beef'
 
@@ -27,30 +34,35 @@ def eventually(condition, timeout=10.0):
         time.sleep(0.05)
 
 
+BUS_FIXTURES = frozenset({'bus', 'captured', 'bus_config'})
+
+
+@pytest.fixture
+def config_overrides(request):
+    """The broker in the configuration of the tests that use the bus only: the others run without one."""
+    if not BUS_FIXTURES & set(request.fixturenames):
+        return {}
+    return {'uuid': ORIGIN_UUID, 'bus': request.getfixturevalue('rabbitmq').bus_config()}
+
+
+@pytest.fixture
+def bus_settings():
+    """A private queue for the consumer, and short retries."""
+    return BusSettings(queue_name=f'wazo-confd-pjsip-test-{uuid.uuid4().hex}', durable_queue=False, max_backoff=0.5)
+
+
 @pytest.fixture
 def bus_config(rabbitmq):
     return rabbitmq.bus_config()
 
 
 @pytest.fixture
-def bus(dependencies, bus_config):
-    """The service's publisher and tenant-events consumer, started; a private queue for the consumer."""
-    config = merge_configs({'uuid': ORIGIN_UUID, 'bus': bus_config}, dependencies.config)
-    components = build_bus(
-        config,
-        dependencies.db,
-        dependencies.tenants,
-        dependencies.status_reporters,
-        queue_name=f'wazo-confd-pjsip-test-{uuid.uuid4().hex}',
-        durable_queue=False,
-        max_backoff=0.5,
-    )
-    dependencies.bus = components
-    components.publisher.start()
-    components.consumer.start()
-    assert components.consumer.wait_consuming(10), 'the consumer did not reach the broker'
-    yield components
-    components.stop()
+def bus(core):
+    """The service's publisher and tenant-events consumer, started."""
+    core.bus.publisher.start()
+    core.bus.consumer.start()
+    assert core.bus.consumer.wait_consuming(10), 'the consumer did not reach the broker'
+    yield core.bus
 
 
 class CapturedEvents:

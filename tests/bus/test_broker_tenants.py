@@ -13,7 +13,7 @@ from tests.api.endpoint_sip.helpers import DEFAULT_LABELS, create_endpoint, pare
 from wazo_confd_pjsip.bus.components import tenant_event_handlers
 from wazo_confd_pjsip.bus.connection import wazo_exchange
 from wazo_confd_pjsip.bus.consumer import UnusableEvent
-from wazo_confd_pjsip.tenant_lifecycle import TenantLifecycle
+from wazo_confd_pjsip.plugins.endpoint_sip.tenants import Tenants
 
 from .conftest import eventually
 
@@ -79,7 +79,7 @@ def test_a_tenant_deleted_while_postgresql_is_down_is_deleted_once_it_is_back(
     api, bus, rabbitmq, bus_config, database, monkeypatch
 ):
     create_endpoint(api.as_(MASTER_TOKEN, tenant=SUB_OF_SUB), label='phone')
-    remove = TenantLifecycle.remove
+    remove = Tenants.remove
     attempts = []
 
     def remove_while_down(lifecycle, tenant_uuid):
@@ -88,7 +88,7 @@ def test_a_tenant_deleted_while_postgresql_is_down_is_deleted_once_it_is_back(
             raise sa.exc.OperationalError('DELETE', {}, Exception('connection refused'))
         return remove(lifecycle, tenant_uuid)
 
-    monkeypatch.setattr(TenantLifecycle, 'remove', remove_while_down)
+    monkeypatch.setattr(Tenants, 'remove', remove_while_down)
 
     publish_auth_event(rabbitmq, bus_config, 'auth_tenant_deleted', {'uuid': SUB_OF_SUB})
 

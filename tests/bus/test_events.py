@@ -5,7 +5,7 @@
 import json
 
 from wazo_confd_pjsip.bus.events import event_for_change, events_for_changes
-from wazo_confd_pjsip.database.session import Change
+from wazo_confd_pjsip.database.session import Action, Change, Resource
 
 ORIGIN = '11111111-2222-3333-4444-555555555555'
 TENANT = 'eeeeeeee-eeee-eeee-eeee-eeeeeeeeeee1'
@@ -31,7 +31,7 @@ def format_change(change):
 
 
 def test_endpoint_created():
-    event = format_change(Change('sip_endpoint', 'created', UUID, TENANT, ENDPOINT_DATA))
+    event = format_change(Change(Resource.SIP_ENDPOINT, Action.CREATED, UUID, TENANT, ENDPOINT_DATA))
 
     assert event.name == 'sip_endpoint_created'
     assert event.routing_key == 'config.sip_endpoint.created'
@@ -61,7 +61,7 @@ def test_endpoint_created():
 
 def test_endpoint_edited_and_deleted():
     for action in ('edited', 'deleted'):
-        event = format_change(Change('sip_endpoint', action, UUID, TENANT, ENDPOINT_DATA))
+        event = format_change(Change(Resource.SIP_ENDPOINT, Action(action), UUID, TENANT, ENDPOINT_DATA))
 
         assert event.name == f'sip_endpoint_{action}'
         assert event.routing_key == f'config.sip_endpoint.{action}'
@@ -71,7 +71,7 @@ def test_endpoint_edited_and_deleted():
 
 
 def test_template_events_carry_the_summary():
-    event = format_change(Change('sip_endpoint_template', 'deleted', UUID, TENANT, TEMPLATE_DATA))
+    event = format_change(Change(Resource.SIP_ENDPOINT_TEMPLATE, Action.DELETED, UUID, TENANT, TEMPLATE_DATA))
 
     assert event.routing_key == 'config.sip_endpoint_template.deleted'
     assert event.body == {
@@ -87,7 +87,7 @@ def test_template_events_carry_the_summary():
 
 
 def test_transport_event_is_not_a_tenant_event():
-    event = format_change(Change('sip_transport', 'edited', UUID, data=TRANSPORT_DATA))
+    event = format_change(Change(Resource.SIP_TRANSPORT, Action.EDITED, UUID, data=TRANSPORT_DATA))
 
     assert event.routing_key == 'config.sip.transports.edited'
     assert event.headers == {
@@ -110,7 +110,7 @@ def test_transport_event_is_not_a_tenant_event():
 
 def test_engine_sections_updated():
     for section in ('global', 'system'):
-        event = format_change(Change(f'pjsip_{section}', 'updated'))
+        event = format_change(Change(Resource(f'pjsip_{section}'), Action.UPDATED))
 
         assert event.routing_key == f'config.pjsip_{section}.updated'
         assert event.payload() == (
@@ -124,18 +124,17 @@ def test_engine_sections_updated():
 
 
 def test_body_repeats_the_headers_then_data():
-    event = format_change(Change('sip_endpoint_template', 'created', UUID, TENANT, TEMPLATE_DATA))
+    event = format_change(Change(Resource.SIP_ENDPOINT_TEMPLATE, Action.CREATED, UUID, TENANT, TEMPLATE_DATA))
 
     assert list(event.body) == [*event.headers, 'data']
     assert json.loads(event.payload()) == event.body
 
 
-def test_changes_keep_their_order_and_unknown_resources_are_not_announced():
+def test_changes_keep_their_order():
     changes = [
-        Change('sip_endpoint_template', 'created', UUID, TENANT, TEMPLATE_DATA),
-        Change('something_internal', 'created', UUID),
-        Change('sip_endpoint', 'created', UUID, TENANT, ENDPOINT_DATA),
-        Change('pjsip_system', 'updated'),
+        Change(Resource.SIP_ENDPOINT_TEMPLATE, Action.CREATED, UUID, TENANT, TEMPLATE_DATA),
+        Change(Resource.SIP_ENDPOINT, Action.CREATED, UUID, TENANT, ENDPOINT_DATA),
+        Change(Resource.PJSIP_SYSTEM, Action.UPDATED),
     ]
 
     events = events_for_changes(changes, ORIGIN, NOW)

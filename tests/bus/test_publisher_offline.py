@@ -11,7 +11,7 @@ import pytest
 
 from wazo_confd_pjsip.bus.events import event_for_change
 from wazo_confd_pjsip.bus.publisher import BusPublisher
-from wazo_confd_pjsip.database.session import Change
+from wazo_confd_pjsip.database.session import Action, Change, Resource
 
 EXCHANGE = kombu.Exchange('wazo-headers', type='headers', durable=True)
 
@@ -24,7 +24,9 @@ def closed_port_url():
 
 
 def an_event(number=0):
-    return event_for_change(Change('pjsip_global', 'updated'), f'origin-{number}', '2024-01-01T00:00:00+00:00')
+    return event_for_change(
+        Change(Resource.PJSIP_GLOBAL, Action.UPDATED), f'origin-{number}', '2024-01-01T00:00:00+00:00'
+    )
 
 
 @pytest.fixture
@@ -71,7 +73,7 @@ def test_stop_reports_the_events_it_could_not_send(caplog):
 
 
 def test_an_event_that_cannot_be_serialised_fails_its_caller_not_the_queue(offline_publisher):
-    bad = event_for_change(Change('pjsip_global', 'updated', data={'x': object()}), 'o', 't')
+    bad = event_for_change(Change(Resource.PJSIP_GLOBAL, Action.UPDATED, data={'x': object()}), 'o', 't')
 
     with pytest.raises(TypeError):
         offline_publisher.publish(bad)

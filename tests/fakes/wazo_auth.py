@@ -21,7 +21,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, unquote, urlsplit
 
 from wazo_confd_pjsip.auth.acl import acl_allows
-from wazo_confd_pjsip.auth.tenants import subtree
+from wazo_confd_pjsip.auth.tenant_tree import subtree
 
 MODES = ('normal', 'down', 'broken', 'slow')
 

@@ -1,7 +1,7 @@
 # Copyright 2026 The wazo-confd-pjsip Authors  (see the AUTHORS file)
 # SPDX-License-Identifier: GPL-3.0-or-later
 
-"""resolve_lines + merged_view against a deliberately naive model of what Asterisk does."""
+"""Resolver + merged_view against a deliberately naive model of what Asterisk does."""
 
 import re
 
@@ -15,9 +15,7 @@ from wazo_confd_pjsip.inheritance import (
     apply_codec_edits,
     codec_line_value,
     descendants,
-    effective_transport,
     merged_view,
-    resolve_lines,
     would_create_cycle,
 )
 from wazo_confd_pjsip.sections import SECTION_OBJECT_TYPES
@@ -165,18 +163,18 @@ def test_resolution_matches_asterisk_copying_lines(graph):
     nodes, endpoint = graph
     expected = naive_lines(endpoint, nodes)
 
-    lines = resolve_lines(endpoint, nodes)
+    lines = Resolver(nodes).lines(endpoint)
 
     assert lines == group_by_section(expected)
     transports = [value for section, _, value in expected if section == '-']
-    assert effective_transport(endpoint, nodes) == (transports[-1] if transports else None)
+    assert Resolver(nodes).transport(endpoint) == (transports[-1] if transports else None)
 
 
 @settings(max_examples=100, deadline=None)
 @given(template_graphs())
 def test_merged_view_matches_what_asterisk_keeps(graph):
     nodes, endpoint = graph
-    lines_by_section = resolve_lines(endpoint, nodes)
+    lines_by_section = Resolver(nodes).lines(endpoint)
 
     merged = merged_view(lines_by_section, is_repeatable)
 
@@ -212,7 +210,7 @@ def test_loops_are_reported_with_a_real_loop(graph):
     nodes, endpoint = graph
     everything = {**nodes, endpoint.uuid: endpoint}
     try:
-        lines = resolve_lines(endpoint, nodes)
+        lines = Resolver(nodes).lines(endpoint)
     except InheritanceLoop as loop:
         assert has_loop(endpoint.uuid, everything)
         following = (*loop.uuids[1:], loop.uuids[0])
@@ -220,26 +218,6 @@ def test_loops_are_reported_with_a_real_loop(graph):
     else:
         assert not has_loop(endpoint.uuid, everything)
         assert lines == group_by_section(naive_lines(endpoint, nodes))
-
-
-@settings(max_examples=50, deadline=None)
-@given(template_graphs(), st.data())
-def test_a_shared_resolver_matches_fresh_resolution_after_invalidation(graph, data):
-    nodes, endpoint = graph
-    nodes = dict(nodes)
-    resolver = Resolver(nodes)
-    assert resolver.lines(endpoint) == resolve_lines(endpoint, nodes)
-    if not nodes:
-        return
-
-    changed = data.draw(st.sampled_from(sorted(nodes)))
-    old = nodes[changed]
-    nodes[changed] = ConfigNode(changed, data.draw(option_sections), old.parents, data.draw(transport))
-    resolver.invalidate(changed)
-
-    for node in [endpoint, *nodes.values()]:
-        assert resolver.lines(node) == resolve_lines(node, nodes)
-        assert resolver.transport(node) == effective_transport(node, nodes)
 
 
 @settings(max_examples=60, deadline=None)

@@ -3,15 +3,7 @@
 
 import pytest
 
-from wazo_confd_pjsip.inheritance import (
-    ConfigNode,
-    InheritanceLoop,
-    MissingParent,
-    Resolver,
-    effective_transport,
-    merged_view,
-    resolve_lines,
-)
+from wazo_confd_pjsip.inheritance import ConfigNode, InheritanceLoop, MissingParent, Resolver, merged_view
 
 
 def node(uuid, parents=(), transport=None, **sections):
@@ -29,7 +21,7 @@ def test_get_merged_reference_case(repeatable):
     )
     endpoint = node('e', parents=['t1', 't2'], endpoint=[('allow', '!all,alaw')])
 
-    merged = merged_view(resolve_lines(endpoint, lookup), repeatable)
+    merged = merged_view(Resolver(lookup).lines(endpoint), repeatable)
 
     assert merged == {
         'aor': [['max_contacts', '10'], ['remove_existing', 'yes']],
@@ -44,7 +36,7 @@ def test_lines_are_parents_in_order_then_own():
     )
     endpoint = node('e', parents=['b', 'a'], endpoint=[('callerid', 'e')])
 
-    assert resolve_lines(endpoint, lookup) == {
+    assert Resolver(lookup).lines(endpoint) == {
         'endpoint': [('context', 'b'), ('context', 'a'), ('callerid', 'e')],
         'aor': [('max_contacts', '2')],
     }
@@ -53,8 +45,8 @@ def test_lines_are_parents_in_order_then_own():
 def test_ab_and_ba_get_the_last_parent_context(repeatable):
     lookup = templates(node('a', endpoint=[('context', 'ctx-a')]), node('b', endpoint=[('context', 'ctx-b')]))
 
-    ab = merged_view(resolve_lines(node('ab', parents=['a', 'b']), lookup), repeatable)
-    ba = merged_view(resolve_lines(node('ba', parents=['b', 'a']), lookup), repeatable)
+    ab = merged_view(Resolver(lookup).lines(node('ab', parents=['a', 'b'])), repeatable)
+    ba = merged_view(Resolver(lookup).lines(node('ba', parents=['b', 'a'])), repeatable)
 
     assert ab['endpoint'] == [['context', 'ctx-b']]
     assert ba['endpoint'] == [['context', 'ctx-a']]
@@ -66,7 +58,7 @@ def test_ba_codec_case_ends_with_only_ulaw(repeatable):
         node('a', endpoint=[('disallow', 'all'), ('allow', 'ulaw')]),
     )
 
-    merged = merged_view(resolve_lines(node('ba', parents=['b', 'a']), lookup), repeatable)
+    merged = merged_view(Resolver(lookup).lines(node('ba', parents=['b', 'a'])), repeatable)
 
     assert merged['endpoint'] == [['allow', '!all,ulaw']]
 
@@ -79,7 +71,7 @@ def test_scalar_and_cumulative_options_across_three_levels(repeatable):
     )
     endpoint = node('e', parents=['top'], endpoint=[('dtmf_mode', 'rfc4733'), ('permit', '172.16.0.0/12')])
 
-    merged = merged_view(resolve_lines(endpoint, lookup), repeatable)
+    merged = merged_view(Resolver(lookup).lines(endpoint), repeatable)
 
     assert merged['endpoint'] == [
         ['context', 'top'],
@@ -99,7 +91,7 @@ def test_diamond_replays_the_shared_template_once_per_branch():
         node('right', parents=['base'], endpoint=[('language', 'fr_FR')]),
     )
 
-    lines = resolve_lines(node('e', parents=['left', 'right']), lookup)
+    lines = Resolver(lookup).lines(node('e', parents=['left', 'right']))
 
     # Asterisk copies base's lines into each branch: right's copy of base overrides left's context.
     assert lines['endpoint'] == [('context', 'base'), ('context', 'left'), ('context', 'base'), ('language', 'fr_FR')]
@@ -113,7 +105,7 @@ def test_diamond_merged_view_shows_what_asterisk_keeps(repeatable):
         node('right', parents=['base']),
     )
 
-    merged = merged_view(resolve_lines(node('e', parents=['left', 'right']), lookup), repeatable)
+    merged = merged_view(Resolver(lookup).lines(node('e', parents=['left', 'right'])), repeatable)
 
     # base is copied twice: Asterisk keeps both copies of its match line
     assert merged == {'endpoint': [['context', 'base']], 'identify': [['match', '10.0.0.1'], ['match', '10.0.0.1']]}
@@ -124,7 +116,7 @@ def test_loop_is_reported_with_its_templates(loop):
     lookup = templates(*(node(uuid, parents=[loop[(i + 1) % len(loop)]]) for i, uuid in enumerate(loop)))
 
     with pytest.raises(InheritanceLoop) as raised:
-        resolve_lines(node('e', parents=['a']), lookup)
+        Resolver(lookup).lines(node('e', parents=['a']))
 
     assert raised.value.uuids == tuple(loop)
     assert all(uuid in str(raised.value) for uuid in loop)
@@ -139,7 +131,7 @@ def test_loop_below_a_healthy_branch_is_found_by_transport_too():
     )
 
     with pytest.raises(InheritanceLoop) as raised:
-        effective_transport(node('e', parents=['a']), lookup)
+        Resolver(lookup).transport(node('e', parents=['a']))
 
     assert raised.value.uuids == ('a', 'b', 'c')
 
@@ -148,7 +140,7 @@ def test_node_reached_again_through_its_templates_is_a_loop():
     lookup = templates(node('t', parents=['e']))
 
     with pytest.raises(InheritanceLoop) as raised:
-        resolve_lines(node('e', parents=['t']), lookup)
+        Resolver(lookup).lines(node('e', parents=['t']))
 
     assert raised.value.uuids == ('e', 't')
 
@@ -157,7 +149,7 @@ def test_missing_parent_names_it_and_its_child():
     lookup = templates(node('t', parents=['gone']))
 
     with pytest.raises(MissingParent) as raised:
-        resolve_lines(node('e', parents=['t']), lookup)
+        Resolver(lookup).lines(node('e', parents=['t']))
 
     assert (raised.value.uuid, raised.value.child_uuid) == ('gone', 't')
 
@@ -170,10 +162,10 @@ def test_callable_lookup_may_return_none_or_raise_key_error():
             raise KeyError(uuid)
         return known if uuid == 't' else None
 
-    assert resolve_lines(node('e', parents=['t']), lookup) == {'endpoint': [('context', 't')]}
+    assert Resolver(lookup).lines(node('e', parents=['t'])) == {'endpoint': [('context', 't')]}
     for unknown in ('raises', 'none'):
         with pytest.raises(MissingParent):
-            resolve_lines(node('e', parents=['t', unknown]), lookup)
+            Resolver(lookup).lines(node('e', parents=['t', unknown]))
 
 
 def test_deep_chain_resolves_without_recursion(repeatable):
@@ -190,7 +182,7 @@ def test_deep_chain_resolves_without_recursion(repeatable):
     )
     endpoint = node('e', parents=[f't{depth - 1}'])
 
-    lines = resolve_lines(endpoint, lookup)
+    lines = Resolver(lookup).lines(endpoint)
     merged = merged_view(lines, repeatable)
 
     assert len(lines['endpoint']) == 2 * depth
@@ -204,7 +196,7 @@ def test_deep_loop_is_reported_not_a_recursion_error():
     lookup = templates(*(node(f't{i}', parents=[f't{(i + 1) % depth}']) for i in range(depth)))
 
     with pytest.raises(InheritanceLoop) as raised:
-        resolve_lines(node('e', parents=['t0']), lookup)
+        Resolver(lookup).lines(node('e', parents=['t0']))
 
     assert len(raised.value.uuids) == depth
 
@@ -212,7 +204,7 @@ def test_deep_loop_is_reported_not_a_recursion_error():
 def test_own_transport_wins():
     lookup = templates(node('t', transport='wss'))
 
-    assert effective_transport(node('e', parents=['t'], transport='udp'), lookup) == 'udp'
+    assert Resolver(lookup).transport(node('e', parents=['t'], transport='udp')) == 'udp'
 
 
 def test_transport_comes_from_the_last_parent_having_one_at_any_depth():
@@ -223,12 +215,12 @@ def test_transport_comes_from_the_last_parent_having_one_at_any_depth():
         node('plain'),
     )
 
-    assert effective_transport(node('e', parents=['guest', 'plain']), lookup) == 'wss'
-    assert effective_transport(node('e', parents=['webrtc', 'global']), lookup) == 'udp'
-    assert effective_transport(node('e', parents=['plain']), lookup) is None
+    assert Resolver(lookup).transport(node('e', parents=['guest', 'plain'])) == 'wss'
+    assert Resolver(lookup).transport(node('e', parents=['webrtc', 'global'])) == 'udp'
+    assert Resolver(lookup).transport(node('e', parents=['plain'])) is None
 
 
-def test_resolver_reuses_templates_until_invalidated():
+def test_resolver_fetches_each_template_once():
     fetched = []
     stored = templates(
         node('base', endpoint=[('context', 'v1')]),
@@ -248,24 +240,6 @@ def test_resolver_reuses_templates_until_invalidated():
         ]
     assert sorted(fetched) == ['base', 'mid', 'other']
 
-    stored['base'] = node('base', endpoint=[('context', 'v2')])
-    resolver.invalidate('base')
-    fetched.clear()
-
-    assert resolver.lines(node('e', parents=['mid', 'other']))['endpoint'] == [('context', 'v2'), ('language', 'en')]
-    assert sorted(fetched) == ['base', 'mid']
-
-
-def test_resolver_invalidate_without_uuid_forgets_everything():
-    stored = templates(node('t', transport='udp'))
-    resolver = Resolver(stored)
-    assert resolver.transport(node('e', parents=['t'])) == 'udp'
-
-    stored['t'] = node('t', transport='tcp')
-    resolver.invalidate()
-
-    assert resolver.transport(node('e', parents=['t'])) == 'tcp'
-
 
 def test_resolved_lines_can_be_changed_without_touching_the_cache():
     resolver = Resolver(templates(node('t', endpoint=[('context', 't')])))
@@ -277,7 +251,7 @@ def test_resolved_lines_can_be_changed_without_touching_the_cache():
 def test_json_shaped_lines_are_accepted():
     lookup = templates(ConfigNode('t', {'aor': [['max_contacts', '1']]}))
 
-    assert resolve_lines(ConfigNode('e', {'aor': [['max_contacts', '2']]}, ['t']), lookup) == {
+    assert Resolver(lookup).lines(ConfigNode('e', {'aor': [['max_contacts', '2']]}, ['t'])) == {
         'aor': [('max_contacts', '1'), ('max_contacts', '2')]
     }
 

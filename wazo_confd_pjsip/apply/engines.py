@@ -6,13 +6,7 @@ import dataclasses
 import threading
 
 from ..asterisk.ari import AriClient
-
-# The engine of endpoints whose asterisk_id is null.
-DEFAULT_ENGINE = 'default'
-
-
-def engine_of(asterisk_id):
-    return asterisk_id or DEFAULT_ENGINE
+from ..engine_ids import DEFAULT_ENGINE
 
 
 def on_engine(asterisk_id_column, engine_name):

@@ -6,13 +6,11 @@
 A PostgreSQL NOTIFY, sent in the same transaction, is delivered only on commit: the worker wakes
 up exactly when there is committed work, and never for a rolled-back change.
 """
-import contextlib
-import contextvars
-
 import sqlalchemy as sa
 
 from ..database import template_graph
 from ..database.models import ApplyOutbox, EndpointSIP
+from ..database.session import Resource
 
 NOTIFY_CHANNEL = 'wazo_confd_pjsip_apply'
 
@@ -20,26 +18,7 @@ KIND_ENDPOINT = 'endpoint'
 KIND_SECTIONS = 'sections'
 KIND_RESYNC = 'resync'
 
-ENGINE_WIDE_RESOURCES = frozenset({'sip_transport', 'pjsip_global', 'pjsip_system'})
-
-# The outbox ids written by the current request, for callers that wait until they are applied.
-_written_ids = contextvars.ContextVar('apply_outbox_ids', default=None)
-
-
-@contextlib.contextmanager
-def collect_written_ids():
-    ids = []
-    token = _written_ids.set(ids)
-    try:
-        yield ids
-    finally:
-        _written_ids.reset(token)
-
-
-def _collect(ids):
-    collected = _written_ids.get()
-    if collected is not None:
-        collected.extend(ids)
+ENGINE_WIDE_RESOURCES = frozenset({Resource.SIP_TRANSPORT, Resource.PJSIP_GLOBAL, Resource.PJSIP_SYSTEM})
 
 
 def _descendant_endpoints(template_uuids):
@@ -66,11 +45,12 @@ class OutboxRecorder:
 
     def __call__(self, uow):
         owners, sections_changed = self._affected(uow.session, uow.changes)
-        endpoint_ids = self._enqueue_endpoints(uow.session, owners) if owners else []
-        _collect(endpoint_ids)
-        section_ids = self.enqueue_engines(uow.session, KIND_SECTIONS, self._engine_names) if sections_changed else []
-        if endpoint_ids or section_ids:
-            uow.session.execute(sa.text(f'NOTIFY {NOTIFY_CHANNEL}'))
+        if owners:
+            uow.outbox_ids += self._enqueue_endpoints(uow.session, owners)
+        if sections_changed:
+            enqueue_engines(uow, KIND_SECTIONS, self._engine_names)
+        elif owners:
+            _notify(uow.session)
 
     def _affected(self, session, changes):
         owners = set()
@@ -78,13 +58,13 @@ class OutboxRecorder:
         transports = set()
         sections_changed = False
         for change in changes:
-            if change.resource == 'sip_endpoint':
+            if change.resource is Resource.SIP_ENDPOINT:
                 owners.add(change.uuid)
-            elif change.resource == 'sip_endpoint_template':
+            elif change.resource is Resource.SIP_ENDPOINT_TEMPLATE:
                 templates.add(change.uuid)
             elif change.resource in ENGINE_WIDE_RESOURCES:
                 sections_changed = True
-                if change.resource == 'sip_transport':
+                if change.resource is Resource.SIP_TRANSPORT:
                     transports.add(change.uuid)
                     transports.update(change.affects)
         if templates:
@@ -106,9 +86,19 @@ class OutboxRecorder:
         parameters = {'kind': KIND_ENDPOINT, 'engines': self._engine_names, 'owners': sorted(owners)}
         return list(session.execute(insert, parameters).scalars())
 
-    @staticmethod
-    def enqueue_engines(session, kind, engine_names):
-        insert = sa.insert(ApplyOutbox).returning(ApplyOutbox.id)
-        ids = [session.execute(insert.values(engine=name, kind=kind)).scalar_one() for name in engine_names]
-        _collect(ids)
-        return ids
+
+def enqueue_engines(uow, kind, engine_names):
+    """One row of `kind` (sections, resync) per engine, and the worker woken at commit."""
+    insert = sa.insert(ApplyOutbox).returning(ApplyOutbox.id)
+    uow.outbox_ids += [uow.session.execute(insert.values(engine=name, kind=kind)).scalar_one() for name in engine_names]
+    _notify(uow.session)
+
+
+def _notify(session):
+    session.execute(sa.text(f'NOTIFY {NOTIFY_CHANNEL}'))
+
+
+def has_pending(session, owner_uuid, engine):
+    """Whether a change of this endpoint still waits to reach this engine."""
+    query = sa.select(ApplyOutbox.id).where(ApplyOutbox.owner_uuid == owner_uuid, ApplyOutbox.engine == engine)
+    return session.execute(query.limit(1)).first() is not None

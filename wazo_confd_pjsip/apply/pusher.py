@@ -14,11 +14,12 @@ from collections import defaultdict
 
 import sqlalchemy as sa
 
+from ..asterisk import engine_file
 from ..asterisk.ari import AriRejected, AriUnavailable
 from ..asterisk.objects import CREATION_ORDER
 from ..asterisk.plan import Action, Operation, catalogue_reset_value, phase_full_push, plan_changes
 from ..database.models import ApplyOutbox
-from . import acknowledged, engine_sections, engine_state, queue
+from . import acknowledged, engine_settings, engine_state, queue
 from .locks import advisory_lock, advisory_locks, engine_lock_name, owner_lock_name, sections_lock_name
 from .outbox import KIND_ENDPOINT, KIND_RESYNC
 
@@ -161,16 +162,16 @@ class EnginePusher:
         with self._db.engine.connect() as connection:
             with advisory_lock(connection, sections_lock_name(engine.name)):
                 with self._db.read_only() as session:
-                    objects = engine_sections.engine_section_objects(session)
-                current = engine_sections.snapshot(objects)
+                    objects = engine_settings.engine_settings_objects(session)
+                current = engine_settings.snapshot(objects)
                 state = engine_state.read(connection, engine.name)
                 previous = state.engine_sections if state else None
                 if previous == current:
                     return
                 if engine.config.pjsip_conf_file:
-                    engine_sections.write_atomically(engine.config.pjsip_conf_file, engine_sections.render(objects))
-                engine.client().reload_module('res_pjsip.so')
-                reasons = engine_sections.restart_reasons(previous, current)
+                    engine_settings.write_atomically(engine.config.pjsip_conf_file, engine_file.render(objects))
+                engine.client().reload_module(engine_file.RELOADED_MODULE)
+                reasons = engine_file.restart_reasons(previous, current)
                 if state and state.restart_required:
                     reasons = [state.restart_required] + reasons
                 engine_state.update(

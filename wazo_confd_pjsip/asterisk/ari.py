@@ -78,15 +78,6 @@ class AriClient:
         response = self._request('PUT', _object_path(obj.type, obj.id), body=body)
         return _fields(response.json())
 
-    def get_object(self, object_type, object_id) -> tuple[tuple[str, str], ...] | None:
-        try:
-            response = self._request('GET', _object_path(object_type, object_id))
-        except AriRejected as e:
-            if e.status == 404:
-                return None
-            raise
-        return _fields(response.json())
-
     def delete_object(self, object_type, object_id) -> bool:
         """True when deleted, False when there was nothing to delete (already the wanted state)."""
         try:

@@ -51,6 +51,11 @@ class AuthBackend(abc.ABC):
         """The tenant and all its descendants; the tenant alone when the token may not list tenants."""
 
     @abc.abstractmethod
+    def all_tenants(self) -> list[str] | None:
+        """Every tenant's uuid, for the service's own bookkeeping; None when this backend can never
+        tell (no service credentials). Raises AuthServiceUnavailable while it cannot tell yet."""
+
+    @abc.abstractmethod
     def master_tenant_uuid(self) -> str | None:
         """None while unknown."""
 

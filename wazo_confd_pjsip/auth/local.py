@@ -48,6 +48,9 @@ class LocalAuthBackend(AuthBackend):
             return [TenantInfo(tenant_uuid, None, None)]
         return [content.tenants[uuid] for uuid in content.subtree(tenant_uuid)]
 
+    def all_tenants(self):
+        return list(self._current().tenants)
+
     def master_tenant_uuid(self):
         return self._current().master_tenant_uuid
 

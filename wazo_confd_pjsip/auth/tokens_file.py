@@ -11,7 +11,7 @@ from typing import Any
 import yaml
 
 from .interface import TenantInfo
-from .tenants import roots, subtree
+from .tenant_tree import roots, subtree
 
 
 class InvalidTokensFile(ValueError):

@@ -65,6 +65,7 @@ class WazoAuthBackend(AuthBackend):
         self._lock = threading.Lock()
         self._stopping = threading.Event()
         self._renewer = None
+        self._service_token = None
         self._service_token_valid_until = 0.0  # time.monotonic()
         self._service_token_tenant = None
 
@@ -110,6 +111,17 @@ class WazoAuthBackend(AuthBackend):
             return [_tenant(item) for item in items]
         except (ValueError, KeyError, TypeError) as e:
             raise AuthServiceUnavailable(f'unexpected tenant list from wazo-auth: {e}') from e
+
+    def all_tenants(self):
+        if self._credentials is None:
+            return None
+        self.start()
+        with self._lock:
+            token = self._service_token if time.monotonic() < self._service_token_valid_until else None
+        master = self.master_tenant_uuid()
+        if token is None or master is None:
+            raise AuthServiceUnavailable('no service token from wazo-auth yet')
+        return [tenant.uuid for tenant in self.visible_tenants(token, master)]
 
     def master_tenant_uuid(self):
         if self._configured_master:
@@ -168,9 +180,11 @@ class WazoAuthBackend(AuthBackend):
         data = _data(response)
         try:
             tenant = data['metadata']['tenant_uuid']
+            token = data['token']
         except (KeyError, TypeError) as e:
             raise AuthServiceUnavailable(f'unexpected service token from wazo-auth: {e}') from e
         with self._lock:
+            self._service_token = token
             self._service_token_valid_until = requested_at + self._service_token_expiration
             self._service_token_tenant = tenant
 

@@ -2,6 +2,6 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 
 """The Wazo bus (RabbitMQ): configuration events out, wazo-auth's tenant events in."""
-from .components import BusComponents, build_bus
+from .components import BusComponents, BusSettings, build_consumer, build_publisher, change_events_hook
 
-__all__ = ['BusComponents', 'build_bus']
+__all__ = ['BusComponents', 'BusSettings', 'build_consumer', 'build_publisher', 'change_events_hook']

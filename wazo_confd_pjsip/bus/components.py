@@ -7,7 +7,6 @@ import datetime
 import logging
 import uuid
 
-from ..tenant_lifecycle import TenantLifecycle
 from .connection import broker_url, wazo_exchange
 from .consumer import BusConsumer, UnusableEvent
 from .events import events_for_changes
@@ -40,10 +39,10 @@ def change_events_hook(publisher, origin_uuid):
     return publish_changes
 
 
-def tenant_event_handlers(lifecycle):
+def tenant_event_handlers(tenants):
     return {
-        'auth_tenant_added': lambda data: lifecycle.add(_tenant_uuid(data)),
-        'auth_tenant_deleted': lambda data: lifecycle.remove(_tenant_uuid(data)),
+        'auth_tenant_added': lambda data: tenants.add(_tenant_uuid(data)),
+        'auth_tenant_deleted': lambda data: tenants.remove(_tenant_uuid(data)),
     }
 
 
@@ -55,20 +54,33 @@ def _tenant_uuid(data):
         raise UnusableEvent(f'no tenant uuid in the data ({error!r})') from error
 
 
-def build_bus(
-    config, db, tenants, status_reporters, *, queue_name=TENANT_EVENTS_QUEUE, durable_queue=True, max_backoff=30.0
-):
-    """Publisher (hooked on db's commits) and tenant-events consumer (a status reporter), neither
-    started; None when the bus is disabled."""
+@dataclasses.dataclass(frozen=True)
+class BusSettings:
+    """What a test changes: a private, non-durable queue and short retries."""
+
+    queue_name: str = TENANT_EVENTS_QUEUE
+    durable_queue: bool = True
+    max_backoff: float = 30.0
+
+
+def build_publisher(config, settings=BusSettings()):
+    """The publisher of the change events, not started; None when the bus is disabled."""
     bus_config = config['bus']
     if not bus_config['enabled']:
         return None
     if not config.get('uuid'):
         logger.warning('bus: no `uuid` configured: events will carry a null origin_uuid')
-    url, exchange = broker_url(bus_config), wazo_exchange(bus_config)
-    publisher = BusPublisher(url, exchange, max_backoff=max_backoff)
-    db.after_commit_hooks.append(change_events_hook(publisher, config['uuid']))
-    handlers = tenant_event_handlers(TenantLifecycle(db, tenants))
-    consumer = BusConsumer(url, exchange, queue_name, handlers, durable=durable_queue, max_backoff=max_backoff)
-    status_reporters['bus_consumer'] = consumer.status
-    return BusComponents(publisher, consumer)
+    return BusPublisher(broker_url(bus_config), wazo_exchange(bus_config), max_backoff=settings.max_backoff)
+
+
+def build_consumer(config, tenants, settings=BusSettings()):
+    """The consumer of wazo-auth's tenant events, not started; the bus must be enabled."""
+    bus_config = config['bus']
+    return BusConsumer(
+        broker_url(bus_config),
+        wazo_exchange(bus_config),
+        settings.queue_name,
+        tenant_event_handlers(tenants),
+        durable=settings.durable_queue,
+        max_backoff=settings.max_backoff,
+    )

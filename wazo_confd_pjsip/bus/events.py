@@ -9,16 +9,18 @@ them and adds `data`. The body is serialised here, once, so what leaves is exact
 import dataclasses
 import json
 
+from ..database.session import Resource
+
 # resource of a Change → routing key prefix; the event name is always `<resource>_<action>`.
 ROUTING_KEY_PREFIXES = {
-    'sip_endpoint': 'config.sip_endpoint',
-    'sip_endpoint_template': 'config.sip_endpoint_template',
-    'sip_transport': 'config.sip.transports',
-    'pjsip_global': 'config.pjsip_global',
-    'pjsip_system': 'config.pjsip_system',
+    Resource.SIP_ENDPOINT: 'config.sip_endpoint',
+    Resource.SIP_ENDPOINT_TEMPLATE: 'config.sip_endpoint_template',
+    Resource.SIP_TRANSPORT: 'config.sip.transports',
+    Resource.PJSIP_GLOBAL: 'config.pjsip_global',
+    Resource.PJSIP_SYSTEM: 'config.pjsip_system',
 }
 # Events about one tenant's objects: visible to that tenant's users.
-TENANT_RESOURCES = frozenset({'sip_endpoint', 'sip_endpoint_template'})
+TENANT_RESOURCES = frozenset({Resource.SIP_ENDPOINT, Resource.SIP_ENDPOINT_TEMPLATE})
 
 
 @dataclasses.dataclass(frozen=True)
@@ -33,12 +35,10 @@ class BusEvent:
 
 
 def event_for_change(change, origin_uuid, timestamp):
-    """The event announcing a committed Change, or None for a resource the bus does not hear of."""
-    prefix = ROUTING_KEY_PREFIXES.get(change.resource)
-    if prefix is None:
-        return None
-    name = f'{change.resource}_{change.action}'
-    routing_key = f'{prefix}.{change.action}'
+    """The event announcing a committed Change."""
+    prefix = ROUTING_KEY_PREFIXES[change.resource]
+    name = f'{change.resource.value}_{change.action.value}'
+    routing_key = f'{prefix}.{change.action.value}'
     headers = {
         'name': name,
         'origin_uuid': origin_uuid,
@@ -53,5 +53,4 @@ def event_for_change(change, origin_uuid, timestamp):
 
 
 def events_for_changes(changes, origin_uuid, timestamp):
-    events = (event_for_change(change, origin_uuid, timestamp) for change in changes)
-    return [event for event in events if event is not None]
+    return [event_for_change(change, origin_uuid, timestamp) for change in changes]

@@ -6,7 +6,6 @@
 As in every Wazo service, files in conf.d are read in alphabetical order and the *first* file
 that sets a key wins; nested mappings are merged key by key.
 """
-import argparse
 import copy
 import glob
 import logging
@@ -121,24 +120,9 @@ def _read_extra_files(directory):
     return [_read_yaml(path) for path in paths]
 
 
-def parse_cli_args(argv):
-    parser = argparse.ArgumentParser(add_help=False)
-    parser.add_argument('-c', '--config-file')
-    parser.add_argument('-d', '--debug', action='store_true', default=None)
-    parser.add_argument('-l', '--log-level')
-    args, _ = parser.parse_known_args(argv)
-    result = {}
-    if args.config_file:
-        result['config_file'] = args.config_file
-    if args.debug:
-        result['debug'] = True
-    if args.log_level:
-        result['log_level'] = args.log_level.lower()
-    return result
-
-
-def load_config(argv=(), defaults=DEFAULT_CONFIG):
-    cli = parse_cli_args(list(argv))
+def load_config(cli_overrides=None, defaults=DEFAULT_CONFIG):
+    """cli_overrides: what the command line set (cli.py parses it), e.g. {'config_file': ..., 'debug': True}."""
+    cli = dict(cli_overrides or {})
     config_file = cli.get('config_file', defaults['config_file'])
     main_file = _read_yaml(config_file)
     extra_dir = merge_configs(cli, main_file, defaults)['extra_config_files']

@@ -7,8 +7,12 @@ A unit of work is one transaction plus the list of changes it made. Hooks run ju
 commit (inside the transaction: e.g. the Asterisk apply outbox) and just after it (outside: e.g.
 bus events), so a failed request leaves no trace anywhere.
 """
+import contextvars
+import copy
 import dataclasses
+import enum
 import logging
+from collections.abc import Callable, Sequence
 from contextlib import contextmanager
 
 import sqlalchemy as sa
@@ -17,10 +21,29 @@ from sqlalchemy.orm import sessionmaker
 logger = logging.getLogger(__name__)
 
 
+class Resource(str, enum.Enum):
+    """What a Change is about; the value names its bus events (`<resource>_<action>`)."""
+
+    SIP_ENDPOINT = 'sip_endpoint'
+    SIP_ENDPOINT_TEMPLATE = 'sip_endpoint_template'
+    SIP_TRANSPORT = 'sip_transport'
+    PJSIP_GLOBAL = 'pjsip_global'
+    PJSIP_SYSTEM = 'pjsip_system'
+
+
+class Action(str, enum.Enum):
+    CREATED = 'created'
+    EDITED = 'edited'
+    DELETED = 'deleted'
+    UPDATED = 'updated'  # the singleton sections [global] and [system]
+
+
 @dataclasses.dataclass(frozen=True)
 class Change:
-    resource: str  # sip_endpoint, sip_endpoint_template, sip_transport, pjsip_global, pjsip_system
-    action: str  # created, edited, deleted
+    """One committed change of a row: read by the apply outbox (before commit) and the bus (after)."""
+
+    resource: Resource
+    action: Action
     uuid: str | None = None
     tenant_uuid: str | None = None
     data: dict = dataclasses.field(default_factory=dict)
@@ -28,13 +51,19 @@ class Change:
     affects: tuple = ()
 
 
+BeforeCommitHook = Callable[['UnitOfWork'], None]
+AfterCommitHook = Callable[[list[Change]], None]
+
+
 class UnitOfWork:
     def __init__(self, session):
         self.session = session
-        self.changes = []
-        self.committed_callbacks = []
+        self.changes: list[Change] = []
+        self.committed_callbacks: list[Callable[[], None]] = []
+        # apply_outbox ids written in this transaction, for callers that wait until they are applied
+        self.outbox_ids: list[int] = []
 
-    def record(self, change):
+    def record(self, change: Change):
         self.changes.append(change)
 
     def on_commit(self, callback):
@@ -43,11 +72,40 @@ class UnitOfWork:
 
 
 class Database:
+    """The connection pool, and the units of work with the hooks this database was built with.
+
+    Hooks are fixed at construction (see `with_commit_hooks`): who reads a change is decided once,
+    by the composition root, never by whoever loads last.
+    """
+
     def __init__(self, uri, pool_size=10):
         self.engine = sa.create_engine(uri, future=True, pool_size=pool_size, max_overflow=10, pool_pre_ping=True)
         self._sessionmaker = sessionmaker(self.engine, future=True, expire_on_commit=False)
-        self.before_commit_hooks = []  # hook(uow), inside the transaction
-        self.after_commit_hooks = []  # hook(changes), once committed
+        self._before_commit: tuple[BeforeCommitHook, ...] = ()
+        self._after_commit: tuple[AfterCommitHook, ...] = ()
+        self._outbox_id_collector: contextvars.ContextVar[list[int] | None] = contextvars.ContextVar(
+            'outbox_ids', default=None
+        )
+
+    def with_commit_hooks(
+        self, before_commit: Sequence[BeforeCommitHook] = (), after_commit: Sequence[AfterCommitHook] = ()
+    ) -> 'Database':
+        """The same pool, whose units of work run these hooks: before commit, inside the transaction
+        (the apply outbox), and after it (bus events)."""
+        hooked = copy.copy(self)
+        hooked._before_commit = tuple(before_commit)
+        hooked._after_commit = tuple(after_commit)
+        return hooked
+
+    @contextmanager
+    def collecting_outbox_ids(self):
+        """The outbox ids that the units of work committed in this context write: for ?wait_applied=."""
+        ids: list[int] = []
+        token = self._outbox_id_collector.set(ids)
+        try:
+            yield ids
+        finally:
+            self._outbox_id_collector.reset(token)
 
     @contextmanager
     def unit_of_work(self):
@@ -55,7 +113,7 @@ class Database:
         uow = UnitOfWork(session)
         try:
             yield uow
-            for hook in self.before_commit_hooks:
+            for hook in self._before_commit:
                 hook(uow)
             session.commit()
         except BaseException:
@@ -63,9 +121,12 @@ class Database:
             raise
         finally:
             session.close()
+        collected = self._outbox_id_collector.get()
+        if collected is not None:
+            collected.extend(uow.outbox_ids)
         for callback in uow.committed_callbacks:
             callback()
-        for hook in self.after_commit_hooks:
+        for hook in self._after_commit:
             try:
                 hook(uow.changes)
             except Exception:

@@ -9,28 +9,10 @@ from flask_restful import Api
 from marshmallow import ValidationError
 from werkzeug.exceptions import HTTPException
 
-from .errors import APIError
+from ..errors import DomainError
+from .errors import APIError, status_of, wire_messages
 
 logger = logging.getLogger(__name__)
-
-
-def flatten_validation_messages(messages, prefix=''):
-    """Marshmallow's nested {field: [msg]} → [(dotted.field, 'msg1 msg2')]."""
-    if isinstance(messages, list):
-        if all(isinstance(m, str) for m in messages):
-            return [(prefix or 'body', ' '.join(messages))]
-        flat = []
-        for message in messages:
-            flat.extend(flatten_validation_messages(message, prefix))
-        return flat
-    if isinstance(messages, dict):
-        flat = []
-        for key, value in messages.items():
-            name = str(key) if key != '_schema' else ''
-            path = '.'.join(part for part in (prefix, name) if part)
-            flat.extend(flatten_validation_messages(value, path))
-        return flat
-    return [(prefix or 'body', str(messages))]
 
 
 def error_response(status, messages):
@@ -40,11 +22,8 @@ def error_response(status, messages):
 
 
 def handle_exception(error):
-    if isinstance(error, APIError):
-        return error_response(error.status_code, error.messages)
-    if isinstance(error, ValidationError):
-        messages = [f'Input Error - {field}: {text}' for field, text in flatten_validation_messages(error.messages)]
-        return error_response(400, messages)
+    if isinstance(error, (APIError, DomainError, ValidationError)):
+        return error_response(status_of(error), wire_messages(error))
     if isinstance(error, HTTPException):
         response = error_response(error.code, [error.description or error.name])
         # What the exception adds to its response still holds, e.g. the Allow header of a 405.

@@ -5,7 +5,7 @@
 from flask import request
 from werkzeug.exceptions import RequestEntityTooLarge
 
-from .errors import InputError
+from ..errors import InvalidInput
 
 
 class BoundedBodies:
@@ -59,9 +59,9 @@ def json_body(expected=dict):
     try:
         body = request.get_json(force=True, silent=True)
     except RecursionError:
-        raise InputError('body', 'JSON nested too deeply')
+        raise InvalidInput('body', 'JSON nested too deeply')
     if body is None:
-        raise InputError('body', 'Missing or invalid JSON body')
+        raise InvalidInput('body', 'Missing or invalid JSON body')
     if not isinstance(body, expected):
-        raise InputError('body', f'Must be a JSON {"object" if expected is dict else "array"}')
+        raise InvalidInput('body', f'Must be a JSON {"object" if expected is dict else "array"}')
     return body

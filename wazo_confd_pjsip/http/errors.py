@@ -1,63 +1,27 @@
 # Copyright 2026 The wazo-confd-pjsip Authors  (see the AUTHORS file)
 # SPDX-License-Identifier: GPL-3.0-or-later
 
-"""Errors in the wire format of wazo-confd: the body is always a JSON array of strings."""
+"""wazo-confd's wire format of every refusal: a status and a JSON array of strings.
+
+The domain errors (`..errors`) are raised below HTTP; this module alone words them.
+"""
+from functools import singledispatch
+
+from marshmallow import ValidationError
+
+from .. import errors
+
+INPUT_ERROR = 'Input Error - '
 
 
 class APIError(Exception):
+    """A refusal of the HTTP layer itself (authentication), already in wire form."""
+
     status_code = 400
 
     def __init__(self, *messages):
         super().__init__(*messages)
         self.messages = list(messages)
-
-
-def _format_ids(ids):
-    return ', '.join(f'{key!r}: {value!r}' for key, value in ids.items())
-
-
-class InputError(APIError):
-    def __init__(self, field, message):
-        super().__init__(f'Input Error - {field}: {message}')
-        self.field = field
-
-
-class InputErrors(APIError):
-    """Several schema errors at once: one string per field."""
-
-    def __init__(self, errors):
-        super().__init__(*(f'Input Error - {field}: {message}' for field, message in errors))
-
-
-class NotFoundError(APIError):
-    status_code = 404
-
-    def __init__(self, resource, **ids):
-        super().__init__(f'Resource Not Found - {resource} was not found ({_format_ids(ids)})')
-
-
-class RelatedNotFoundError(APIError):
-    """A referenced resource is missing: a 400, since the body is what is wrong."""
-
-    def __init__(self, field, resource, **ids):
-        super().__init__(f"Input Error - field '{field}': {resource} was not found ({_format_ids(ids)})")
-
-
-class ResourceError(APIError):
-    def __init__(self, message):
-        super().__init__(f'Resource Error - {message}')
-
-
-class AlreadyExistsError(ResourceError):
-    def __init__(self, resource, **ids):
-        super().__init__(f'{resource} already exists ({_format_ids(ids)})')
-
-
-class ResourceAssociatedError(ResourceError):
-    """A resource that something else still uses, e.g. a transport of an endpoint."""
-
-    def __init__(self, resource, associated, **ids):
-        super().__init__(f'{resource} is associated with a {associated} ({_format_ids(ids)})')
 
 
 class UnauthorizedError(APIError):
@@ -69,3 +33,96 @@ class UnauthorizedError(APIError):
 
 class ServiceUnavailableError(APIError):
     status_code = 503
+
+
+def status_of(error: Exception) -> int:
+    if isinstance(error, APIError):
+        return error.status_code
+    return 404 if isinstance(error, errors.NotFound) else 400
+
+
+def flatten_validation_messages(messages, prefix=''):
+    """Marshmallow's nested {field: [msg]} → [(dotted.field, 'msg1 msg2')]."""
+    if isinstance(messages, list):
+        if all(isinstance(m, str) for m in messages):
+            return [(prefix or 'body', ' '.join(messages))]
+        flat = []
+        for message in messages:
+            flat.extend(flatten_validation_messages(message, prefix))
+        return flat
+    if isinstance(messages, dict):
+        flat = []
+        for key, value in messages.items():
+            name = str(key) if key != '_schema' else ''
+            path = '.'.join(part for part in (prefix, name) if part)
+            flat.extend(flatten_validation_messages(value, path))
+        return flat
+    return [(prefix or 'body', str(messages))]
+
+
+def _ids(ids):
+    return ', '.join(f'{key!r}: {value!r}' for key, value in ids.items())
+
+
+def _input(field, message):
+    return f'{INPUT_ERROR}{field}: {message}' if field is not None else f'{INPUT_ERROR}{message}'
+
+
+@singledispatch
+def wire_messages(error: Exception) -> list[str]:
+    raise TypeError(f'no wire text for {error!r}')
+
+
+@wire_messages.register
+def _(error: APIError):
+    return error.messages
+
+
+@wire_messages.register
+def _(error: ValidationError):
+    return [_input(field, text) for field, text in flatten_validation_messages(error.messages)]
+
+
+@wire_messages.register
+def _(error: errors.InvalidInput):
+    return [_input(error.field, error.message)]
+
+
+@wire_messages.register
+def _(error: errors.InvalidInputs):
+    return [_input(field, message) for field, message in error.errors]
+
+
+@wire_messages.register
+def _(error: errors.NotFound):
+    return [f'Resource Not Found - {error.resource} was not found ({_ids(error.ids)})']
+
+
+@wire_messages.register
+def _(error: errors.RelatedNotFound):
+    return [_input(f"field '{error.field}'", f'{error.resource} was not found ({_ids(error.ids)})')]
+
+
+@wire_messages.register
+def _(error: errors.AlreadyExists):
+    return [f'Resource Error - {error.resource} already exists ({_ids(error.ids)})']
+
+
+@wire_messages.register
+def _(error: errors.StillAssociated):
+    return [f'Resource Error - {error.resource} is associated with a {error.associated} ({_ids(error.ids)})']
+
+
+@wire_messages.register
+def _(error: errors.StillInherited):
+    listed = ', '.join(f"{resource} '{name}' ({uuid})" for resource, name, uuid in error.children)
+    return [f'Resource Error - {error.resource} is inherited by: {listed}']
+
+
+@wire_messages.register
+def _(error: errors.Refused):
+    return [
+        f'{message} {where}' if where else message
+        for problem, where in error.problems
+        for message in wire_messages(problem)
+    ]

@@ -10,8 +10,8 @@ nothing stored has).
 import dataclasses
 import uuid as uuid_lib
 
+from ..errors import InvalidInput
 from ..options.values import has_forbidden_characters
-from .errors import InputError
 
 _TRUE = {'true', '1', 'yes'}
 _FALSE = {'false', '0', 'no'}
@@ -28,7 +28,7 @@ def parse_bool(name, raw, default=False):
         return True
     if lowered in _FALSE:
         return False
-    raise InputError(name, 'Not a valid boolean.')
+    raise InvalidInput(name, 'Not a valid boolean.')
 
 
 def parse_non_negative_int(name, raw):
@@ -37,18 +37,18 @@ def parse_non_negative_int(name, raw):
     try:
         value = int(raw)
     except ValueError:
-        raise InputError(name, 'Not a valid integer.')
+        raise InvalidInput(name, 'Not a valid integer.')
     if value < 0:
-        raise InputError(name, 'Must be greater than or equal to 0.')
+        raise InvalidInput(name, 'Must be greater than or equal to 0.')
     if value > MAX_INTEGER:
-        raise InputError(name, f'Must be less than or equal to {MAX_INTEGER}.')
+        raise InvalidInput(name, f'Must be less than or equal to {MAX_INTEGER}.')
     return value
 
 
 def parse_text(name, raw):
     """A text compared with stored ones (search, exact filters): none of them holds control characters."""
     if raw is not None and has_forbidden_characters(raw):
-        raise InputError(name, 'Must not contain line breaks or control characters.')
+        raise InvalidInput(name, 'Must not contain line breaks or control characters.')
     return raw
 
 
@@ -81,10 +81,10 @@ class ListParams:
         # Absent takes the default; given empty is no column nor direction (as wazo-confd answers).
         order = args.get('order', default_order)
         if order not in sortable:
-            raise InputError('order', f"column '{order}' was not found")
+            raise InvalidInput('order', f"column '{order}' was not found")
         direction = args.get('direction', 'asc')
         if direction not in DIRECTIONS:
-            raise InputError('direction', 'Must be one of: asc, desc.')
+            raise InvalidInput('direction', 'Must be one of: asc, desc.')
         return cls(
             search=parse_text('search', args.get('search')) or None,
             order=order,

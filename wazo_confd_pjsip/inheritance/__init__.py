@@ -3,8 +3,7 @@
 
 """The one place where template inheritance is resolved: pure functions, no database, no web.
 
-resolve_lines / Resolver: option lines after inheritance, as Asterisk copies them.
-effective_transport: own transport, else inherited.
+Resolver: option lines after inheritance, as Asterisk copies them, and the transport (own, else inherited).
 merged_view: those lines reduced to what Asterisk ends up with (``?view=merged``).
 descendants / would_create_cycle / most_copies: "what inherits from T", loop and diamond-ladder refusal.
 """
@@ -14,7 +13,7 @@ from .errors import InheritanceError, InheritanceLoop, MissingParent
 from .graph import descendants, most_copies, would_create_cycle
 from .merge import merge_section_lines, merged_view
 from .model import ConfigNode, Lookup
-from .resolve import Resolver, effective_transport, resolve_lines
+from .resolve import Resolver
 
 __all__ = [
     'ConfigNode',
@@ -26,10 +25,8 @@ __all__ = [
     'apply_codec_edits',
     'codec_line_value',
     'descendants',
-    'effective_transport',
     'merge_section_lines',
     'merged_view',
     'most_copies',
-    'resolve_lines',
     'would_create_cycle',
 ]

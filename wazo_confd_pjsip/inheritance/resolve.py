@@ -13,7 +13,6 @@ resolved once; the walk is iterative, so chains of any depth resolve.
 """
 
 from .errors import InheritanceLoop
-from .graph import descendants
 from .model import template_fetcher
 
 
@@ -39,14 +38,13 @@ class Resolver:
     """Resolves many nodes against one lookup, caching every template it resolves.
 
     The node passed to ``lines``/``transport`` is taken as given and never cached (it may be a
-    not-yet-saved version); only templates fetched from the lookup are. Call ``invalidate``
-    when templates change.
+    not-yet-saved version); only templates fetched from the lookup are: a Resolver lives as long as
+    one read of the templates.
     """
 
     def __init__(self, lookup):
         self._fetch = template_fetcher(lookup)
         self._templates = {}
-        self._children = {}  # template uuid -> cached templates naming it as parent
         self._lines = {}
         self._transports = {}
 
@@ -58,28 +56,10 @@ class Resolver:
     def transport(self, node):
         return self._resolve(node, self._transports, _transport_from)
 
-    def invalidate(self, *uuids):
-        """Forget these templates and every cached template inheriting from them; all if none given."""
-        if not uuids:
-            for cache in (self._templates, self._children, self._lines, self._transports):
-                cache.clear()
-            return
-        stale = set(uuids)
-        for uuid in uuids:
-            stale.update(descendants(uuid, self._children))
-        for uuid in stale:
-            template = self._templates.pop(uuid, None)
-            for parent in template.parents if template else ():
-                self._children.get(parent, set()).discard(uuid)
-            self._lines.pop(uuid, None)
-            self._transports.pop(uuid, None)
-
     def _template(self, uuid, child_uuid):
         template = self._templates.get(uuid)
         if template is None:
             template = self._templates[uuid] = self._fetch(uuid, child_uuid)
-            for parent in template.parents:
-                self._children.setdefault(parent, set()).add(uuid)
         return template
 
     def _resolve(self, node, resolved, combine):
@@ -109,13 +89,3 @@ class Resolver:
                 path.pop()
                 on_path.discard(current.uuid)
                 resolved[current.uuid] = combine(current, resolved)
-
-
-def resolve_lines(node, lookup):
-    """Section -> option lines ``node`` ends up with after inheritance (see Resolver.lines)."""
-    return Resolver(lookup).lines(node)
-
-
-def effective_transport(node, lookup):
-    """The node's own transport uuid, else the effective one of its last parent that has one."""
-    return Resolver(lookup).transport(node)

@@ -2,13 +2,13 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 
 """Option lines checked against the catalogue, turned into the API's 400s (field and option named)."""
-from ..http.errors import APIError
+from ..errors import InvalidInputs
 from ..options.validation import validate_option_mapping, validate_options
 
 
 def _raise(field, errors):
     if errors:
-        raise APIError(*(f'Input Error - {error.describe(field)}' for error in errors))
+        raise InvalidInputs([(None, error.describe(field)) for error in errors])
 
 
 def check_option_lines(catalogue, field, object_type, lines, allow_custom_keys=False):

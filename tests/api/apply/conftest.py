@@ -30,5 +30,5 @@ def engines_config(fake_ari, pjsip_conf_file):
 
 
 @pytest.fixture
-def worker(dependencies, app):
-    return dependencies.apply.worker
+def worker(core, app):
+    return core.apply.worker

@@ -32,7 +32,7 @@ def _pending(database):
         return connection.execute(sa.text('SELECT count(*) FROM apply_outbox')).scalar()
 
 
-def test_created_endpoint_reaches_asterisk(api, worker, fake_ari, dependencies):
+def test_created_endpoint_reaches_asterisk(api, worker, fake_ari, core):
     endpoint = _create_endpoint(api)
 
     worker.drain()
@@ -44,7 +44,7 @@ def test_created_endpoint_reaches_asterisk(api, worker, fake_ari, dependencies):
     assert objects[('endpoint', 'alice')]['aors'] == 'alice'
     assert objects[('endpoint', 'alice')]['auth'] == 'alice'
     assert objects[('endpoint', 'alice')]['set_var'] == {'__WAZO_TENANT_UUID': endpoint['tenant_uuid']}
-    assert _pending(dependencies.db) == 0
+    assert _pending(core.db) == 0
 
 
 def test_scalar_change_is_one_merge_of_the_changed_option(api, worker, fake_ari):
@@ -110,23 +110,23 @@ def test_deleted_endpoint_leaves_asterisk(api, worker, fake_ari):
     assert not [key for key in fake_ari.objects() if key[1] == 'alice']
 
 
-def test_outage_then_recovery_loses_nothing(api, worker, fake_ari, dependencies):
+def test_outage_then_recovery_loses_nothing(api, worker, fake_ari, core):
     worker.drain()  # first contact
     fake_ari.down()
     _create_endpoint(api, 'bob')
     worker.drain()
-    assert _pending(dependencies.db) == 1
+    assert _pending(core.db) == 1
     status = api.get('/asterisk/pjsip/sync').json['engines']['default']
     assert status['reachable'] is False
     assert status['pending_changes'] == 1
 
     fake_ari.up()
-    with dependencies.db.engine.begin() as connection:  # the backoff has passed
+    with core.db.engine.begin() as connection:  # the backoff has passed
         connection.execute(sa.text('UPDATE apply_outbox SET next_attempt_at = now()'))
     worker.drain()
 
     assert ('endpoint', 'bob') in fake_ari.objects()
-    assert _pending(dependencies.db) == 0
+    assert _pending(core.db) == 0
 
 
 def test_restarted_asterisk_gets_everything_again(api, worker, fake_ari):
@@ -144,18 +144,18 @@ def test_restarted_asterisk_gets_everything_again(api, worker, fake_ari):
     assert puts == ['auth', 'auth', 'aor', 'aor', 'endpoint', 'endpoint']  # phased
 
 
-def test_a_restarted_service_applies_its_outbox(api, dependencies, fake_ari, catalogue=None):
+def test_a_restarted_service_applies_its_outbox(api, core, fake_ari, catalogue=None):
     _create_endpoint(api, 'erin')  # no worker ran: the service "stopped" here
 
-    restarted = build_apply(dependencies.config, dependencies.db, dependencies.catalogue)
+    restarted = build_apply(core.config, core.db, core.catalogue)
     restarted.worker.drain()
 
     assert ('endpoint', 'erin') in fake_ari.objects()
 
 
-def test_concurrent_workers_apply_each_change_once(api, dependencies, fake_ari):
-    first = build_apply(dependencies.config, dependencies.db, dependencies.catalogue).worker
-    second = build_apply(dependencies.config, dependencies.db, dependencies.catalogue).worker
+def test_concurrent_workers_apply_each_change_once(api, core, fake_ari):
+    first = build_apply(core.config, core.db, core.catalogue).worker
+    second = build_apply(core.config, core.db, core.catalogue).worker
     first.drain()  # first contact, so that both then only apply changes
     second.check_engines(force=True)
     fake_ari.request_log.clear()
@@ -170,7 +170,7 @@ def test_concurrent_workers_apply_each_change_once(api, dependencies, fake_ari):
 
     puts = [r['path'] for r in _requests(fake_ari, 'PUT')]
     assert len(puts) == len(set(puts)) == 60
-    assert _pending(dependencies.db) == 0
+    assert _pending(core.db) == 0
 
 
 def test_engine_sections_are_written_and_reloaded(api, worker, fake_ari, pjsip_conf_file):
@@ -253,21 +253,21 @@ def test_forced_resync(api, worker, fake_ari):
         (['default'], 'Input Error - body: Must be a JSON object'),
     ],
 )
-def test_forced_resync_body_is_validated(api, worker, dependencies, body, message):
+def test_forced_resync_body_is_validated(api, worker, core, body, message):
     response = api.post('/asterisk/pjsip/sync', json=body)
 
     assert (response.status_code, response.json) == (400, [message])
-    assert _pending(dependencies.db) == 0
+    assert _pending(core.db) == 0
 
 
-def test_forced_resync_of_an_unknown_engine_is_404_and_of_null_every_engine(api, worker, dependencies):
+def test_forced_resync_of_an_unknown_engine_is_404_and_of_null_every_engine(api, worker, core):
     response = api.post('/asterisk/pjsip/sync', json={'engine': 'nope'})
     assert (response.status_code, response.json) == (
         404,
         ["Resource Not Found - AsteriskEngine was not found ('name': 'nope')"],
     )
     assert api.post('/asterisk/pjsip/sync', json={'engine': None, 'ignored': 1}).status_code == 204
-    assert _pending(dependencies.db) == 1
+    assert _pending(core.db) == 1
 
 
 def test_wait_applied_is_checked_after_authentication(api, worker):
@@ -287,7 +287,7 @@ def test_wait_applied_says_pending_when_asterisk_is_down(api, worker, fake_ari):
 
 
 @pytest.mark.parametrize('path', ['one change', 'full push'])
-def test_an_object_asterisk_refuses_is_reported_not_retried(api, worker, fake_ari, dependencies, path):
+def test_an_object_asterisk_refuses_is_reported_not_retried(api, worker, fake_ari, core, path):
     if path == 'one change':
         worker.check_engines(force=True)  # contact made: the next drain applies changes one by one
     fake_ari.define_file_object('auth', 'handmade', [('username', 'h'), ('password', 'p')])

@@ -4,7 +4,7 @@
 """What only an Asterisk restart applies to the engine-wide sections (seen on Asterisk 22.10.1)."""
 import pytest
 
-from wazo_confd_pjsip.apply.engine_sections import restart_reasons
+from wazo_confd_pjsip.asterisk.engine_file import restart_reasons
 
 UDP = [['protocol', 'udp'], ['bind', '127.0.0.1:5060']]
 

@@ -9,8 +9,12 @@ from collections import Counter
 
 import sqlalchemy as sa
 
+from wazo_confd_pjsip.app import create_app
 from wazo_confd_pjsip.apply import acknowledged, queue
 from wazo_confd_pjsip.apply.components import build_apply
+from wazo_confd_pjsip.core import build_core
+
+from ..conftest import ApiClient
 
 
 def _endpoint(api, name, context='a'):
@@ -53,15 +57,13 @@ def test_an_endpoint_deleted_while_its_first_push_is_in_flight_leaves_asterisk(a
     assert not [key for key in fake_ari.objects() if key[1] == 'alice']
 
 
-def test_a_lost_acknowledgement_does_not_turn_the_next_push_into_a_merge(
-    api, worker, fake_ari, dependencies, monkeypatch
-):
+def test_a_lost_acknowledgement_does_not_turn_the_next_push_into_a_merge(api, worker, fake_ari, core, monkeypatch):
     worker.check_engines(force=True)
     _endpoint(api, 'alice')
     monkeypatch.setattr(acknowledged, 'record', _raise(RuntimeError('stopped between the PUT and its record')))
     worker.drain()  # Asterisk has the objects, the service does not know it
     monkeypatch.undo()
-    _due_now(dependencies.db)
+    _due_now(core.db)
     fake_ari.request_log.clear()
 
     worker.drain()
@@ -77,12 +79,12 @@ def test_a_lost_acknowledgement_does_not_turn_the_next_push_into_a_merge(
         ('DELETE', 'endpoint', 204),
         ('PUT', 'endpoint', 200),
     ]
-    assert _rows(dependencies.db) == []
+    assert _rows(core.db) == []
     assert fake_ari.objects()[('endpoint', 'alice')]['context'] == 'a'
 
 
-def test_a_restart_seen_by_two_workers_is_pushed_once(api, dependencies, fake_ari):
-    first, second = (build_apply(dependencies.config, dependencies.db, dependencies.catalogue).worker for _ in range(2))
+def test_a_restart_seen_by_two_workers_is_pushed_once(api, core, fake_ari):
+    first, second = (build_apply(core.config, core.db, core.catalogue).worker for _ in range(2))
     for index in range(10):
         _endpoint(api, f'e{index}')
     first.check_engines(force=True)
@@ -104,10 +106,10 @@ def test_a_restart_seen_by_two_workers_is_pushed_once(api, dependencies, fake_ar
     assert len(fake_ari.objects()) == 30
 
 
-def test_a_full_push_settles_only_the_changes_it_saw(api, dependencies, worker, fake_ari, monkeypatch):
+def test_a_full_push_settles_only_the_changes_it_saw(api, core, worker, fake_ari, monkeypatch):
     alice = _endpoint(api, 'alice')
     worker.check_engines(force=True)
-    db = dependencies.db
+    db = core.db
     late = db.engine.connect()  # a change whose outbox row has an early id but commits late
     transaction = late.begin()
     late.execute(
@@ -121,14 +123,14 @@ def test_a_full_push_settles_only_the_changes_it_saw(api, dependencies, worker, 
         {'u': alice['uuid']},
     )
     _endpoint(api, 'bob')
-    read_configuration = dependencies.apply.desired.for_engine
+    read_configuration = core.apply.desired.for_engine
 
     def commit_the_late_change_meanwhile(session, engine):
         result = read_configuration(session, engine)
         transaction.commit()
         return result
 
-    monkeypatch.setattr(dependencies.apply.desired, 'for_engine', commit_the_late_change_meanwhile)
+    monkeypatch.setattr(core.apply.desired, 'for_engine', commit_the_late_change_meanwhile)
     worker.resync('default')
     monkeypatch.undo()
     late.close()
@@ -137,31 +139,31 @@ def test_a_full_push_settles_only_the_changes_it_saw(api, dependencies, worker, 
     assert fake_ari.objects()[('endpoint', 'alice')]['context'] == 'late'
 
 
-def test_a_failure_other_than_an_outage_is_retried_and_reported(api, dependencies, fake_ari, tmp_path):
+def test_a_failure_other_than_an_outage_is_retried_and_reported(api, core, fake_ari, tmp_path):
     blocked = tmp_path / 'not-a-directory'
     blocked.write_text('')
-    dependencies.config['asterisk']['engines']['default']['pjsip_conf_file'] = str(blocked / 'pjsip.conf')
-    worker = build_apply(dependencies.config, dependencies.db, dependencies.catalogue).worker
+    core.config['asterisk']['engines']['default']['pjsip_conf_file'] = str(blocked / 'pjsip.conf')
+    worker = build_apply(core.config, core.db, core.catalogue).worker
     worker.check_engines(force=True)
     api.put('/asterisk/pjsip/global', json={'options': {'user_agent': 'X'}})
 
     worker.drain()
 
-    rows = _rows(dependencies.db)
+    rows = _rows(core.db)
     assert [(row.kind, row.attempts, row.failed) for row in rows] == [('sections', 1, False)]
     assert 'not-a-directory' in rows[0].last_error
     status = api.get('/asterisk/pjsip/sync').json['engines']['default']
     assert 'not-a-directory' in status['last_error']
     assert status['pending_changes'] == 1
-    assert 0 < queue.seconds_until_due(dependencies.db) <= 0.5  # backoff, no busy loop
+    assert 0 < queue.seconds_until_due(core.db) <= 0.5  # backoff, no busy loop
 
 
-def test_a_leased_row_is_not_due_until_its_lease_ends(api, worker, dependencies):
+def test_a_leased_row_is_not_due_until_its_lease_ends(api, worker, core):
     _endpoint(api, 'alice')
-    claimed = queue.claim(dependencies.db, 10, lease_seconds=60)
+    claimed = queue.claim(core.db, 10, lease_seconds=60)
 
     assert len(claimed) == 1
-    assert 55 < queue.seconds_until_due(dependencies.db) <= 60
+    assert 55 < queue.seconds_until_due(core.db) <= 60
 
 
 def test_first_contact_writes_the_engine_sections(worker, fake_ari, pjsip_conf_file):
@@ -188,19 +190,17 @@ def test_wait_applied_says_rejected_when_asterisk_refuses(api, worker, fake_ari)
     assert response.headers['Wazo-Apply-Status'] == 'rejected'
 
 
-def test_changes_for_an_engine_not_configured_are_reported_not_dropped(api, worker, dependencies):
+def test_changes_for_an_engine_not_configured_are_reported_not_dropped(api, worker, core):
     worker.check_engines(force=True)
-    with dependencies.db.engine.begin() as connection:
+    with core.db.engine.begin() as connection:
         connection.execute(sa.text("INSERT INTO apply_outbox (engine, kind) VALUES ('gone', 'sections')"))
 
     worker.drain()
 
-    assert [(row.failed, row.last_error) for row in _rows(dependencies.db)] == [
-        (True, "engine 'gone' is not configured")
-    ]
+    assert [(row.failed, row.last_error) for row in _rows(core.db)] == [(True, "engine 'gone' is not configured")]
 
 
-def test_a_stopping_worker_hands_back_what_it_did_not_reach(api, dependencies, worker, fake_ari, monkeypatch):
+def test_a_stopping_worker_hands_back_what_it_did_not_reach(api, core, worker, fake_ari, monkeypatch):
     from wazo_confd_pjsip.apply import worker as worker_module
 
     worker.check_engines(force=True)
@@ -217,7 +217,7 @@ def test_a_stopping_worker_hands_back_what_it_did_not_reach(api, dependencies, w
     monkeypatch.setattr(worker._pusher, 'apply_owners', stop_after_the_first)
     worker.drain()
 
-    rows = _rows(dependencies.db, 'claimed_until IS NULL AS free')
+    rows = _rows(core.db, 'claimed_until IS NULL AS free')
     assert len(rows) == 2 and all(row.free for row in rows)
 
 
@@ -228,11 +228,10 @@ def _raise(error):
     return fail
 
 
-def test_without_a_default_engine_an_endpoint_must_name_its_engine(api, dependencies, engines_config):
-    dependencies.config['asterisk']['engines'] = {'east': engines_config['default']}
-    from wazo_confd_pjsip.app import create_app
-
-    client = api.__class__(create_app(dependencies).test_client())
+def test_without_a_default_engine_an_endpoint_must_name_its_engine(core, engines_config, database):
+    config = {**core.config, 'asterisk': {'engines': {'east': engines_config['default']}}}
+    east_only = build_core(config, database)
+    client = ApiClient(create_app(east_only).test_client())
 
     refused = client.post('/endpoints/sip', json={'name': 'nowhere'})
     assert refused.status_code == 400
@@ -241,6 +240,7 @@ def test_without_a_default_engine_an_endpoint_must_name_its_engine(api, dependen
     ]
     assert client.post('/endpoints/sip', json={'name': 'east1', 'asterisk_id': 'east'}).status_code == 201
     assert client.post('/endpoints/sip/templates', json={'name': 'anywhere'}).status_code == 201
+    east_only.stop()
 
 
 def _worker_session(db):
@@ -251,25 +251,23 @@ def _worker_session(db):
     return connection, queue.register_worker(connection)
 
 
-def test_the_claims_of_a_dead_worker_are_taken_over_at_once(api, dependencies):
+def test_the_claims_of_a_dead_worker_are_taken_over_at_once(api, core):
     _endpoint(api, 'alice')
-    session, dead_worker = _worker_session(dependencies.db)
-    assert len(queue.claim(dependencies.db, 10, lease_seconds=120, worker_id=dead_worker)) == 1
+    session, dead_worker = _worker_session(core.db)
+    assert len(queue.claim(core.db, 10, lease_seconds=120, worker_id=dead_worker)) == 1
 
     session.close()  # what a SIGKILL does to the worker's database session
 
-    taken_over = queue.claim(dependencies.db, 10, lease_seconds=120, worker_id=None)
+    taken_over = queue.claim(core.db, 10, lease_seconds=120, worker_id=None)
     assert len(taken_over) == 1
 
 
-def test_a_live_worker_of_another_database_with_the_same_id_keeps_no_claim_alive(
-    api, dependencies, postgres_server_uri
-):
+def test_a_live_worker_of_another_database_with_the_same_id_keeps_no_claim_alive(api, core, postgres_server_uri):
     from tests.databases import create_database, drop_database
 
     _endpoint(api, 'alice')
-    session, dead_worker = _worker_session(dependencies.db)
-    assert len(queue.claim(dependencies.db, 10, lease_seconds=120, worker_id=dead_worker)) == 1
+    session, dead_worker = _worker_session(core.db)
+    assert len(queue.claim(core.db, 10, lease_seconds=120, worker_id=dead_worker)) == 1
     session.close()
     other_uri, other_name = create_database(postgres_server_uri)
     other = sa.create_engine(other_uri)
@@ -277,31 +275,31 @@ def test_a_live_worker_of_another_database_with_the_same_id_keeps_no_claim_alive
         with other.connect() as connection:  # another service's worker, numbered from its own sequence
             connection.execute(sa.select(sa.func.pg_advisory_lock(queue.WORKER_LOCK_NAMESPACE, dead_worker)))
 
-            assert len(queue.claim(dependencies.db, 10, lease_seconds=120, worker_id=None)) == 1
+            assert len(queue.claim(core.db, 10, lease_seconds=120, worker_id=None)) == 1
     finally:
         other.dispose()
         drop_database(postgres_server_uri, other_name)
 
 
-def test_the_claims_of_a_slow_but_live_worker_are_kept_until_its_lease_ends(api, dependencies):
+def test_the_claims_of_a_slow_but_live_worker_are_kept_until_its_lease_ends(api, core):
     _endpoint(api, 'alice')
-    session, slow_worker = _worker_session(dependencies.db)
+    session, slow_worker = _worker_session(core.db)
     try:
-        assert len(queue.claim(dependencies.db, 10, lease_seconds=120, worker_id=slow_worker)) == 1
-        _, other_worker = _worker_session(dependencies.db)
+        assert len(queue.claim(core.db, 10, lease_seconds=120, worker_id=slow_worker)) == 1
+        _, other_worker = _worker_session(core.db)
 
-        assert queue.claim(dependencies.db, 10, lease_seconds=120, worker_id=other_worker) == []
+        assert queue.claim(core.db, 10, lease_seconds=120, worker_id=other_worker) == []
     finally:
         session.close()
 
 
-def test_a_running_worker_claims_under_its_own_live_id(api, dependencies, worker, fake_ari):
+def test_a_running_worker_claims_under_its_own_live_id(api, core, worker, fake_ari):
     fake_ari.down()
     worker.start()
     try:
         _endpoint(api, 'alice')
         deadline = time.monotonic() + 5
-        while not _rows(dependencies.db, 'attempts')[-1].attempts and time.monotonic() < deadline:
+        while not _rows(core.db, 'attempts')[-1].attempts and time.monotonic() < deadline:
             time.sleep(0.05)
         assert worker._worker_id is not None
     finally:
@@ -309,19 +307,19 @@ def test_a_running_worker_claims_under_its_own_live_id(api, dependencies, worker
     assert worker._worker_id is None
 
 
-def test_when_an_engine_comes_back_its_waiting_changes_are_due_at_once(api, dependencies, worker, fake_ari):
+def test_when_an_engine_comes_back_its_waiting_changes_are_due_at_once(api, core, worker, fake_ari):
     worker.check_engines(force=True)
     fake_ari.down()
     _endpoint(api, 'alice')
     worker.drain()  # unreachable: the row waits for its backoff
-    with dependencies.db.engine.begin() as connection:
+    with core.db.engine.begin() as connection:
         connection.execute(sa.text("UPDATE apply_outbox SET next_attempt_at = now() + interval '60 seconds'"))
-    assert queue.seconds_until_due(dependencies.db) > 50
+    assert queue.seconds_until_due(core.db) > 50
 
     fake_ari.up()
     worker.check_engines(force=True)
 
-    assert queue.seconds_until_due(dependencies.db) == 0.0
+    assert queue.seconds_until_due(core.db) == 0.0
     assert worker.drain() == 1
     assert [key for key in fake_ari.objects() if key[1] == 'alice']
 
@@ -349,7 +347,7 @@ def test_the_engine_file_is_readable_only_by_its_owner_and_the_group_of_its_fold
     assert status.st_gid == 4242
 
 
-def test_a_restart_between_two_health_checks_gets_its_full_push_before_any_change(api, dependencies, worker, fake_ari):
+def test_a_restart_between_two_health_checks_gets_its_full_push_before_any_change(api, core, worker, fake_ari):
     worker.check_engines(force=True)
     alice = _endpoint(api, 'alice')
     _endpoint(api, 'bob')
@@ -363,4 +361,4 @@ def test_a_restart_between_two_health_checks_gets_its_full_push_before_any_chang
     objects = fake_ari.objects()
     assert objects[('endpoint', 'alice')]['context'] == 'b'
     assert {('auth', 'alice'), ('aor', 'alice'), ('endpoint', 'bob')} <= set(objects)
-    assert _rows(dependencies.db) == []
+    assert _rows(core.db) == []

@@ -64,7 +64,8 @@ def listed_uuids(response):
 
 
 def default_templates(api):
-    """label -> template body, for the request's tenant (listing creates them on first sight)."""
+    """label -> template body, for the request's tenant, announced first (that makes them)."""
+    api.announce_tenant()
     items = api.get(TEMPLATES, query={'limit': 100}).json['items']
     return {item['label']: item for item in items if item['label'] in DEFAULT_LABELS}
 

@@ -1,8 +1,10 @@
 # Copyright 2026 The wazo-confd-pjsip Authors  (see the AUTHORS file)
 # SPDX-License-Identifier: GPL-3.0-or-later
 
-"""Each tenant's default templates: made once, when the tenant is first seen, and its own."""
+"""Each tenant's default templates: made once, when the tenant is recorded (never by a read), and its own."""
 import re
+
+from wazo_confd_pjsip.core import build_core
 
 from ..conftest import MAIN, MASTER_TOKEN, OTHER, OTHER_TOKEN, SUB, SUB_TOKEN
 from .helpers import (
@@ -14,6 +16,7 @@ from .helpers import (
     default_templates,
     item_path,
     parents,
+    row_counts,
 )
 
 GLOBAL_AOR = [
@@ -119,21 +122,38 @@ def test_merged_webrtc_combines_global_and_webrtc_like_asterisk(api):
     assert (endpoint['webrtc'], endpoint['dtmf_mode']) == ('yes', 'rfc4733')
 
 
-def test_they_are_created_once(api, dependencies):
+def test_they_are_created_once(api, core):
     first = default_templates(api)
     create_endpoint(api, templates=parents(first['global']))
     api.get(ENDPOINTS)
     assert api.delete(item_path(TEMPLATES, first['meeting_guest'])).status_code == 204
 
     # even a registry that forgot the tenant (a restart) finds it recorded
-    dependencies.tenants.forget(MAIN)
+    core.services.tenants.forget(MAIN)
     assert api.get(TEMPLATES).json['total'] == 3
     assert default_templates(api) == {label: first[label] for label in ('global', 'webrtc', 'registration_trunk')}
 
 
-def test_listing_endpoints_also_makes_the_tenant_seen(api):
+def test_listing_never_writes(api, database):
     assert api.as_(SUB_TOKEN).get(ENDPOINTS).json == {'total': 0, 'items': []}
-    assert sorted(item['label'] for item in templates_of(api, SUB)) == sorted(DEFAULT_LABELS)
+    assert api.as_(SUB_TOKEN).get(TEMPLATES).json == {'total': 0, 'items': []}
+    assert templates_of(api, SUB) == []
+    assert row_counts(database)['tenant'] == 0
+
+
+def test_at_start_every_tenant_the_auth_backend_knows_gets_them(api, core, fake_auth):
+    """The tenant sync of Core.start: as if each had just been announced (the service's own token)."""
+    fake_auth.add_user('confd-pjsip', 'secret', tenant_uuid=MAIN, acl=['auth.tenants.read'])
+    config = {**core.config, 'auth': {**core.config['auth'], 'username': 'confd-pjsip', 'password': 'secret'}}
+    started = build_core(config, core.db)
+    try:
+        started.start(worker=False, consumer=False)
+        assert started.tenant_sync.done.wait(10)
+    finally:
+        started.stop()
+
+    for tenant in fake_auth.tenants:
+        assert sorted(item['label'] for item in templates_of(api, tenant)) == sorted(DEFAULT_LABELS)
 
 
 def test_a_create_in_an_unseen_tenant_makes_them_first(api):

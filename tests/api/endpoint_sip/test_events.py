@@ -10,8 +10,8 @@ from .helpers import ENDPOINTS, TEMPLATES, create_endpoint, create_template, ite
 
 @pytest.fixture
 def seen(api, delivered):
-    """MAIN already seen (its defaults made), and nothing delivered yet."""
-    api.get(TEMPLATES)
+    """MAIN already recorded (its defaults made), and nothing delivered yet."""
+    api.announce_tenant()
     delivered.clear()
 
 
@@ -105,14 +105,20 @@ def test_a_change_of_an_item_of_a_sub_tenant_carries_that_tenant(api, delivered)
     assert only_change(delivered).tenant_uuid == SUB
 
 
-def test_a_tenant_first_seen_delivers_its_default_templates(api, delivered):
-    api.as_(MASTER_TOKEN, tenant=SUB).get(ENDPOINTS)
+def test_an_announced_tenant_delivers_its_default_templates(api, delivered):
+    api.as_(MASTER_TOKEN, tenant=SUB).announce_tenant()
 
     (changes,) = delivered.batches
     assert [(c.resource, c.action, c.tenant_uuid) for c in changes] == [('sip_endpoint_template', 'created', SUB)] * 4
     assert sorted(c.data['label'] for c in changes) == ['global', 'meeting_guest', 'registration_trunk', 'webrtc']
     delivered.clear()
-    api.as_(MASTER_TOKEN, tenant=SUB).get(ENDPOINTS)
+    api.as_(MASTER_TOKEN, tenant=SUB).announce_tenant()
+    assert delivered.batches == []
+
+
+def test_reads_of_a_new_tenant_deliver_nothing(api, delivered):
+    for path in (ENDPOINTS, TEMPLATES):
+        assert api.as_(MASTER_TOKEN, tenant=SUB).get(path).json == {'total': 0, 'items': []}
     assert delivered.batches == []
 
 
@@ -125,9 +131,9 @@ def test_the_first_create_in_a_tenant_delivers_defaults_and_item_together(api, d
     assert batch[-1].uuid == body['uuid']
 
 
-def test_changes_are_delivered_after_the_commit(api, seen, dependencies, database):
+def test_changes_are_delivered_after_the_commit(api, seen, commit_probes, database):
     visible = []
-    dependencies.db.after_commit_hooks.append(
+    commit_probes.after.append(
         lambda changes: visible.extend(stored_row(database, change.uuid) is not None for change in changes)
     )
     create_endpoint(api)
@@ -173,6 +179,6 @@ def test_a_failed_first_create_in_a_tenant_leaves_no_trace(api, delivered):
     assert delivered.batches == []
     listed = api.get(TEMPLATES, query={'recurse': 'true', 'limit': 100}).json['items']
     assert [item for item in listed if item['tenant_uuid'] == SUB] == []
-    # and the tenant is still unseen: its next request makes its defaults
-    api.as_(MASTER_TOKEN, tenant=SUB).get(ENDPOINTS)
-    assert len(delivered.changes) == 4
+    # and the tenant is still not recorded: its next write makes its defaults
+    create_endpoint(api.as_(MASTER_TOKEN, tenant=SUB))
+    assert len(delivered.changes) == 5

@@ -96,7 +96,7 @@ def test_diamonds_and_deep_chains_are_fine(api):
     assert api.put(item_path(TEMPLATES, base), json={'label': 'still fine'}).status_code == 204
 
 
-def test_concurrent_parent_changes_cannot_close_a_loop(app, api, dependencies):
+def test_concurrent_parent_changes_cannot_close_a_loop(app, api, commit_probes):
     """x -> p1 -> y and y -> p2 -> x at the same time: each alone is fine, together they loop.
 
     The four templates are distinct, so the row locks of the two updates do not meet.
@@ -120,7 +120,7 @@ def test_concurrent_parent_changes_cannot_close_a_loop(app, api, dependencies):
         response = ApiClient(app.test_client()).put(item_path(TEMPLATES, child), json={'templates': parents(parent)})
         results.append(response.status_code)
 
-    dependencies.db.before_commit_hooks.append(hold)
+    commit_probes.before.append(hold)
     try:
         threads = [threading.Thread(target=update, args=pair) for pair in ((x, p1), (y, p2))]
         for thread in threads:
@@ -128,12 +128,12 @@ def test_concurrent_parent_changes_cannot_close_a_loop(app, api, dependencies):
         for thread in threads:
             thread.join(timeout=10)
     finally:
-        dependencies.db.before_commit_hooks.remove(hold)
+        commit_probes.before.remove(hold)
 
     assert sorted(results) == [204, 400]
 
 
-def test_a_template_deleted_while_a_child_is_created_gives_a_400_not_a_500(app, api, dependencies):
+def test_a_template_deleted_while_a_child_is_created_gives_a_400_not_a_500(app, api, commit_probes):
     doomed = create_template(api, name='doomed')
     deleting = threading.Event()
 
@@ -147,7 +147,7 @@ def test_a_template_deleted_while_a_child_is_created_gives_a_400_not_a_500(app, 
     def delete():
         results['delete'] = ApiClient(app.test_client()).delete(item_path(TEMPLATES, doomed)).status_code
 
-    dependencies.db.before_commit_hooks.append(hold_the_delete)
+    commit_probes.before.append(hold_the_delete)
     try:
         deleter = threading.Thread(target=delete)
         deleter.start()
@@ -155,7 +155,7 @@ def test_a_template_deleted_while_a_child_is_created_gives_a_400_not_a_500(app, 
         response = api.post(ENDPOINTS, json={'name': 'orphan', 'templates': parents(doomed)})
         deleter.join(timeout=10)
     finally:
-        dependencies.db.before_commit_hooks.remove(hold_the_delete)
+        commit_probes.before.remove(hold_the_delete)
 
     assert results == {'delete': 204}
     assert (response.status_code, response.json) == (

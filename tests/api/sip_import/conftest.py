@@ -6,7 +6,6 @@ import pytest
 import sqlalchemy as sa
 
 from wazo_confd_pjsip.inheritance import merged_view
-from wazo_confd_pjsip.plugins.sip_import.service import SipConfImporter
 from wazo_confd_pjsip.sipconf import flatten_peer, map_flat_peer
 
 IMPORT = '/asterisk/sip/import'
@@ -68,9 +67,8 @@ def rows_by_name(database):
 
 
 @pytest.fixture
-def importer(dependencies, app):
-    """The service of the app's plugins (app: they are loaded, the outbox hook installed)."""
-    return SipConfImporter.from_dependencies(dependencies)
+def importer(core):
+    return core.services.sip_import
 
 
 class _Tenant:
@@ -83,17 +81,17 @@ class _Tenant:
         return tenant_uuid == self.uuid
 
 
-def check_round_trip(dependencies, database, conf, report, tenant_uuid, names=None):
+def check_round_trip(core, database, conf, report, tenant_uuid, names=None):
     """Each imported endpoint, as the service resolves it, gives what the reference mapping gives its flat peer.
 
     For every mapped key: the merged views are compared section by section; what the endpoint has
     beyond them is the registration it carries, if any.
     """
-    service, is_repeatable = dependencies.endpoint_service, dependencies.catalogue.is_repeatable
+    service, is_repeatable = core.services.endpoints, core.catalogue.is_repeatable
     carriers = {placed['endpoint'] for placed in report['created']['registrations']}
     rows = rows_by_name(database)
     for name in names or report['created']['endpoints']:
-        _, _, merged, _ = service.get_merged(_Tenant(tenant_uuid), rows[name]['uuid'])
+        merged = service.get_merged(_Tenant(tenant_uuid), rows[name]["uuid"])[2].sections
         merged = {section: lines for section, lines in merged.items() if lines}
         peer = conf.definition(name)
         expected = merged_view(map_flat_peer(name, flatten_peer(conf, name)), is_repeatable) if peer else {}

@@ -7,17 +7,13 @@ import pytest
 from tests.sipconf.samples import GOLDEN
 
 from ..conftest import SUB
-from ..endpoint_sip.conftest import ChangeRecorder
 from .conftest import imported, row_counts
 from .test_mapping import SIP_CONF
 
 
 @pytest.fixture
-def delivered(dependencies):
-    recorder = ChangeRecorder()
-    dependencies.db.after_commit_hooks.append(recorder)
-    yield recorder
-    dependencies.db.after_commit_hooks.remove(recorder)
+def delivered(change_recorder):
+    return change_recorder
 
 
 @pytest.mark.parametrize('text', [GOLDEN, SIP_CONF], ids=['golden', 'features'])

@@ -180,6 +180,6 @@ def test_general_keys_are_merged_into_the_engine_sections(report, database):
     assert engine_section(database, 'system') == [['timer_t1', '600']]
 
 
-def test_each_endpoint_resolves_to_its_flattened_peer(dependencies, database, report):
+def test_each_endpoint_resolves_to_its_flattened_peer(core, database, report):
     """Templates kept, yet every endpoint ends up with what the reference mapping gives its flat peer."""
-    check_round_trip(dependencies, database, parse(SIP_CONF), report, MAIN)
+    check_round_trip(core, database, parse(SIP_CONF), report, MAIN)

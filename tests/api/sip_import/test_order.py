@@ -1,8 +1,8 @@
 # Copyright 2026 The wazo-confd-pjsip Authors  (see the AUTHORS file)
 # SPDX-License-Identifier: GPL-3.0-or-later
 
-from types import SimpleNamespace
 
+from wazo_confd_pjsip.http.errors import wire_messages
 from wazo_confd_pjsip.plugins.sip_import.service import SipConfImporter
 
 from ..conftest import MAIN
@@ -22,21 +22,20 @@ class _Recorded:
         return call
 
 
-def test_global_and_system_are_merged_last_to_hold_their_row_lock_shortest(dependencies, app):
+def test_global_and_system_are_merged_last_to_hold_their_row_lock_shortest(core, app):
     calls = []
-    services = SimpleNamespace(
-        template_service=_Recorded('template', dependencies.template_service, calls),
-        endpoint_service=_Recorded('endpoint', dependencies.endpoint_service, calls),
-        transport_service=_Recorded('transport', dependencies.transport_service, calls),
-        engine_section_services={
-            name: _Recorded(name, service, calls) for name, service in dependencies.engine_section_services.items()
-        },
+    services = core.services
+    importer = SipConfImporter(
+        core.db,
+        _Recorded('template', services.templates, calls),
+        _Recorded('endpoint', services.endpoints, calls),
+        _Recorded('transport', services.transports, calls),
+        {name: _Recorded(name, service, calls) for name, service in services.engine_settings.items()},
+        describe=wire_messages,
     )
     text = '[general]\nudpbindaddr=0.0.0.0\nuseragent=PBX\ntimert1=600\ncontext=a\n[p]\ntype=friend\nhost=dynamic\n'
 
-    report = SipConfImporter(dependencies.db, dependencies.catalogue, services).run(
-        MAIN, text, master=True, dry_run=True
-    )
+    report = importer.run(MAIN, text, master=True, dry_run=True)
 
     assert not report.failed, report.as_json()
     assert calls == [

@@ -25,8 +25,8 @@ host=192.0.2.1
 @pytest.fixture
 def seen(api):
     """The tenants already have their default templates: only the import could add rows."""
-    api.get('/endpoints/sip/templates')
-    api.as_(tenant=SUB).get('/endpoints/sip/templates')
+    api.announce_tenant()
+    api.as_(tenant=SUB).announce_tenant()
 
 
 def refused(api, database, text, **kwargs):

@@ -13,7 +13,7 @@ from ..conftest import MAIN
 from .conftest import check_round_trip, row_counts
 
 
-def test_five_thousand_peers_on_twenty_templates(importer, dependencies, database):
+def test_five_thousand_peers_on_twenty_templates(importer, core, database):
     before = row_counts(database)
 
     text = generated_sip_conf(peers=5000, templates=20)
@@ -37,7 +37,7 @@ def test_five_thousand_peers_on_twenty_templates(importer, dependencies, databas
     assert queued == 5000
     # The trunks carrying registrations, the peers inheriting a template twice, and a sample of the others.
     sample = ['trunk0', 'trunk1', 'trunk2', 'peer10'] + [f'peer{n}' for n in range(3, 5000, 97)]
-    check_round_trip(dependencies, database, parse(text), report.as_json(), MAIN, sample)
+    check_round_trip(core, database, parse(text), report.as_json(), MAIN, sample)
 
 
 def timed(function, *args, **kwargs):

@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 
 """Endpoints and templates go to the request's tenant; engine-wide objects follow the token's tenant."""
-from ..conftest import ENGINE_SECTIONS_RESET, OTHER, OTHER_TOKEN, SUB, SUB_TOKEN
+from ..conftest import ENGINE_SETTINGS_RESET, OTHER, OTHER_TOKEN, SUB, SUB_TOKEN
 from .conftest import engine_section, imported, rows_by_name
 from .test_mapping import SIP_CONF
 
@@ -26,8 +26,8 @@ def test_a_sub_tenant_imports_its_endpoints_and_skips_the_engine_wide_keys(api, 
     rows = rows_by_name(database)
     assert {rows[name]['tenant_uuid'] for name in IMPORTED} == {SUB}
     assert api.get('/sip/transports').json['total'] == 0
-    assert engine_section(database, 'global') == ENGINE_SECTIONS_RESET['global']
-    assert engine_section(database, 'system') == ENGINE_SECTIONS_RESET['system']
+    assert engine_section(database, 'global') == ENGINE_SETTINGS_RESET['global']
+    assert engine_section(database, 'system') == ENGINE_SETTINGS_RESET['system']
 
 
 def test_a_master_token_imports_into_a_sub_tenant_with_the_engine_wide_keys(api, database):

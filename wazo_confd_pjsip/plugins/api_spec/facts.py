@@ -9,10 +9,10 @@ those options, as far as a pattern can tell.
 """
 import re
 
-from ...apply.engines import DEFAULT_ENGINE
+from ...engine_ids import DEFAULT_ENGINE
 from ...options.values import _BOOL_WORDS  # the words the server's check of a bool takes
+from ..engine_settings.service import ENGINE_SETTINGS
 
-ENGINE_SECTIONS = ('global', 'system')
 MAX_UINT = 2**32 - 1
 MAX_INT = 2**31 - 1
 OPTION_VALUE = {'$ref': '#/definitions/OptionValue'}
@@ -21,8 +21,8 @@ OPTION_VALUE = {'$ref': '#/definitions/OptionValue'}
 def add_service_facts(document, engine_names, catalogue):
     definitions = document['definitions']
     _engine_names(definitions, sorted(engine_names))
-    for section in ENGINE_SECTIONS:
-        # the sections share their schema of options (a YAML alias): each gets its own
+    for section in ENGINE_SETTINGS:
+        # the settings share their schema of options (a YAML alias): each gets its own
         properties = definitions[f'PJSIP{section.capitalize()}Section']['properties']
         properties['options'] = _option_mapping(properties['options'], catalogue, section)
     return document

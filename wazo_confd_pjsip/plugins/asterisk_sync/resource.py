@@ -2,19 +2,11 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 
 from flask import Response, g, request
-from marshmallow import EXCLUDE, Schema, fields, validate
 
 from ...asterisk.renderer import render_pjsip_conf
 from ...http.auth import AuthResource, master_tenant_only, required_acl
 from ...http.body import json_body
-
-
-class ResyncSchema(Schema):
-    class Meta:
-        unknown = EXCLUDE
-
-    # null or absent: every engine
-    engine = fields.String(allow_none=True, load_default=None, validate=validate.Length(min=1))
+from .schema import ResyncSchema
 
 
 class SyncResource(AuthResource):

@@ -1,16 +1,13 @@
 # Copyright 2026 The wazo-confd-pjsip Authors  (see the AUTHORS file)
 # SPDX-License-Identifier: GPL-3.0-or-later
 
-"""A tenant's "general" configuration: Wazo's default templates, made once, when the tenant is first seen.
+"""A tenant's "general" configuration: Wazo's default templates, made once, when the tenant is recorded.
 
 Templates are identified by their label; their names are generated like any other.
 """
 from ... import names
-from ...database.models import EndpointSIP
-from ...database.session import Change
-from ...http.search import normalize_search_text
-from . import dao
-from .representation import event_summary
+from ...database.session import Action
+from . import dao, notifier
 
 GLOBAL_AOR = [
     ['max_contacts', '1'],
@@ -64,19 +61,15 @@ def create_default_templates(uow, tenant_uuid):
     session = uow.session
     created = {}
     for label, parent_label, transport_name, sections in DEFAULT_TEMPLATES:
-        name = names.generate(session, 'template')
-        row = EndpointSIP(
+        row = dao.insert(
+            session,
             tenant_uuid=tenant_uuid,
             template=True,
-            name=name,
+            name=names.generate(session, 'template'),
             label=label,
             transport_uuid=dao.transport_named(session, transport_name) if transport_name else None,
             options={section: [list(line) for line in lines] for section, lines in sections.items()},
-            search_text=normalize_search_text(name, label),
+            parent_uuids=[created[parent_label].uuid] if parent_label else [],
         )
-        session.add(row)
-        session.flush()
-        if parent_label:
-            dao.set_parents(session, row.uuid, [created[parent_label].uuid])
         created[label] = row
-        uow.record(Change('sip_endpoint_template', 'created', row.uuid, tenant_uuid, event_summary(row, True)))
+        notifier.record(uow, Action.CREATED, row)

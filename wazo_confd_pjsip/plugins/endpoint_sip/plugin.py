@@ -1,43 +1,23 @@
 # Copyright 2026 The wazo-confd-pjsip Authors  (see the AUTHORS file)
 # SPDX-License-Identifier: GPL-3.0-or-later
 
-from .defaults import create_default_templates
 from .resource import EndpointSIPItem, EndpointSIPList, EndpointSIPTemplateItem, EndpointSIPTemplateList
-from .service import EndpointSIPService
 
 
 class Plugin:
-    def load(self, dependencies):
-        engines = dependencies.config['asterisk']['engines']
-        args = (dependencies.authenticator,)
-        api = dependencies.api
-        dependencies.tenants.created_listeners.append(create_default_templates)
-        routes = (
-            (False, EndpointSIPList, EndpointSIPItem, '/endpoints/sip', 'endpoint_sip'),
-            (
-                True,
-                EndpointSIPTemplateList,
-                EndpointSIPTemplateItem,
-                '/endpoints/sip/templates',
-                'endpoint_sip_template',
-            ),
+    def load(self, routes, core):
+        endpoints, templates = core.services.endpoints, core.services.templates
+        routes.add(EndpointSIPList, '/endpoints/sip', endpoint='endpoint_sip_list', service=endpoints)
+        routes.add(EndpointSIPItem, '/endpoints/sip/<uuid:uuid>', endpoint='endpoint_sip', service=endpoints)
+        routes.add(
+            EndpointSIPTemplateList,
+            '/endpoints/sip/templates',
+            endpoint='endpoint_sip_template_list',
+            service=templates,
         )
-        for template, list_resource, item_resource, path, endpoint in routes:
-            service = EndpointSIPService(
-                dependencies.db, dependencies.catalogue, dependencies.tenants, engines, template=template
-            )
-            if template:
-                dependencies.template_service = service
-            else:
-                dependencies.endpoint_service = service
-            kwargs = {'service': service}
-            api.add_resource(
-                list_resource, path, endpoint=f'{endpoint}_list', resource_class_args=args, resource_class_kwargs=kwargs
-            )
-            api.add_resource(
-                item_resource,
-                f'{path}/<uuid:uuid>',
-                endpoint=endpoint,
-                resource_class_args=args,
-                resource_class_kwargs=kwargs,
-            )
+        routes.add(
+            EndpointSIPTemplateItem,
+            '/endpoints/sip/templates/<uuid:uuid>',
+            endpoint='endpoint_sip_template',
+            service=templates,
+        )

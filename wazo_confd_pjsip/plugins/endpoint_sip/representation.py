@@ -22,21 +22,3 @@ def represent(row, parents, *, template, sections=None, transport_uuid=...):
         body['trunk'] = None
         body['line'] = None
     return body
-
-
-def _first_value(lines, key):
-    return next(([k, v] for k, v in lines if k == key), None)
-
-
-def event_summary(row, template):
-    """The body of the bus events (wazo-auth.md): a summary, never secrets."""
-    summary = {'uuid': row.uuid, 'tenant_uuid': row.tenant_uuid, 'name': row.name, 'label': row.label}
-    if template:
-        return summary
-    username = _first_value(row.options.get('auth', ()), 'username')
-    client_uri = _first_value(row.options.get('registration', ()), 'client_uri')
-    summary['auth_section_options'] = [username] if username else []
-    summary['registration_section_options'] = [client_uri] if client_uri else []
-    summary['trunk'] = None
-    summary['line'] = None
-    return summary

@@ -36,9 +36,13 @@ class _ListResource(AuthResource):
 class _ItemResource(AuthResource):
     def _get(self, uuid):
         if _query('view') == 'merged':
-            row, parents, sections, transport_uuid = self.service.get_merged(g.tenant, str(uuid))
+            row, parents, effective = self.service.get_merged(g.tenant, str(uuid))
             return represent(
-                row, parents, template=self.service.template, sections=sections, transport_uuid=transport_uuid
+                row,
+                parents,
+                template=self.service.template,
+                sections=effective.sections,
+                transport_uuid=effective.transport_uuid,
             )
         row, parents = self.service.get(g.tenant, str(uuid))
         return represent(row, parents, template=self.service.template)

@@ -2,33 +2,36 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 
 from ... import names
-from ...database.models import EndpointSIP
-from ...database.session import Change
-from ...http.errors import AlreadyExistsError, NotFoundError, ResourceError
-from ...http.search import normalize_search_text
-from ...inheritance import Resolver, merged_view
+from ...database.effective import effective_configs
+from ...database.search import normalize_search_text
+from ...database.session import Action
+from ...errors import AlreadyExists, NotFound, StillInherited
 from ...sections import SECTIONS, field_name
-from . import dao, validator
-from .representation import event_summary
+from . import dao, notifier, validator
+
+_RESOURCES = {False: 'SIPEndpoint', True: 'SIPEndpointTemplate'}
 
 
 class EndpointSIPService:
-    """Endpoints (template=False) or templates (template=True) of the tenants."""
+    """Endpoints (template=False) or templates (template=True) of the tenants.
 
-    def __init__(self, db, catalogue, tenants, engines, template):
+    Every write is one unit of work of `db` and records its Change (notifier.py): the database
+    built by core.py turns it into apply outbox rows inside the transaction (what reaches
+    Asterisk), then into bus events once committed.
+    """
+
+    def __init__(self, db, catalogue, tenants, engine_names, template):
         self._db = db
         self._catalogue = catalogue
         self._tenants = tenants
-        self._engines = engines
+        self._engine_names = engine_names
         self.template = template
-        self.resource = 'SIPEndpointTemplate' if template else 'SIPEndpoint'
-        self._change_resource = 'sip_endpoint_template' if template else 'sip_endpoint'
+        self.resource = _RESOURCES[template]
         self._name_kind = 'template' if template else 'endpoint'
 
     # reads
 
     def list(self, tenant, params, template_uuid=None):
-        self._tenants.ensure_known(self._db, tenant.uuid)
         with self._db.read_only() as session:
             scope = tenant.list_scope(params.recurse)
             total, rows = dao.search(session, self.template, scope, params, template_uuid)
@@ -41,14 +44,12 @@ class EndpointSIPService:
             return row, dao.parents_of(session, [uuid])[uuid]
 
     def get_merged(self, tenant, uuid):
-        """The row, its parents, and its sections and transport after inheritance."""
+        """The row, its parents, and what it ends up with after inheritance (database.effective.Effective)."""
         with self._db.read_only() as session:
             row = self._find(session, tenant, uuid)
             parents = dao.parents_of(session, [uuid])[uuid]
-            resolver = Resolver(dao.ancestor_nodes(session, [uuid]))
-        node = dao.to_node(row, [parent_uuid for parent_uuid, _ in parents])
-        sections = merged_view(resolver.lines(node), self._catalogue.is_repeatable)
-        return row, parents, sections, resolver.transport(node)
+            effective = effective_configs(session, [row], self._catalogue.is_repeatable)[row.uuid]
+        return row, parents, effective
 
     # writes
 
@@ -63,37 +64,31 @@ class EndpointSIPService:
         `body` is a loaded create body (see schema.load_create).
         """
         validator.check_sections(self._catalogue, body)
-        validator.check_asterisk_id(self._engines, body['asterisk_id'], self.template)
+        validator.check_asterisk_id(self._engine_names, body['asterisk_id'], self.template)
         parent_uuids = [str(ref['uuid']) for ref in body['templates']]
         transport_uuid = _transport_uuid(body)
         session = uow.session
         self._tenants.ensure(uow, tenant_uuid)
         validator.check_parents(session, None, tenant_uuid, parent_uuids, self.template)
         validator.check_transport(session, transport_uuid)
-        name = self._claim_name(session, body.get('name'))
-        row = EndpointSIP(
+        row = dao.insert(
+            session,
             tenant_uuid=tenant_uuid,
             template=self.template,
-            name=name,
+            name=self._claim_name(session, body.get('name')),
             label=body['label'],
             asterisk_id=body['asterisk_id'],
             transport_uuid=transport_uuid,
             options={section: body[field_name(section)] for section in SECTIONS},
-            search_text=normalize_search_text(name, body['label']),
+            parent_uuids=parent_uuids,
         )
-        session.add(row)
-        session.flush()
-        dao.set_parents(session, row.uuid, parent_uuids)
-        parents = dao.parents_of(session, [row.uuid])[row.uuid]
-        uow.record(
-            Change(self._change_resource, 'created', row.uuid, row.tenant_uuid, event_summary(row, self.template))
-        )
-        return row, parents
+        notifier.record(uow, Action.CREATED, row)
+        return row, dao.parents_of(session, [row.uuid])[row.uuid]
 
     def update(self, tenant, uuid, body):
         validator.check_sections(self._catalogue, body)
         if 'asterisk_id' in body:
-            validator.check_asterisk_id(self._engines, body['asterisk_id'], self.template)
+            validator.check_asterisk_id(self._engine_names, body['asterisk_id'], self.template)
         with self._db.unit_of_work() as uow:
             session = uow.session
             if self.template and 'templates' in body:
@@ -121,9 +116,7 @@ class EndpointSIPService:
             row.options = options
             row.search_text = normalize_search_text(row.name, row.label)
             session.flush()
-            uow.record(
-                Change(self._change_resource, 'edited', row.uuid, row.tenant_uuid, event_summary(row, self.template))
-            )
+            notifier.record(uow, Action.EDITED, row)
 
     def delete(self, tenant, uuid):
         with self._db.unit_of_work() as uow:
@@ -131,19 +124,15 @@ class EndpointSIPService:
             row = self._find(session, tenant, uuid, lock=True)
             if self.template:
                 self._refuse_if_inherited(session, row)
-            session.delete(row)
-            session.flush()
-            names.release(session, row.name)
-            uow.record(
-                Change(self._change_resource, 'deleted', row.uuid, row.tenant_uuid, event_summary(row, self.template))
-            )
+            dao.delete(session, [row])
+            notifier.record(uow, Action.DELETED, row)
 
     # helpers
 
     def _find(self, session, tenant, uuid, lock=False):
         row = dao.find(session, uuid, self.template, lock=lock)
         if row is None or not tenant.can_see(row.tenant_uuid):
-            raise NotFoundError(self.resource, uuid=uuid)
+            raise NotFound(self.resource, uuid=uuid)
         return row
 
     def _claim_name(self, session, name):
@@ -152,7 +141,7 @@ class EndpointSIPService:
         try:
             names.claim(session, name, self._name_kind)
         except names.NameTaken:
-            raise AlreadyExistsError(self.resource, name=name)
+            raise AlreadyExists(self.resource, name=name)
         return name
 
     def _rename(self, session, row, new_name):
@@ -163,16 +152,15 @@ class EndpointSIPService:
         try:
             names.rename(session, row.name, new_name, self._name_kind, repoint)
         except names.NameTaken:
-            raise AlreadyExistsError(self.resource, name=new_name)
+            raise AlreadyExists(self.resource, name=new_name)
 
     def _refuse_if_inherited(self, session, row):
         children = dao.direct_children(session, row.uuid)
         if children:
-            listed = ', '.join(
-                f"{'SIPEndpointTemplate' if child.template else 'SIPEndpoint'} '{child.name}' ({child.uuid})"
-                for child in children
+            raise StillInherited(
+                'SIPEndpointTemplate',
+                [(_RESOURCES[child.template], child.name, child.uuid) for child in children],
             )
-            raise ResourceError(f'SIPEndpointTemplate is inherited by: {listed}')
 
 
 def _transport_uuid(body):

@@ -2,8 +2,8 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 
 """Business checks of an endpoint or template body that need more than its own fields."""
-from ...apply.engines import DEFAULT_ENGINE, engine_of
-from ...http.errors import InputError, RelatedNotFoundError
+from ...engine_ids import DEFAULT_ENGINE, engine_of
+from ...errors import InvalidInput, RelatedNotFound
 from ...inheritance import most_copies, would_create_cycle
 from ...sections import SECTION_OBJECT_TYPES, SECTIONS_WITH_CUSTOM_KEYS, field_name
 from ..option_checks import check_option_lines
@@ -29,8 +29,10 @@ def check_asterisk_id(engines, asterisk_id, is_template):
         return
     known = ', '.join(sorted(engines))
     if asterisk_id is None:
-        raise InputError('asterisk_id', f"required: no engine named '{DEFAULT_ENGINE}' is configured (known: {known})")
-    raise InputError('asterisk_id', f"unknown Asterisk engine '{asterisk_id}' (known: {known})")
+        raise InvalidInput(
+            'asterisk_id', f"required: no engine named '{DEFAULT_ENGINE}' is configured (known: {known})"
+        )
+    raise InvalidInput('asterisk_id', f"unknown Asterisk engine '{asterisk_id}' (known: {known})")
 
 
 # A ladder of diamonds doubles the copied lines at each rung; bounded so that resolution stays cheap.
@@ -40,15 +42,15 @@ MAX_TEMPLATE_COPIES = 16
 def check_parents(session, node_uuid, tenant_uuid, parent_uuids, is_template):
     """Parents must be distinct templates of the node's own tenant, and must not create a loop."""
     if len(set(parent_uuids)) != len(parent_uuids):
-        raise InputError('templates', 'the same template cannot be given twice')
+        raise InvalidInput('templates', 'the same template cannot be given twice')
     if node_uuid is not None and node_uuid in parent_uuids:
-        raise InputError('templates', f"a template cannot include itself ('uuid': '{node_uuid}')")
+        raise InvalidInput('templates', f"a template cannot include itself ('uuid': '{node_uuid}')")
     found = dao.find_templates(session, parent_uuids)
     for uuid in parent_uuids:
         template = found.get(uuid)
         # Another tenant's template is reported exactly like a missing one: its existence is not ours to reveal.
         if template is None or template.tenant_uuid != tenant_uuid:
-            raise RelatedNotFoundError('templates', 'endpoint_sip', templates=uuid)
+            raise RelatedNotFound('templates', 'endpoint_sip', templates=uuid)
     updating_a_template = is_template and node_uuid is not None
     if len(parent_uuids) < 2 and not updating_a_template:
         # One parent adds no path: its own copies were bounded when it got its parents.
@@ -58,14 +60,14 @@ def check_parents(session, node_uuid, tenant_uuid, parent_uuids, is_template):
         loop = would_create_cycle(node_uuid, parent_uuids, graph)
         if loop:
             others = ', '.join(uuid for uuid in loop[1:])
-            raise InputError('templates', f'these templates would inherit from each other in a loop: {others}')
+            raise InvalidInput('templates', f'these templates would inherit from each other in a loop: {others}')
         graph = {**graph, node_uuid: parent_uuids}
         # the templates inheriting from this one are affected too
         copies = max([most_copies(parents, graph) for parents in graph.values()])
     else:
         copies = most_copies(parent_uuids, graph)
     if copies > MAX_TEMPLATE_COPIES:
-        raise InputError(
+        raise InvalidInput(
             'templates',
             f'a template would be copied {copies} times through diamonds (at most {MAX_TEMPLATE_COPIES}): '
             'Asterisk copies a template once per path that reaches it',
@@ -74,4 +76,4 @@ def check_parents(session, node_uuid, tenant_uuid, parent_uuids, is_template):
 
 def check_transport(session, transport_uuid):
     if transport_uuid is not None and not dao.transport_exists(session, transport_uuid):
-        raise RelatedNotFoundError('transport', 'SIPTransport', uuid=transport_uuid)
+        raise RelatedNotFound('transport', 'SIPTransport', uuid=transport_uuid)

@@ -1,20 +1,9 @@
 # Copyright 2026 The wazo-confd-pjsip Authors  (see the AUTHORS file)
 # SPDX-License-Identifier: GPL-3.0-or-later
 
-from ...http.auth import AuthResource, required_acl
-
-
-class PJSIPDocResource(AuthResource):
-    @required_acl('confd.asterisk.pjsip.doc.read')
-    def get(self):
-        return self.catalogue.doc()
+from .resource import PJSIPDocResource
 
 
 class Plugin:
-    def load(self, dependencies):
-        dependencies.api.add_resource(
-            PJSIPDocResource,
-            '/asterisk/pjsip/doc',
-            resource_class_args=(dependencies.authenticator,),
-            resource_class_kwargs={'catalogue': dependencies.catalogue},
-        )
+    def load(self, routes, core):
+        routes.add(PJSIPDocResource, '/asterisk/pjsip/doc', catalogue=core.catalogue)

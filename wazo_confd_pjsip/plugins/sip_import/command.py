@@ -12,12 +12,8 @@ import time
 import uuid as uuid_lib
 from pathlib import Path
 
-import sqlalchemy as sa
-
-from ...database.models import Tenant
 from ...sipconf import Issue, SipConfError
 from .report import ImportReport, where
-from .service import SipConfImporter
 
 EXIT_OK = 0
 EXIT_REFUSED = 1  # conflicts or errors: nothing written
@@ -62,7 +58,7 @@ class ProgressBar:
         self._next_draw = self._clock() + self._interval
 
 
-def run(dependencies, path, tenant, dry_run=False, report_path=None, new_tenant=False):
+def run(core, path, tenant, dry_run=False, report_path=None, new_tenant=False):
     """Import the file, print the summary; the exit code.
 
     new_tenant: the tenant may be one this service has never seen (it is then created); without it,
@@ -74,7 +70,7 @@ def run(dependencies, path, tenant, dry_run=False, report_path=None, new_tenant=
     except ValueError:
         print(f'--tenant: not a tenant uuid: {tenant}', file=err)
         return EXIT_USAGE
-    if not new_tenant and not _is_recorded(dependencies.db, tenant_uuid):
+    if not new_tenant and not core.services.tenants.exists(tenant_uuid):
         print(
             f'--tenant: no tenant {tenant_uuid} is known here (check the uuid, or give --new-tenant to create it)',
             file=err,
@@ -88,7 +84,7 @@ def run(dependencies, path, tenant, dry_run=False, report_path=None, new_tenant=
 
     progress = ProgressBar(err)
     try:
-        report = SipConfImporter.from_dependencies(dependencies).run(
+        report = core.services.sip_import.run(
             tenant_uuid, data, master=True, dry_run=dry_run, file=path, read_include=_read_include, progress=progress
         )
     except SipConfError as e:
@@ -100,11 +96,6 @@ def run(dependencies, path, tenant, dry_run=False, report_path=None, new_tenant=
         Path(report_path).write_text(json.dumps(report.as_json(), indent=2) + '\n', encoding='utf-8')
     out.write(summary(report, path, tenant_uuid))
     return EXIT_REFUSED if report.failed else EXIT_OK
-
-
-def _is_recorded(db, tenant_uuid):
-    with db.read_only() as session:
-        return session.execute(sa.select(Tenant.uuid).where(Tenant.uuid == tenant_uuid)).first() is not None
 
 
 def _read_include(path):

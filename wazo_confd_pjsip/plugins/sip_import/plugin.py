@@ -2,17 +2,13 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 
 from .resource import SipImportResource
-from .service import SipConfImporter
 
 
 class Plugin:
-    def load(self, dependencies):
-        dependencies.api.add_resource(
+    def load(self, routes, core):
+        routes.add(
             SipImportResource,
             '/asterisk/sip/import',
-            resource_class_args=(dependencies.authenticator,),
-            resource_class_kwargs={
-                'service': SipConfImporter.from_dependencies(dependencies),
-                'auth_backend': dependencies.auth_backend,
-            },
+            service=core.services.sip_import,
+            auth_backend=core.auth_backend,
         )

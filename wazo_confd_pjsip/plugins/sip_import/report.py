@@ -4,7 +4,7 @@
 """The migration report of one import, and the error strings of a refused one."""
 import dataclasses
 
-from ...http.errors import AlreadyExistsError
+from ...errors import AlreadyExists, InvalidInput
 
 RESOURCES = {'endpoint': 'SIPEndpoint', 'template': 'SIPEndpointTemplate', 'transport': 'Transport'}
 
@@ -42,8 +42,8 @@ class ImportReport:
     unmapped: list = dataclasses.field(default_factory=list)
     warnings: list = dataclasses.field(default_factory=list)
     errors: list = dataclasses.field(default_factory=list)
-    # the same problems as the API states them: one string each, location included
-    messages: list = dataclasses.field(default_factory=list)
+    # the same problems as domain errors, each with where it was found: what a refused import answers
+    problems: list = dataclasses.field(default_factory=list)
 
     @property
     def failed(self):
@@ -59,18 +59,18 @@ class ImportReport:
         self.errors.append(_issue(issue))
         location = where(issue.file, issue.line)
         located = f'{location}: {issue.message}' if location else issue.message
-        self.messages.append(f'Input Error - {located}')
+        self.problems.append((InvalidInput(None, located), None))
 
-    def add_creation_error(self, api_error, name, section, file, line):
-        """A refusal of the service itself (a value it does not take, a name claimed meanwhile)."""
-        for message in api_error.messages:
+    def add_creation_error(self, error, messages, name, section, file, line):
+        """A refusal of the service itself (a value it does not take, a name claimed meanwhile), worded as
+        `messages`."""
+        for message in messages:
             self.errors.append({'message': message, 'section': section, 'file': file, 'line': line})
-            self.messages.append(f"{message} ('{name}', {where(file, line)})")
+        self.problems.append((error, f"('{name}', {where(file, line)})"))
 
     def add_conflict(self, kind, name, section, file, line):
         self.conflicts.append({'name': name, 'kind': kind, 'section': section, 'file': file, 'line': line})
-        (message,) = AlreadyExistsError(RESOURCES[kind], name=name).messages
-        self.messages.append(f'{message} ({where(file, line)})')
+        self.problems.append((AlreadyExists(RESOURCES[kind], name=name), f'({where(file, line)})'))
 
     def skip(self, kind, name, reason):
         self.skipped.append({'kind': kind, 'name': name, 'reason': reason})
@@ -80,6 +80,6 @@ class ImportReport:
             self.created[key] = type(value)()
 
     def as_json(self):
-        body = dataclasses.asdict(self)
-        del body['messages']
+        body = dataclasses.asdict(dataclasses.replace(self, problems=[]))  # errors are not data to copy
+        del body['problems']
         return body

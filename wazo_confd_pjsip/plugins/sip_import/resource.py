@@ -6,8 +6,9 @@ import codecs
 from flask import g, request
 
 from ...auth import AuthServiceUnavailable, Unauthorized
+from ...errors import InvalidInput, Refused
 from ...http.auth import AuthResource, required_acl
-from ...http.errors import APIError, InputError, ServiceUnavailableError
+from ...http.errors import ServiceUnavailableError
 from ...http.params import parse_bool
 from ...sipconf import DEFAULT_MAX_BYTES, SipConfError
 
@@ -30,9 +31,9 @@ class SipImportResource(AuthResource):
                 g.tenant.uuid, data, master=master, dry_run=dry_run, file=SIP_CONF_FILE, encoding=encoding
             )
         except SipConfError as e:
-            raise APIError(f'Input Error - {e}')
+            raise InvalidInput(None, str(e))
         if report.failed and not dry_run:
-            raise APIError(*report.messages)
+            raise Refused(report.problems)
         return report.as_json(), 200 if dry_run else 201
 
     def _may_change_engine_wide_objects(self):
@@ -52,7 +53,7 @@ class SipImportResource(AuthResource):
 def _sip_conf_body():
     """(bytes, encoding) of a text/plain body of at most DEFAULT_MAX_BYTES, or a 400."""
     if request.mimetype != 'text/plain':
-        raise InputError('Content-Type', 'must be text/plain: the sip.conf text')
+        raise InvalidInput('Content-Type', 'must be text/plain: the sip.conf text')
     encoding = request.mimetype_params.get('charset', 'utf-8')
     try:
         # a text encoding: codecs also knows bytes-to-bytes ones (hex, base64, zip...)
@@ -60,8 +61,8 @@ def _sip_conf_body():
     except LookupError:
         known = False
     if not known:
-        raise InputError('Content-Type', f"unknown charset '{encoding}'")
-    too_large = InputError('body', f'larger than the limit of {DEFAULT_MAX_BYTES} bytes')
+        raise InvalidInput('Content-Type', f"unknown charset '{encoding}'")
+    too_large = InvalidInput('body', f'larger than the limit of {DEFAULT_MAX_BYTES} bytes')
     # Refused before reading when the client states the size; bounded reading otherwise.
     if (request.content_length or 0) > DEFAULT_MAX_BYTES:
         raise too_large
@@ -69,5 +70,5 @@ def _sip_conf_body():
     if len(data) > DEFAULT_MAX_BYTES:
         raise too_large
     if not data.strip():
-        raise InputError('body', 'empty: expected the sip.conf text')
+        raise InvalidInput('body', 'empty: expected the sip.conf text')
     return data, encoding

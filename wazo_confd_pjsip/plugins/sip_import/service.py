@@ -8,14 +8,15 @@ checked, named, recorded and applied to Asterisk exactly like one created by the
 does the same work in a transaction it rolls back: the before/after-commit hooks (apply outbox,
 bus events) run at commit only, so nothing of it survives, and it cannot disagree with the import.
 """
-import sqlalchemy as sa
+import dataclasses
+
 from marshmallow import ValidationError
 
-from ...database.models import PJSIPObjectName
-from ...http.api import flatten_validation_messages
-from ...http.errors import APIError, InputErrors
+from ... import names
+from ...errors import DomainError
 from ...sections import SECTIONS, field_name
 from ...sipconf import Issue, general_template_name, map_sip_conf, once_each, parse, place_registrations
+from ..endpoint_sip import dao as endpoint_dao
 from ..endpoint_sip.schema import load_create
 from ..transports.schema import TransportSchema
 from .report import ImportReport
@@ -23,8 +24,7 @@ from .report import ImportReport
 ENGINE_WIDE = "engine-wide: only the master tenant's administrators may import it"
 TRANSPORT_KEPT = 'a transport of that name exists: kept as it is'
 GENERAL_SECTION = 'general'
-# The tables each endpoint creation queries, analyzed from FIRST_ANALYZE endpoints on (see _analyze).
-ANALYZED_TABLES = ('endpoint_sip', 'endpoint_sip_parent', 'pjsip_object_name')
+# The statistics are refreshed from FIRST_ANALYZE endpoints on (see endpoint_sip.dao.refresh_statistics).
 FIRST_ANALYZE = 64
 
 
@@ -32,17 +32,22 @@ class _RollBack(Exception):
     """Leaves the unit of work without committing: a dry run, or a refused import."""
 
 
-class SipConfImporter:
-    def __init__(self, db, catalogue, services):
-        """services: the services that create each kind of object inside the import's transaction
-        (template_service, endpoint_service, transport_service, engine_section_services)."""
-        self._db = db
-        self._catalogue = catalogue
-        self._services = services
+@dataclasses.dataclass(frozen=True)
+class _Creators:
+    """The services that create each kind of object inside the import's transaction."""
 
-    @classmethod
-    def from_dependencies(cls, dependencies):
-        return cls(dependencies.db, dependencies.catalogue, dependencies)
+    templates: object
+    endpoints: object
+    transports: object
+    engine_settings: dict
+
+
+class SipConfImporter:
+    def __init__(self, db, templates, endpoints, transports, engine_settings, describe):
+        """describe(error) -> [str]: the API's wording of a refusal, for the report."""
+        self._db = db
+        self._creators = _Creators(templates, endpoints, transports, engine_settings)
+        self._describe = describe
 
     def run(
         self, tenant_uuid, data, *, master, dry_run, file='sip.conf', encoding='utf-8', read_include=None, progress=None
@@ -71,9 +76,9 @@ class SipConfImporter:
 
     def _create(self, uow, job):
         try:
-            job.create(uow, self._services)
-        except APIError as e:
-            job.report.add_creation_error(e, *job.current)
+            job.create(uow, self._creators)
+        except (DomainError, ValidationError) as e:
+            job.report.add_creation_error(e, self._describe(e), *job.current)
 
 
 class _Job:
@@ -116,7 +121,7 @@ class _Job:
             for placed in self.placements
         ]
         used_transports = {name for name in map(_registration_transport, self.placements) if name}
-        taken = _names_in_use(session, [name for _, name, _ in candidates] + sorted(used_transports))
+        taken = names.holders(session, [name for _, name, _ in candidates] + sorted(used_transports))
         for kind, name, position in candidates:
             holder = taken.get(name)
             if kind == 'transport' and holder == 'transport':
@@ -138,16 +143,14 @@ class _Job:
                     [Issue(message, GENERAL_SECTION, placed.registration.file, placed.registration.line)]
                 )
 
-    def create(self, uow, services):
+    def create(self, uow, creators):
         total = len(self.transports) + len(self.templates) + len(self.endpoints)
         for transport in self.transports:
             self.current = (transport.name, *self._general())
-            body = _loaded(
-                TransportSchema().load, {'name': transport.name, 'options': [list(o) for o in transport.options]}
-            )
-            services.transport_service.create_in(uow, body)
+            body = TransportSchema().load({'name': transport.name, 'options': [list(o) for o in transport.options]})
+            creators.transports.create_in(uow, body)
             self._step(total)
-        template_service, endpoint_service = services.template_service, services.endpoint_service
+        template_service, endpoint_service = creators.templates, creators.endpoints
         template_uuids = {}
         for entry in self.templates:
             self.current = (entry.name, *self._position(entry))
@@ -156,7 +159,7 @@ class _Job:
             self._step(total)
         for count, entry in enumerate(self.endpoints):
             if count >= FIRST_ANALYZE and count & (count - 1) == 0:  # each time the count doubles
-                _analyze(uow.session)
+                endpoint_dao.refresh_statistics(uow.session)
             self.current = (entry.name, *self._position(entry))
             endpoint_service.create_in(uow, self.tenant_uuid, _body(entry, template_uuids))
             self._step(total)
@@ -164,7 +167,7 @@ class _Job:
         for section in ('global', 'system'):
             self.current = (section, *self._general())
             if self.report.created[section]:
-                services.engine_section_services[section].merge_in(uow, self.report.created[section])
+                creators.engine_settings[section].merge_in(uow, self.report.created[section])
 
     def _step(self, total):
         self._done += 1
@@ -186,25 +189,8 @@ class _Job:
         return (GENERAL_SECTION, *self._general_position)
 
 
-def _analyze(session):
-    """Statistics that count this transaction's own rows, which no other session sees before the commit.
-
-    Without them the planner takes the tables for as small as the statistics say (empty, after a
-    rolled-back dry run) and the queries of each creation end up scanning every row created so
-    far: an import of 10,000 peers then takes hours instead of seconds. The lock ANALYZE takes
-    (until the commit) only excludes other ANALYZE and VACUUM runs on these tables.
-    """
-    session.execute(sa.text(f"ANALYZE {', '.join(ANALYZED_TABLES)}"))
-
-
 def _registration_transport(placed):
     return dict(placed.registration.sections['registration']).get('transport')
-
-
-def _names_in_use(session, wanted):
-    """name -> kind of the object holding it (endpoint, template, transport), whatever its tenant."""
-    query = sa.select(PJSIPObjectName.name, PJSIPObjectName.kind).where(PJSIPObjectName.name.in_(wanted))
-    return dict(session.execute(query).all())
 
 
 def _body(entry, template_uuids):
@@ -212,11 +198,4 @@ def _body(entry, template_uuids):
     body = {field_name(section): [list(line) for line in entry.sections.get(section, ())] for section in SECTIONS}
     templates = [{'uuid': template_uuids[parent]} for parent in entry.parents]
     body.update(name=entry.name, label=entry.label, templates=templates)
-    return _loaded(load_create, body)
-
-
-def _loaded(load, body):
-    try:
-        return load(body)
-    except ValidationError as e:
-        raise InputErrors(flatten_validation_messages(e.messages))
+    return load_create(body)

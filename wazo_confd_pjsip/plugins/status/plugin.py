@@ -5,13 +5,5 @@ from .resource import StatusResource
 
 
 class Plugin:
-    def load(self, dependencies):
-        dependencies.api.add_resource(
-            StatusResource,
-            '/status',
-            resource_class_args=(dependencies.authenticator,),
-            resource_class_kwargs={
-                'auth_backend': dependencies.auth_backend,
-                'reporters': dependencies.status_reporters,
-            },
-        )
+    def load(self, routes, core):
+        routes.add(StatusResource, '/status', auth_backend=core.auth_backend, reporters=core.status_reporters)

@@ -2,21 +2,10 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 
 from .resource import TransportItem, TransportList
-from .service import TransportService
 
 
 class Plugin:
-    def load(self, dependencies):
-        service = TransportService(dependencies.db, dependencies.catalogue)
-        dependencies.transport_service = service
-        args = (dependencies.authenticator,)
-        kwargs = {'service': service}
-        api = dependencies.api
-        api.add_resource(TransportList, '/sip/transports', resource_class_args=args, resource_class_kwargs=kwargs)
-        api.add_resource(
-            TransportItem,
-            '/sip/transports/<uuid:uuid>',
-            endpoint='transport',
-            resource_class_args=args,
-            resource_class_kwargs=kwargs,
-        )
+    def load(self, routes, core):
+        service = core.services.transports
+        routes.add(TransportList, '/sip/transports', service=service)
+        routes.add(TransportItem, '/sip/transports/<uuid:uuid>', endpoint='transport', service=service)

@@ -3,14 +3,13 @@
 
 from flask import request
 
+from ...errors import NotFound
 from ...http.auth import AuthResource, master_tenant_only, required_acl
 from ...http.body import json_body
-from ...http.errors import NotFoundError
 from ...http.links import link
 from ...http.params import ListParams, parse_uuid_list
+from .dao import FILTERABLE, SORTABLE
 from .schema import TransportSchema, TransportUpdateSchema
-
-SORTABLE = ('name', 'uuid')
 
 
 def serialize(transport):
@@ -22,7 +21,7 @@ def serialize(transport):
 class TransportList(AuthResource):
     @required_acl('confd.sip.transports.read')
     def get(self):
-        params = ListParams.from_args(request.args, sortable=SORTABLE, default_order='name', filterable=('name',))
+        params = ListParams.from_args(request.args, sortable=SORTABLE, default_order='name', filterable=FILTERABLE)
         total, items = self.service.list(params)
         return {'total': total, 'items': [serialize(item) for item in items]}
 
@@ -60,5 +59,5 @@ def _fallback_uuid():
         return None
     valid = parse_uuid_list(raw)
     if len(valid) != 1:
-        raise NotFoundError('Transport', uuid=raw)
+        raise NotFound('Transport', uuid=raw)
     return valid[0]

@@ -10,8 +10,7 @@ it: see GET /1.1/asterisk/pjsip/sync).
 """
 from flask import g, request
 
-from ..http.errors import InputError
-from .outbox import collect_written_ids
+from ..errors import InvalidInput
 
 MAX_WAIT_SECONDS = 30.0
 DEFAULT_WAIT_SECONDS = 10.0
@@ -27,13 +26,16 @@ def requested_wait():
     try:
         seconds = float(raw)
     except ValueError:
-        raise InputError('wait_applied', 'Must be a boolean or a number of seconds.')
+        raise InvalidInput('wait_applied', 'Must be a boolean or a number of seconds.')
     if not 0 < seconds <= MAX_WAIT_SECONDS:
-        raise InputError('wait_applied', f'Must be between 0 and {MAX_WAIT_SECONDS:g} seconds.')
+        raise InvalidInput('wait_applied', f'Must be between 0 and {MAX_WAIT_SECONDS:g} seconds.')
     return seconds
 
 
-def install(app, authenticator, worker):
+def install(app, authenticator, db, worker):
+    """On `app`: the parameter checked with the request's authentication, the outbox ids its
+    units of work of `db` wrote collected, and the response held until `worker` applied them."""
+
     def check_wait_parameter():
         g.apply_wait = requested_wait() if request.method in ('POST', 'PUT', 'DELETE') else None
 
@@ -42,7 +44,7 @@ def install(app, authenticator, worker):
     @app.before_request
     def collect_outbox_ids():
         if request.method in ('POST', 'PUT', 'DELETE') and 'wait_applied' in request.args:
-            g.apply_collector = collect_written_ids()
+            g.apply_collector = db.collecting_outbox_ids()
             g.apply_ids = g.apply_collector.__enter__()
 
     @app.after_request

@@ -1,0 +1,43 @@
+# Copyright 2026 The wazo-confd-pjsip Authors  (see the AUTHORS file)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+"""The one loader of the resolver's input: rows, their parent links and their templates, read
+from the database, then resolved by `inheritance` into what each row ends up with.
+
+`?view=merged`, what is pushed to Asterisk and the full pjsip.conf render all come from here.
+"""
+import dataclasses
+
+from ..inheritance import ConfigNode, Resolver, merged_view
+from . import template_graph
+
+
+@dataclasses.dataclass(frozen=True)
+class Effective:
+    """A row after inheritance: one line per setting (codecs as one `allow`), and its transport."""
+
+    sections: dict  # section → [[key, value], ...]
+    transport_uuid: str | None
+
+
+def effective_configs(session, rows, is_repeatable, template_rows=None):
+    """row uuid → Effective. template_rows: every template any row may inherit from (default: their
+    ancestors, read here)."""
+    if template_rows is None:
+        template_rows = template_graph.ancestor_rows(session, [row.uuid for row in rows])
+    nodes = config_nodes(session, [*rows, *template_rows])
+    resolver = Resolver({row.uuid: nodes[row.uuid] for row in template_rows})
+    effective = {}
+    for row in rows:
+        node = nodes[row.uuid]
+        effective[row.uuid] = Effective(merged_view(resolver.lines(node), is_repeatable), resolver.transport(node))
+    return effective
+
+
+def config_nodes(session, rows):
+    """row uuid → the resolver's ConfigNode of the row, its parents read here."""
+    parents = template_graph.parent_uuids_of(session, [row.uuid for row in rows])
+    return {
+        row.uuid: ConfigNode(row.uuid, row.options, tuple(parents.get(row.uuid, ())), row.transport_uuid)
+        for row in rows
+    }

@@ -1,0 +1,10 @@
+# Copyright 2026 The wazo-confd-pjsip Authors  (see the AUTHORS file)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+from ...http.auth import AuthResource, required_acl
+
+
+class PJSIPDocResource(AuthResource):
+    @required_acl('confd.asterisk.pjsip.doc.read')
+    def get(self):
+        return self.catalogue.doc()
