@@ -31,11 +31,17 @@ class InvalidInputs(DomainError):
         self.errors = list(errors)
 
 
-class NotFound(DomainError):
+class _AboutOne(DomainError):
+    """About one resource, named by its ids (uuid=..., name=...)."""
+
     def __init__(self, resource: str, **ids):
         super().__init__(resource, ids)
         self.resource = resource
         self.ids: Mapping[str, object] = ids
+
+
+class NotFound(_AboutOne):
+    pass
 
 
 class RelatedNotFound(DomainError):
@@ -48,11 +54,8 @@ class RelatedNotFound(DomainError):
         self.ids: Mapping[str, object] = ids
 
 
-class AlreadyExists(DomainError):
-    def __init__(self, resource: str, **ids):
-        super().__init__(resource, ids)
-        self.resource = resource
-        self.ids: Mapping[str, object] = ids
+class AlreadyExists(_AboutOne):
+    pass
 
 
 class StillAssociated(DomainError):
