@@ -345,3 +345,28 @@ def test_documented_texts_are_those_the_server_accepts(document, definition, ser
 def _refuse(error):
     if error:
         raise ValidationError(error)
+
+
+def test_every_write_documents_wait_applied_and_its_header(document):
+    writes = [
+        (path, method, operation)
+        for path, item in document['paths'].items()
+        for method, operation in item.items()
+        if method in ('post', 'put', 'delete')
+    ]
+    assert writes
+    for path, method, operation in writes:
+        assert ('query', 'wait_applied') in _parameter_names(document, path, method), (method, path)
+        successes = [response for code, response in operation['responses'].items() if str(code).startswith('2')]
+        assert successes and all('Wazo-Apply-Status' in response['headers'] for response in successes), (method, path)
+
+
+def test_wait_applied_and_its_header_are_what_the_api_does(api):
+    created = api.post('/endpoints/sip/templates', json={}, query={'wait_applied': '2'})
+    assert created.status_code == 201
+    assert created.headers['Wazo-Apply-Status'] == 'applied'  # a template alone has nothing to push
+    refused = api.post('/endpoints/sip/templates', json={}, query={'wait_applied': '31'})
+    assert (refused.status_code, refused.json) == (
+        400,
+        ['Input Error - wait_applied: Must be between 0 and 30 seconds.'],
+    )

@@ -18,8 +18,33 @@ def _deep_merge(target, fragment):
     return target
 
 
+# http/waiting.py serves `?wait_applied=` on every write: documented once, here, on each of them.
+WRITE_METHODS = ('post', 'put', 'delete')
+APPLY_STATUS = {
+    'Wazo-Apply-Status': {
+        'type': 'string',
+        'enum': ['applied', 'pending', 'rejected'],
+        'description': 'With `wait_applied`: `applied`, `pending` (committed, still to reach Asterisk) or '
+        '`rejected` (Asterisk refused it: see GET /asterisk/pjsip/sync).',
+    }
+}
+
+
 def build_document(fragment_paths):
     document = yaml.safe_load(BASE_DOCUMENT.read_text())
     for path in fragment_paths:
         _deep_merge(document, yaml.safe_load(Path(path).read_text()) or {})
+    _document_wait_applied(document)
     return document
+
+
+def _document_wait_applied(document):
+    for item in document.get('paths', {}).values():
+        for method in WRITE_METHODS:
+            operation = item.get(method)
+            if operation is None:
+                continue
+            operation.setdefault('parameters', []).append({'$ref': '#/parameters/wait_applied'})
+            for code, response in operation.get('responses', {}).items():
+                if str(code).startswith('2'):
+                    response.setdefault('headers', {}).update(APPLY_STATUS)

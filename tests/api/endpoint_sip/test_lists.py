@@ -121,6 +121,10 @@ def test_search_is_case_and_accent_insensitive_on_name_and_label(api, three):
         assert response.json['total'] == len(expected)
 
 
+def test_search_also_matches_the_asterisk_id_as_wazo_confd(api, three):
+    assert names(api.get(ENDPOINTS, query={'search': 'DEFAU'})) == ['bob']
+
+
 def test_search_treats_like_wildcards_literally(api):
     create_endpoint(api, name='a_b', label='100%')
     create_endpoint(api, name='axb', label='1000')

@@ -25,12 +25,17 @@ def insert(
         asterisk_id=asterisk_id,
         transport_uuid=transport_uuid,
         options=options,
-        search_text=normalize_search_text(name, label),
+        search_text=search_text(name, label, asterisk_id),
     )
     session.add(row)
     session.flush()
     set_parents(session, row.uuid, list(parent_uuids))
     return row
+
+
+def search_text(name, label, asterisk_id):
+    """What `search=` matches, as wazo-confd: the name, the label and the asterisk_id."""
+    return normalize_search_text(name, label, asterisk_id)
 
 
 def delete(session, rows):

@@ -3,7 +3,6 @@
 
 from ... import names
 from ...database.effective import effective_configs
-from ...database.search import normalize_search_text
 from ...database.session import Action
 from ...errors import AlreadyExists, NotFound, StillInherited
 from ...sections import SECTIONS, field_name
@@ -114,7 +113,7 @@ class EndpointSIPService:
                 if field_name(section) in body:
                     options[section] = body[field_name(section)]
             row.options = options
-            row.search_text = normalize_search_text(row.name, row.label)
+            row.search_text = dao.search_text(row.name, row.label, row.asterisk_id)
             session.flush()
             notifier.record(uow, Action.EDITED, row)
 

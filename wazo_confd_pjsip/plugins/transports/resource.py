@@ -13,9 +13,8 @@ from .schema import TransportSchema, TransportUpdateSchema
 
 
 def serialize(transport):
-    body = TransportSchema().dump(transport)
-    body['links'] = [link('sip_transports', 'transport', uuid=transport.uuid)]
-    return body
+    """wazo-confd's transport body: uuid, name, options (no links, unlike its other resources)."""
+    return TransportSchema().dump(transport)
 
 
 class TransportList(AuthResource):
@@ -30,8 +29,8 @@ class TransportList(AuthResource):
     def post(self):
         body = TransportSchema().load(json_body())
         transport = self.service.create(body)
-        result = serialize(transport)
-        return result, 201, {'Location': result['links'][0]['href']}
+        location = link('sip_transports', 'transport', uuid=transport.uuid)['href']
+        return serialize(transport), 201, {'Location': location}
 
 
 class TransportItem(AuthResource):
