@@ -31,6 +31,7 @@ from .plugins.endpoint_sip.service import EndpointSIPService
 from .plugins.endpoint_sip.tenants import Tenants, TenantSync
 from .plugins.engine_settings.service import ENGINE_SETTINGS, EngineSettingsService
 from .plugins.sip_import.service import SipConfImporter
+from .plugins.status.service import StatusService
 from .plugins.transports.service import TransportService
 
 logger = logging.getLogger(__name__)
@@ -45,6 +46,7 @@ class Services:
     asterisk_sync: AsteriskSyncService
     sip_import: SipConfImporter
     tenants: Tenants
+    status: StatusService
 
 
 @dataclasses.dataclass(frozen=True)
@@ -96,7 +98,10 @@ def build_core(
         before_commit=[OutboxRecorder(engine_names), *before_commit],
         after_commit=([change_events_hook(publisher, config.get('uuid'))] if publisher else []) + list(after_commit),
     )
+    auth_backend = make_auth_backend(config['auth'])
     tenants = Tenants(db)
+    bus = BusComponents(publisher, build_consumer(config, tenants, bus_settings)) if publisher else None
+    status_reporters = {'bus_consumer': bus.consumer.status} if bus else {}
     endpoints = EndpointSIPService(db, catalogue, tenants, engine_names, template=False)
     templates = EndpointSIPService(db, catalogue, tenants, engine_names, template=True)
     transports = TransportService(db, catalogue)
@@ -109,13 +114,8 @@ def build_core(
         asterisk_sync=AsteriskSyncService(db, engine_names, apply.desired, endpoints),
         sip_import=SipConfImporter(db, templates, endpoints, transports, engine_settings, describe=wire_messages),
         tenants=tenants,
+        status=StatusService(auth_backend, status_reporters),
     )
-    status_reporters = {}
-    bus = None
-    if publisher is not None:
-        bus = BusComponents(publisher, build_consumer(config, tenants, bus_settings))
-        status_reporters['bus_consumer'] = bus.consumer.status
-    auth_backend = make_auth_backend(config['auth'])
     return Core(
         config=config,
         db=db,

@@ -2,13 +2,12 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 
 """/1.1/status: the service's view of its parts, per wazo-auth.md."""
-import dataclasses
 import time
 
 import pytest
 
 from wazo_confd_pjsip.app import create_app
-from wazo_confd_pjsip.auth import make_auth_backend
+from wazo_confd_pjsip.core import build_core
 
 from .conftest import MAIN, NO_ACL_TOKEN, READ_ONLY_TOKEN, SUB_TOKEN, ApiClient, make_config
 
@@ -16,19 +15,17 @@ SERVICE_USER, SERVICE_PASSWORD = 'wazo-confd-pjsip-service', 'service-secret'
 
 
 @pytest.fixture
-def app_with_auth(core, fake_auth):
-    """Builds apps whose auth configuration is changed by `overrides`; closes their backends."""
-    backends = []
+def app_with_auth(core, fake_auth, database):
+    """Builds apps whose auth configuration is changed by `overrides`; stops their cores."""
+    built = []
 
     def build(**overrides):
-        config = make_config(fake_auth, auth=overrides)
-        backend = make_auth_backend(config['auth'])
-        backends.append(backend)
-        return ApiClient(create_app(dataclasses.replace(core, config=config, auth_backend=backend)).test_client())
+        built.append(build_core(make_config(fake_auth, auth=overrides), database))
+        return ApiClient(create_app(built[-1]).test_client())
 
     yield build
-    for backend in backends:
-        backend.close()
+    for other in built:
+        other.stop()
 
 
 def status_eventually(api, expected, timeout=3.0):

@@ -6,4 +6,4 @@ from .resource import StatusResource
 
 class Plugin:
     def load(self, routes, core):
-        routes.add(StatusResource, '/status', auth_backend=core.auth_backend, reporters=core.status_reporters)
+        routes.add(StatusResource, '/status', service=core.services.status)
