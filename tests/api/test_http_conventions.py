@@ -227,10 +227,10 @@ def test_location_and_links_follow_proxy_headers(api):
 
         href = f'{base}/sip/transports/{created.json["uuid"]}'
         assert created.headers['Location'] == href, headers
-        assert created.json['links'] == [{'rel': 'sip_transports', 'href': href}]
-        assert endpoint.headers['Location'] == f'{base}/endpoints/sip/{endpoint.json["uuid"]}'
-        listed = api.get(f'/sip/transports/{created.json["uuid"]}', headers=headers).json
-        assert listed['links'] == [{'rel': 'sip_transports', 'href': href}]
+        endpoint_href = f'{base}/endpoints/sip/{endpoint.json["uuid"]}'
+        assert endpoint.headers['Location'] == endpoint_href
+        listed = api.get(f'/endpoints/sip/{endpoint.json["uuid"]}', headers=headers).json
+        assert listed['links'] == [{'rel': 'endpoint_sip', 'href': endpoint_href}]
 
 
 # --- query booleans
