@@ -3,7 +3,8 @@
 
 """PostgreSQL advisory locks, so that several workers (threads or processes) never apply one thing twice.
 
-An owner's apply holds its engine's lock shared and the owner's lock exclusively; a full resync
+An owner's apply holds its engine's lock shared and the owner's lock exclusively (taken together,
+shared first, each kind in key order, so that two workers cannot deadlock); a full resync
 holds the engine's lock exclusively. Session-level locks, always released in `finally`.
 """
 import contextlib
@@ -27,21 +28,32 @@ def advisory_lock(connection, text, shared=False):
         connection.commit()
 
 
-@contextlib.contextmanager
-def advisory_locks(connection, texts):
-    """Several exclusive locks, always taken in one order, so that two workers cannot deadlock."""
-    keys = (
-        sa.select(_key(sa.column('name', sa.Text)).label('key'))
-        .select_from(sa.func.unnest(sa.cast(sorted(texts), sa.ARRAY(sa.Text))).alias('name'))
-        .order_by('key')
-        .subquery()
+def _locks_statement(verb):
+    """Shared locks first, then exclusive ones, each kind in key order: one order for every worker."""
+    return sa.text(
+        'SELECT count(*) FROM ('
+        f' SELECT pg_advisory_{verb}_shared(key) FROM'
+        '  (SELECT hashtextextended(name, 0) AS key FROM unnest(CAST(:shared AS text[])) AS name ORDER BY key) s'
+        ' UNION ALL'
+        f' SELECT pg_advisory_{verb}(key) FROM'
+        '  (SELECT hashtextextended(name, 0) AS key FROM unnest(CAST(:exclusive AS text[])) AS name ORDER BY key) e'
+        ') taken'
     )
-    connection.execute(sa.select(sa.func.count(sa.func.pg_advisory_lock(keys.c.key))))
+
+
+_LOCK, _UNLOCK = _locks_statement('lock'), _locks_statement('unlock')
+
+
+@contextlib.contextmanager
+def advisory_locks(connection, texts, shared=()):
+    """Exclusive locks on `texts` and shared ones on `shared`, in one statement and one order for every worker."""
+    names = {'shared': sorted(shared), 'exclusive': sorted(texts)}
+    connection.execute(_LOCK, names)
     connection.commit()
     try:
         yield
     finally:
-        connection.execute(sa.select(sa.func.count(sa.func.pg_advisory_unlock(keys.c.key))))
+        connection.execute(_UNLOCK, names)
         connection.commit()
 
 

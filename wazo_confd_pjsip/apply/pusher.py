@@ -10,9 +10,11 @@ soon as each endpoint is done.
 """
 import concurrent.futures
 import logging
+import threading
 from collections import defaultdict
 
 import sqlalchemy as sa
+from sqlalchemy.orm import Session
 
 from ..asterisk import engine_file
 from ..asterisk.ari import AriRejected, AriUnavailable
@@ -35,44 +37,71 @@ class EnginePusher:
         self._is_repeatable = catalogue.is_repeatable
         self._reset_value = catalogue_reset_value(catalogue)
         self._parallelism = parallelism
+        self._pool = None
+        self._executor_lock = threading.Lock()
 
     # --- endpoints
 
-    def apply_owners(self, engine, owner_uuids):
-        """Bring these endpoints' objects in line; {owner: error} for those Asterisk refused.
+    def apply_owners(self, engine, rows):
+        """Bring the endpoints of these outbox rows in line, then settle the rows.
 
-        Raises AriUnavailable once every endpoint already pushed is recorded.
+        An endpoint's rows are settled (done, or failed when Asterisk refused it) in the transaction
+        that records what the engine acknowledged. Raises AriUnavailable once every endpoint already
+        pushed is settled: the rows of the others are left as they are.
         """
-        refused = {}
+        rows_of = defaultdict(list)
+        for row in rows:
+            rows_of[row.owner_uuid].append(row)
+        owner_uuids = list(rows_of)
         with self._db.engine.connect() as connection:
             owner_locks = [owner_lock_name(engine.name, owner) for owner in owner_uuids]
-            with advisory_lock(connection, engine_lock_name(engine.name), shared=True), advisory_locks(
-                connection, owner_locks
-            ):
+            with advisory_locks(connection, owner_locks, shared=[engine_lock_name(engine.name)]):
                 current = acknowledged.of_owners(connection, engine.name, owner_uuids)
-                with self._db.read_only() as session:
+                with Session(bind=connection, future=True) as session:
                     wanted = self._desired.for_owners(session, owner_uuids, engine.name)
-                plans = {}
+                plans, unchanged = {}, []
                 for owner in owner_uuids:
                     operations = plan_changes(current[owner], wanted[owner], self._is_repeatable, self._reset_value)
                     if operations:
                         plans[owner] = _delete_before_create(operations, current[owner])
+                    else:
+                        unchanged += rows_of[owner]
+                queue.settle(connection, unchanged)
+                connection.commit()
                 unavailable = None
-                with concurrent.futures.ThreadPoolExecutor(self._parallelism, thread_name_prefix='apply-push') as pool:
-                    futures = {
-                        pool.submit(_push_in_order, engine, operations): owner for owner, operations in plans.items()
-                    }
-                    for future in concurrent.futures.as_completed(futures):
-                        owner = futures[future]
-                        executed, error = future.result()
-                        _record(connection, engine.name, owner, executed, wanted[owner])
-                        if isinstance(error, AriRejected):
-                            refused[owner] = self._rejected(connection, engine, plans[owner][len(executed)], error)
-                        elif error is not None:
-                            unavailable = error
+                futures = {
+                    self._executor().submit(_push_in_order, engine, operations): owner
+                    for owner, operations in plans.items()
+                }
+                for future in concurrent.futures.as_completed(futures):
+                    owner = futures[future]
+                    executed, error = future.result()
+                    refused = None
+                    if isinstance(error, AriRejected):
+                        refused = self._rejected(connection, engine, plans[owner][len(executed)], error)
+                    elif error is not None:
+                        unavailable = error
+                    queue.relax_commit(connection)
+                    _record(connection, engine.name, owner, executed, wanted[owner])
+                    if error is None or refused is not None:
+                        queue.settle(connection, rows_of[owner], refused=refused)
+                    connection.commit()
                 if unavailable is not None:
                     raise unavailable
-        return refused
+
+    def close(self):
+        """Stop the push threads (and so their ARI connections); the next push starts new ones."""
+        with self._executor_lock:
+            executor, self._pool = self._pool, None
+        if executor is not None:
+            executor.shutdown()
+
+    def _executor(self):
+        # Kept between batches: each thread keeps its ARI connection (engine.client() is per thread) open.
+        with self._executor_lock:
+            if self._pool is None:
+                self._pool = concurrent.futures.ThreadPoolExecutor(self._parallelism, thread_name_prefix='apply-push')
+            return self._pool
 
     # --- the whole engine
 
@@ -134,22 +163,22 @@ class EnginePusher:
         deleting = all(operation.action is Action.DELETE for operation in operations)
         order = reversed(CREATION_ORDER) if deleting else CREATION_ORDER
         done, refused = set(), {}
-        with concurrent.futures.ThreadPoolExecutor(self._parallelism, thread_name_prefix='apply-push') as pool:
-            for object_type in order:
-                phase = [op for op in by_type.get(object_type, []) if owner_of.get(op.key) not in refused]
-                # engine.client() inside the pool thread: one ARI connection per thread.
-                futures = {pool.submit(lambda op: _execute(engine.client(), op), op): op for op in phase}
-                for future in concurrent.futures.as_completed(futures):
-                    operation = futures[future]
-                    try:
-                        future.result()
-                    except AriRejected as e:
-                        with self._db.engine.connect() as connection:
-                            message = self._rejected(connection, engine, operation, e)
-                        if operation.key in owner_of:
-                            refused[owner_of[operation.key]] = message
-                    else:
-                        done.add(operation.key)
+        pool = self._executor()
+        for object_type in order:
+            phase = [op for op in by_type.get(object_type, []) if owner_of.get(op.key) not in refused]
+            # engine.client() inside the pool thread: one ARI connection per thread.
+            futures = {pool.submit(lambda op: _execute(engine.client(), op), op): op for op in phase}
+            for future in concurrent.futures.as_completed(futures):
+                operation = futures[future]
+                try:
+                    future.result()
+                except AriRejected as e:
+                    with self._db.engine.connect() as connection:
+                        message = self._rejected(connection, engine, operation, e)
+                    if operation.key in owner_of:
+                        refused[owner_of[operation.key]] = message
+                else:
+                    done.add(operation.key)
         return done, refused
 
     # --- engine-wide sections
@@ -203,13 +232,14 @@ def _delete_before_create(operations, current):
 
 
 def _record(connection, engine_name, owner, executed, wanted):
+    """What the engine holds after `executed`: a re-created object is recorded once, not forgotten first."""
     wanted_by_key = {obj.key: obj for obj in wanted}
-    for operation in executed:
-        if operation.action is Action.DELETE:
-            acknowledged.forget(connection, engine_name, operation.type, operation.id)
+    final = {operation.key: operation.action for operation in executed}
+    for (object_type, object_id), action in final.items():
+        if action is Action.DELETE:
+            acknowledged.forget(connection, engine_name, object_type, object_id)
         else:
-            acknowledged.record(connection, engine_name, owner, wanted_by_key[operation.key])
-    connection.commit()
+            acknowledged.record(connection, engine_name, owner, wanted_by_key[(object_type, object_id)])
 
 
 def _push_in_order(engine, operations):

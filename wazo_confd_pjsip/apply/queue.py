@@ -26,14 +26,27 @@ def _interval(seconds):
 # keys of apply.locks (objsubid = 1) cannot collide with them.
 WORKER_LOCK_NAMESPACE = 0x57415A4F
 
-_RELEASE_CLAIMS_OF_DEAD_WORKERS = sa.text(
-    'UPDATE apply_outbox SET claimed_until = NULL, claimed_by = NULL'
-    ' WHERE claimed_by IS NOT NULL AND claimed_until > now() AND claimed_by NOT IN ('
-    "  SELECT objid::bigint FROM pg_locks WHERE locktype = 'advisory' AND objsubid = 2 AND granted"
-    '  AND classid = :namespace'
-    # advisory locks are per database, pg_locks shows the whole server's
-    '  AND database = (SELECT oid FROM pg_database WHERE datname = current_database()))'
+# Worker ids whose liveness lock is held. Advisory locks are per database; pg_locks shows the whole server's.
+_LIVE_WORKERS = (
+    sa.text(
+        "SELECT objid::bigint AS worker_id FROM pg_locks WHERE locktype = 'advisory' AND objsubid = 2 AND granted"
+        ' AND classid = :namespace AND database = (SELECT oid FROM pg_database WHERE datname = current_database())'
+    )
+    .bindparams(namespace=WORKER_LOCK_NAMESPACE)
+    .columns(worker_id=sa.BigInteger)
+    .subquery('live_workers')
 )
+
+
+def relax_commit(connection):
+    """The current transaction's commit does not wait for its WAL flush.
+
+    For the worker's own bookkeeping (claims, acknowledged objects, settled rows): what a crash of
+    PostgreSQL could lose of it is found again (claims expire; an endpoint whose record is lost is
+    diffed against the older record and pushed again). Changes themselves are committed by the API,
+    durably. Saves a disk flush (about 1 ms) per commit on the way of every change.
+    """
+    connection.execute(sa.text('SET LOCAL synchronous_commit TO OFF'))
 
 
 def register_worker(dbapi_connection):
@@ -46,13 +59,15 @@ def register_worker(dbapi_connection):
 
 
 def claim(db, batch_size, lease_seconds, worker_id=None):
+    """Due rows, oldest first: free ones, those whose lease ended, and those of a worker that died."""
+    claimable = sa.or_(
+        _outbox.c.claimed_until.is_(None),
+        _outbox.c.claimed_until < sa.func.now(),
+        _outbox.c.claimed_by.notin_(sa.select(_LIVE_WORKERS.c.worker_id)),
+    )
     due = (
         sa.select(_outbox.c.id)
-        .where(
-            _outbox.c.failed_at.is_(None),
-            _outbox.c.next_attempt_at <= sa.func.now(),
-            sa.or_(_outbox.c.claimed_until.is_(None), _outbox.c.claimed_until < sa.func.now()),
-        )
+        .where(_outbox.c.failed_at.is_(None), _outbox.c.next_attempt_at <= sa.func.now(), claimable)
         .order_by(_outbox.c.id)
         .limit(batch_size)
         .with_for_update(skip_locked=True)
@@ -64,32 +79,42 @@ def claim(db, batch_size, lease_seconds, worker_id=None):
         .returning(_outbox.c.id, _outbox.c.engine, _outbox.c.owner_uuid, _outbox.c.kind, _outbox.c.attempts)
     )
     with db.engine.begin() as connection:
-        connection.execute(_RELEASE_CLAIMS_OF_DEAD_WORKERS, {'namespace': WORKER_LOCK_NAMESPACE})
+        relax_commit(connection)
         return sorted(connection.execute(statement).all(), key=lambda row: row.id)
 
 
 def done(db, rows):
     """Applied: these rows, and the failures of the same endpoints on the same engines, are gone."""
-    if not rows:
-        return
-    with db.engine.begin() as connection:
-        connection.execute(sa.delete(_outbox).where(_outbox.c.id.in_([row.id for row in rows])))
-        for engine, owners in _owners_by_engine(rows).items():
-            connection.execute(
-                sa.delete(_outbox).where(
-                    _outbox.c.engine == engine, _outbox.c.owner_uuid.in_(owners), _outbox.c.failed_at.isnot(None)
-                )
-            )
+    if rows:
+        with db.engine.begin() as connection:
+            settle(connection, rows)
 
 
 def fail(db, rows, error):
     if rows:
         with db.engine.begin() as connection:
-            connection.execute(
-                sa.update(_outbox)
-                .where(_outbox.c.id.in_([row.id for row in rows]))
-                .values(failed_at=sa.func.now(), claimed_until=None, last_error=error)
+            settle(connection, rows, refused=error)
+
+
+def settle(connection, rows, refused=None):
+    """In the caller's transaction: `done` the rows, or keep them as failed when `refused` (the error) is given."""
+    if not rows:
+        return
+    ids = [row.id for row in rows]
+    if refused is not None:
+        connection.execute(
+            sa.update(_outbox)
+            .where(_outbox.c.id.in_(ids))
+            .values(failed_at=sa.func.now(), claimed_until=None, last_error=refused)
+        )
+        return
+    connection.execute(sa.delete(_outbox).where(_outbox.c.id.in_(ids)))
+    for engine, owners in _owners_by_engine(rows).items():
+        connection.execute(
+            sa.delete(_outbox).where(
+                _outbox.c.engine == engine, _outbox.c.owner_uuid.in_(owners), _outbox.c.failed_at.isnot(None)
             )
+        )
 
 
 def retry_later(db, rows, error, max_backoff):
@@ -98,7 +123,7 @@ def retry_later(db, rows, error, max_backoff):
             backoff = min(max_backoff, 0.5 * 2**row.attempts)
             connection.execute(
                 sa.update(_outbox)
-                .where(_outbox.c.id == row.id)
+                .where(_outbox.c.id == row.id, _outbox.c.failed_at.is_(None))  # a refusal stays one
                 .values(
                     attempts=row.attempts + 1,
                     next_attempt_at=sa.func.now() + _interval(backoff),

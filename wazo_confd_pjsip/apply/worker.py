@@ -109,6 +109,7 @@ class ApplyWorker:
             self._sleep(listener, self._next_wait())
         listener.close()  # ends the worker's liveness lock: what it still claims is free
         self._worker_id = None
+        self._pusher.close()
 
     def _listen(self):
         connection = self._db.engine.raw_connection()
@@ -201,11 +202,8 @@ class ApplyWorker:
                     queue.hand_back(self._db, remaining)
                     return
                 batch = set(owners[start : start + OWNER_BATCH])
-                refused = self._pusher.apply_owners(engine, batch)
-                batch_rows = [row for row in remaining if row.owner_uuid in batch]
-                for owner, error in refused.items():
-                    queue.fail(self._db, [row for row in batch_rows if row.owner_uuid == owner], error)
-                queue.done(self._db, [row for row in batch_rows if row.owner_uuid not in refused])
+                # It settles the rows of the endpoints it pushed, even when it then raises.
+                self._pusher.apply_owners(engine, [row for row in remaining if row.owner_uuid in batch])
                 remaining = [row for row in remaining if row.owner_uuid not in batch]
         except Exception as e:
             self._failed(engine, e)

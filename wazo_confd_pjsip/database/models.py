@@ -124,8 +124,10 @@ class EngineObject(Base):
     engine = sa.Column(sa.String(1024), primary_key=True)
     object_type = sa.Column(sa.String(32), primary_key=True)
     object_id = sa.Column(sa.String(79), primary_key=True)
-    owner_uuid = sa.Column(UUID(as_uuid=False), nullable=False, index=True)
+    owner_uuid = sa.Column(UUID(as_uuid=False), nullable=False)
     fields = sa.Column(JSONB, nullable=False)
+
+    __table_args__ = (sa.Index('engine_object__idx__engine_owner', 'engine', 'owner_uuid'),)
 
 
 class EngineState(Base):

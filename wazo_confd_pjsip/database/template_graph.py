@@ -34,8 +34,11 @@ def descendant_uuids(template_uuids):
 def ancestor_rows(session, child_uuids):
     if not child_uuids:
         return []
-    found = ancestor_uuids(child_uuids)
-    return list(session.execute(sa.select(EndpointSIP).where(EndpointSIP.uuid.in_(sa.select(found.c.uuid)))).scalars())
+    found = sa.select(ancestor_uuids(child_uuids).c.uuid).scalar_subquery()
+    # = ANY(ARRAY(...)): a primary key lookup per ancestor; `IN (SELECT ...)` is planned as a scan of every row.
+    return list(
+        session.execute(sa.select(EndpointSIP).where(EndpointSIP.uuid == sa.any_(sa.func.array(found)))).scalars()
+    )
 
 
 def parent_uuids_of(session, uuids):
