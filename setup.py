@@ -31,6 +31,7 @@ setup(
         # Debian's python3-psycopg2 provides it (debian/py3dist-overrides); on PyPI it is the binary wheel.
         'psycopg2-binary>=2.9.5,<3',
         'requests>=2.28.1,<3',
+        'websocket-client>=1.2.3,<2',
         'kombu>=5.2.4,<6',
         'PyYAML>=6.0,<7',
         'cheroot>=8.6',

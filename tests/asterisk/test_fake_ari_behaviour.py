@@ -8,6 +8,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 import requests
+import websocket
 
 from tests.fakes.fake_ari import FakeAri
 
@@ -425,3 +426,66 @@ def test_concurrent_requests_are_all_answered(fake_ari):
 
     assert statuses == [200] * len(names)
     assert sorted(object_id for _, object_id in fake_ari.objects()) == sorted(names)
+
+
+# --- the events websocket (integration_tests/asterisk/test_events_websocket.py compares it with Asterisk)
+
+
+def events(fake, query='?app=watch', auth='Basic d2F6bzpzZWNyZXQ='):  # wazo:secret
+    return websocket.create_connection(
+        f'{fake.url.replace("http", "ws")}/ari/events{query}', header=[f'Authorization: {auth}'], timeout=5
+    )
+
+
+def test_events_websocket_opens_for_an_application_and_answers_pings(fake_ari):
+    connection = events(fake_ari)
+
+    connection.ping('hello')
+    opcode, frame = connection.recv_data_frame(control_frame=True)
+
+    assert connection.getstatus() == 101
+    assert (opcode, frame.data) == (websocket.ABNF.OPCODE_PONG, b'hello')
+    connection.close()
+
+
+@pytest.mark.parametrize(
+    'query, auth, status',
+    [('', 'Basic d2F6bzpzZWNyZXQ=', 400), ('?app=watch', 'Basic eDp5', 401)],
+    ids=['no application', 'wrong password'],
+)
+def test_events_websocket_refused(fake_ari, query, auth, status):
+    with pytest.raises(websocket.WebSocketBadStatusException) as refused:
+        events(fake_ari, query, auth)
+    assert refused.value.status_code == status
+
+
+def test_events_websocket_needs_an_upgrade_and_a_booted_asterisk(fake_ari):
+    assert request(fake_ari, 'GET', '/ari/events?app=watch').status_code == 426
+    assert request(fake_ari, 'POST', '/ari/events?app=watch').status_code == 405
+    fake_ari.booting = True
+    with pytest.raises(websocket.WebSocketBadStatusException) as refused:
+        events(fake_ari)
+    assert refused.value.status_code == 503
+
+
+def test_events_websocket_of_a_replaced_application_is_told_and_stays_open(fake_ari):
+    first = events(fake_ari)
+    second = events(fake_ari)
+
+    event = json.loads(first.recv())
+    first.ping()
+
+    assert (event['type'], event['application']) == ('ApplicationReplaced', 'watch')
+    assert first.recv_data_frame(control_frame=True)[0] == websocket.ABNF.OPCODE_PONG
+    first.close()
+    second.close()
+
+
+def test_events_websocket_drops_without_a_close_frame_when_asterisk_stops(fake_ari):
+    connection = events(fake_ari)
+
+    fake_ari.restart()
+
+    with pytest.raises(websocket.WebSocketConnectionClosedException):
+        connection.recv_data_frame(control_frame=True)
+    events(fake_ari).close()  # and opens again once it is back

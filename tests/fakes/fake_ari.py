@@ -23,6 +23,15 @@ the fake does follows Asterisk's source:
 - an attribute or value that is not a JSON string "crashes" Asterisk: every pushed object is lost
   and nothing answers (connection refused) until `restart()`; the crash is recorded, and
   `assert_healthy()` fails loudly;
+- the events websocket (``GET /ari/events?app=NAME`` with an upgrade) opens only once Asterisk is
+  booted (503 before, after authentication: 401), answers 426 without an upgrade, 405 to another
+  method, and a bare 400 (``Sec-WebSocket-Version: 7, 8, 13``) to a version other than 7, 8 or 13,
+  a missing key or an unknown sub-protocol; without ``app`` the ARI page "HTTP request is missing
+  param: [app]" (400) comes first, then that bare 400, as Asterisk writes both. Open, it answers a
+  ping with a pong of the same data and a close with a close of the same code (1000 without one);
+  it sends nothing else but ``ApplicationReplaced`` to the earlier websocket of an application
+  registered again (which stays open). When Asterisk stops, crashes or restarts it drops without a
+  close frame;
 - values are read as Asterisk's C parsers read them (numbers in base 8 and 16, leading blanks
   only, IPv4 addresses as inet_aton() does, so ``5`` is ``0.0.0.5``) and normalized on the way back
   (``yes`` → ``true``, codecs ``(ulaw|alaw)``, doubles ``3.000000``, matches
@@ -35,8 +44,9 @@ the fake does follows Asterisk's source:
 Known simplifications: no SRV lookups for ``match``; a registration is accepted as if Asterisk had a
 transport for its REGISTER (Asterisk refuses one it cannot send: 400); relative DTLS file names are
 looked up from the fake's working directory; no resolution of references between objects (Asterisk
-does none either); only ARI's ``/asterisk`` resource is served, modules are never loaded nor
-unloaded (409), and ``contact`` objects (astdb) cannot be pushed (403); the attribute order of answers
+does none either); only ARI's ``/asterisk`` resource and the events websocket are served (no event
+of a channel, no REST request carried over the websocket, which Asterisk 22 answers), modules are
+never loaded nor unloaded (409), and ``contact`` objects (astdb) cannot be pushed (403); the attribute order of answers
 is the option catalogue's (Asterisk's is hash order: compare as sets). No cost model: an answer
 takes the fake's own time plus `latency`, where Asterisk takes about 2 ms per object, and a scan of
 every endpoint to create an aor (reference §7) — measure costs against the real one.
@@ -50,6 +60,7 @@ from __future__ import annotations
 import base64
 import collections
 import datetime
+import hashlib
 import ipaddress
 import itertools
 import json
@@ -57,6 +68,7 @@ import math
 import os
 import re
 import socket
+import struct
 import sys
 import threading
 import time
@@ -86,12 +98,25 @@ ROUTES = {
     ('asterisk', 'modules'): ('GET',),
     ('asterisk', 'modules', '*'): ('GET', 'POST', 'PUT', 'DELETE'),
     ('asterisk', 'config', 'dynamic', '*', '*', '*'): ('GET', 'PUT', 'DELETE'),
+    ('events',): (),  # only a websocket upgrade (GET), handled apart
 }
+WEBSOCKET_GUID = '258EAFA5-E914-47DA-95CA-C5AB0DC85B11'
+WEBSOCKET_VERSIONS = ('7', '8', '13')
+WS_TEXT, WS_CLOSE, WS_PING, WS_PONG = 0x1, 0x8, 0x9, 0xA
 NOT_FOUND_PAGE = (
     '<!DOCTYPE HTML PUBLIC "-//IETF//DTD HTML 2.0//EN">\r\n<html><head>\r\n<title>404 Not Found</title>\r\n'
     '</head><body>\r\n<h1>Not Found</h1>\r\n<p>The requested URL was not found on this server.</p>\r\n'
     '<hr />\r\n<address>Asterisk</address>\r\n</body></html>\r\n'
 )
+
+
+def _http_error_page(status, title, text):
+    """ast_http_error()'s page."""
+    return (
+        f'<!DOCTYPE HTML PUBLIC "-//IETF//DTD HTML 2.0//EN">\r\n<html><head>\r\n<title>{status} {title}</title>\r\n'
+        f'</head><body>\r\n<h1>{title}</h1>\r\n<p>{text}</p>\r\n<hr />\r\n<address>Asterisk</address>\r\n'
+        '</body></html>\r\n'
+    )
 
 
 class Invalid(Exception):
@@ -900,6 +925,81 @@ _CRASH = object()  # the request kills Asterisk
 _DEAD = object()  # Asterisk died while this request waited
 
 
+class _WebSocketUpgrade:
+    """An accepted upgrade of /ari/events: the application it registers and the handshake's answer."""
+
+    def __init__(self, app, upgrade, accept, protocol):
+        self.app, self.upgrade, self.accept, self.protocol = app, upgrade, accept, protocol
+
+
+class _WebSocketRefused:
+    """A refused upgrade: res_http_websocket's bare 400, after the ARI handler's own answer if it gave one."""
+
+    def __init__(self, answer=None):
+        self.answer = answer
+
+
+class _EventSession:
+    """One events websocket, server side: pings answered, a close echoed, anything else read and ignored."""
+
+    def __init__(self, handler):
+        self._rfile, self._wfile = handler.rfile, handler.wfile
+        self._write_lock = threading.Lock()
+
+    def serve(self):
+        while True:
+            frame = _read_frame(self._rfile)
+            if frame is None:
+                return  # the client went away, or the connection was cut (down, restart, crash)
+            opcode, payload = frame
+            if opcode == WS_PING:
+                self._send(WS_PONG, payload)
+            elif opcode == WS_CLOSE:
+                self._send(WS_CLOSE, payload[:2] if len(payload) >= 2 else struct.pack('!H', 1000))
+                return
+
+    def send_event(self, event):
+        now = datetime.datetime.now(datetime.timezone.utc)
+        self._send(WS_TEXT, json.dumps({**event, 'timestamp': _timestamp(now)}).encode())
+
+    def _send(self, opcode, payload):
+        length = len(payload)
+        if length < 126:
+            header = struct.pack('!BB', 0x80 | opcode, length)
+        elif length < 1 << 16:
+            header = struct.pack('!BBH', 0x80 | opcode, 126, length)
+        else:
+            header = struct.pack('!BBQ', 0x80 | opcode, 127, length)
+        with self._write_lock:
+            try:
+                self._wfile.write(header + payload)
+                self._wfile.flush()
+            except OSError:
+                pass  # gone: its reader sees it too
+
+
+def _read_frame(rfile):
+    """(opcode, unmasked payload) of the next frame, or None at the end of the stream."""
+    try:
+        head = rfile.read(2)
+        if len(head) < 2:
+            return None
+        opcode, length = head[0] & 0x0F, head[1] & 0x7F
+        if length == 126:
+            length = struct.unpack('!H', rfile.read(2))[0]
+        elif length == 127:
+            length = struct.unpack('!Q', rfile.read(8))[0]
+        mask = rfile.read(4) if head[1] & 0x80 else b''
+        payload = rfile.read(length)
+    except (OSError, struct.error):
+        return None
+    if len(payload) < length:
+        return None
+    if mask:
+        payload = bytes(byte ^ mask[index % 4] for index, byte in enumerate(payload))
+    return opcode, payload
+
+
 class _Server(ThreadingHTTPServer):
     daemon_threads = True
     block_on_close = False
@@ -963,6 +1063,7 @@ class FakeAri:
         self.connections_accepted = 0
         self._lock = threading.RLock()
         self._memory = {}  # {(type, id): state}, pushed objects, lost on restart
+        self._event_sessions = {}  # {app: _EventSession}, the open events websockets
         self._file = {}  # {(type, id): state}, objects of pjsip.conf
         self._startup_time = None
         self._last_reload_time = None
@@ -1083,26 +1184,68 @@ class FakeAri:
             self.down()  # stop listening before the client sees its connection close
             _cut(handler.connection)
             return
-        status, body, headers = answer
-        if isinstance(body, str):  # a page of the HTTP server, outside ARI
-            payload, content_type = body.encode('utf-8'), 'text/html'
-        else:
-            payload, content_type = b'' if body is None else json.dumps(body).encode('utf-8'), 'application/json'
-        handler.send_response(status)
-        handler.send_header('Cache-Control', 'no-cache, no-store')
-        for name, value in headers.items():
-            handler.send_header(name, value)
-        if body is not None:
-            handler.send_header('Content-type', content_type)
-        handler.send_header('Content-Length', str(len(payload)))
-        handler.end_headers()
-        handler.wfile.write(payload)
+        if isinstance(answer, _WebSocketUpgrade):
+            self._serve_events(handler, answer)
+            return
+        if isinstance(answer, _WebSocketRefused):
+            if answer.answer is not None:  # the ARI handler's own error page, then res_http_websocket's
+                _send(handler, *answer.answer)
+            _send(handler, 400, None, {'Sec-WebSocket-Version': '7, 8, 13'})
+            return
+        _send(handler, *answer)
 
     def _record(self, method, path, raw_body, answer):
-        status = None if answer is _CRASH else answer[0]
+        if isinstance(answer, _WebSocketUpgrade):
+            status = 101
+        elif isinstance(answer, _WebSocketRefused):
+            status = 400
+        else:
+            status = None if answer is _CRASH else answer[0]
         body = raw_body.decode('utf-8', 'replace')
         self.request_log.append({'method': method, 'path': path, 'body': body, 'status': status})
         self.counters['requests'] += 1
+
+    # the events websocket
+
+    def _events_upgrade(self, headers, query):
+        """What res_http_websocket, then ARI's session_attempted callback, make of an upgrade of /ari/events."""
+        upgrade = headers.get('Upgrade')
+        if upgrade is None or upgrade.lower() != 'websocket':
+            return 426, _http_error_page(426, 'Upgrade Required', ''), {}
+        protocols = [part.strip() for part in (headers.get('Sec-WebSocket-Protocol') or '').split(',') if part.strip()]
+        if protocols and 'ari' not in protocols:
+            return _WebSocketRefused()
+        version = (headers.get('Sec-WebSocket-Version') or '').strip()
+        key = headers.get('Sec-WebSocket-Key')
+        if version not in WEBSOCKET_VERSIONS or not key:
+            return _WebSocketRefused()
+        app = parse_qs(query).get('app', [''])[0]
+        if not app:
+            return _WebSocketRefused((400, _http_error_page(400, 'Bad Request', _MISSING_APP), {}))
+        accept = base64.b64encode(hashlib.sha1((key + WEBSOCKET_GUID).encode()).digest()).decode('ascii')
+        return _WebSocketUpgrade(app, upgrade, accept, 'ari' if protocols else None)
+
+    def _serve_events(self, handler, upgrade):
+        handler.send_response_only(101, 'Switching Protocols')
+        handler.send_header('Upgrade', upgrade.upgrade)
+        handler.send_header('Connection', 'Upgrade')
+        handler.send_header('Sec-WebSocket-Accept', upgrade.accept)
+        if upgrade.protocol:
+            handler.send_header('Sec-WebSocket-Protocol', upgrade.protocol)
+        handler.end_headers()
+        handler.wfile.flush()
+        handler.close_connection = True
+        session = _EventSession(handler)
+        with self._lock:
+            replaced, self._event_sessions[upgrade.app] = self._event_sessions.get(upgrade.app), session
+        if replaced is not None:  # it stays open, without the application
+            replaced.send_event({'type': 'ApplicationReplaced', 'application': upgrade.app})
+        try:
+            session.serve()
+        finally:
+            with self._lock:
+                if self._event_sessions.get(upgrade.app) is session:
+                    del self._event_sessions[upgrade.app]
 
     def _answer(self, method, url, headers, raw_body):
         if url.path != '/ari' and not url.path.startswith('/ari/'):
@@ -1127,6 +1270,8 @@ class FakeAri:
         allowed = {'Allow': ','.join(('OPTIONS',) + ROUTES.get(route, ()))}
         if method == 'OPTIONS':
             return 204, None, allowed
+        if route == ('events',) and method == 'GET':
+            return self._events_upgrade(headers, url.query)
         if method not in ROUTES.get(route, ()):
             return _error(405, 'Invalid method', allowed)
         if route == ('asterisk', 'info'):
@@ -1242,6 +1387,24 @@ class FakeAri:
 
 
 _MODULE_NOT_SHOWN = 'Module could not be found in running modules'
+_MISSING_APP = 'HTTP request is missing param: [app]'
+
+
+def _send(handler, status, body, headers):
+    """One HTTP answer: a JSON body, a page of the HTTP server (text), or none."""
+    if isinstance(body, str):  # a page of the HTTP server, outside ARI
+        payload, content_type = body.encode('utf-8'), 'text/html'
+    else:
+        payload, content_type = b'' if body is None else json.dumps(body).encode('utf-8'), 'application/json'
+    handler.send_response(status)
+    handler.send_header('Cache-Control', 'no-cache, no-store')
+    for name, value in headers.items():
+        handler.send_header(name, value)
+    if body is not None:
+        handler.send_header('Content-type', content_type)
+    handler.send_header('Content-Length', str(len(payload)))
+    handler.end_headers()
+    handler.wfile.write(payload)
 
 
 def _route(segments):

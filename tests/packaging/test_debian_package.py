@@ -29,6 +29,7 @@ PYTHON_DEPENDENCIES = {
     'python3-psycopg2',
     'python3-requests',
     'python3-sqlalchemy',
+    'python3-websocket',
     'python3-yaml',
 }
 

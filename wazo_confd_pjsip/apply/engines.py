@@ -6,6 +6,7 @@ import dataclasses
 import threading
 
 from ..asterisk.ari import AriClient
+from ..asterisk.events import AriEventsWatch
 from ..engine_ids import DEFAULT_ENGINE
 
 
@@ -60,6 +61,17 @@ class Engine:
                 self.config.ari_timeout,
             )
         return client
+
+    def events_watch(self, app, on_change):
+        """A watch of this engine's ARI events websocket (not started)."""
+        return AriEventsWatch(
+            self.config.ari_url,
+            self.config.ari_username or '',
+            self.config.ari_password or '',
+            app,
+            on_change,
+            timeout=self.config.ari_timeout,
+        )
 
 
 def engines_from_config(config):

@@ -9,6 +9,12 @@ pusher.py. Engine-wide sections are rendered to the engine's pjsip.conf, then re
 reloaded. When Asterisk restarted (its startup time changed), its pushed objects are gone: push
 them all again, phased (auths, aors, endpoints, ...) with bounded parallelism.
 
+A running worker holds each engine's ARI events websocket open (asterisk.events): it drops when
+Asterisk stops and connects again once Asterisk is fully booted, and either wakes the worker to
+check the engine at once. While the connection of its last successful check stays open, the
+engine cannot have restarted, so changes go without asking for its startup time first. The
+periodic check (health_interval) stays, for an engine whose websocket cannot connect.
+
 Several workers may run (threads here, or `wazo-confd-pjsip apply-worker` processes): rows are
 claimed with SKIP LOCKED and a lease, and advisory locks serialize the work on one endpoint.
 When an engine is unreachable (or fails otherwise) its rows wait, retried with exponential
@@ -19,6 +25,7 @@ import select
 import socket
 import threading
 import time
+import uuid
 from collections import defaultdict
 
 import sqlalchemy as sa
@@ -60,6 +67,8 @@ class ApplyWorker:
         self._last_health_check = {}
         self._unreachable = set()  # engine names
         self._seen_startup = {}  # engine name → the startup time whose full push this worker saw done
+        self._watches = {}  # engine name → its ARI events websocket, while the worker runs
+        self._checked_epoch = {}  # engine name → the websocket connection (epoch) its last check was made in
         self._worker_id = None  # while running: the id its claims carry (queue.register_worker)
         self._thread = None
         self._stopping = threading.Event()
@@ -70,6 +79,12 @@ class ApplyWorker:
 
     def start(self):
         self._stopping.clear()
+        app = f'wazo-confd-pjsip-{uuid.uuid4().hex[:12]}'
+        self._watches = {
+            engine.name: engine.events_watch(app, self.wake) for engine in self._engines.values() if engine.has_ari
+        }
+        for watch in self._watches.values():
+            watch.start()
         self._thread = threading.Thread(target=self._run, name='apply-worker', daemon=True)
         self._thread.start()
 
@@ -79,6 +94,9 @@ class ApplyWorker:
         self.wake()
         if self._thread is not None:
             self._thread.join(timeout)
+        for watch in self._watches.values():
+            watch.stop()
+        self._watches = {}
 
     def wake(self):
         try:
@@ -174,8 +192,24 @@ class ApplyWorker:
                     self._failed(engine, e)
 
     def _health_check_due(self, engine):
+        if self._epoch(engine) != self._checked_epoch.get(engine.name):
+            return True  # its events websocket dropped or connected since: Asterisk stopped, or is back
         elapsed = time.monotonic() - self._last_health_check.get(engine.name, float('-inf'))
         return elapsed >= self._check_interval(engine.name)
+
+    def _epoch(self, engine):
+        watch = self._watches.get(engine.name)
+        return watch.epoch if watch is not None else None
+
+    def _startup_watched(self, engine):
+        """Whether the websocket open when the last check succeeded is still open: the same Asterisk process."""
+        epoch = self._epoch(engine)
+        return (
+            epoch is not None
+            and epoch == self._checked_epoch.get(engine.name)
+            and engine.name not in self._unreachable
+            and engine.name in self._seen_startup
+        )
 
     def _process_engine(self, engine_name, rows):
         engine = self._engines.get(engine_name)
@@ -218,11 +252,15 @@ class ApplyWorker:
         """
         if self._health_check_due(engine):
             self._check_engine(engine)
+        elif self._startup_watched(engine):
+            return  # no restart without its websocket dropping: no need to ask
         elif engine.client().asterisk_info().startup_time != self._seen_startup.get(engine.name):
             self._check_engine(engine)
 
     def _check_engine(self, engine):
         self._last_health_check[engine.name] = time.monotonic()
+        # Before asking: a websocket that drops or connects during the check makes another one due.
+        self._checked_epoch[engine.name] = self._epoch(engine)
         info = engine.client().asterisk_info()
         with self._db.engine.connect() as connection:
             state = engine_state.read(connection, engine.name)
