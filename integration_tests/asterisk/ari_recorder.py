@@ -8,16 +8,22 @@ Asterisk does not answer (stopped, or it dropped the request) the proxy closes t
 without a response: the service's ARI client sees a connection error, as it would from a dead
 Asterisk, and the record's status is None. So a record with a status is a request Asterisk handled.
 `cut_off` makes the proxy answer so while Asterisk runs: a network outage between the two.
+
+The events websocket (an upgrade of GET /ari/events) is tunnelled to Asterisk byte for byte and
+recorded with the status of the upgrade; it ends when either side closes it, and setting `cut_off`
+cuts every open tunnel (refusing new ones), as the outage would.
 """
 from __future__ import annotations
 
 import json
+import select
+import socket
 import sys
 import threading
 import time
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from urllib.parse import unquote
+from urllib.parse import unquote, urlsplit
 
 import requests
 
@@ -39,6 +45,11 @@ class AriRecord:
     def not_ready(self):
         """Asterisk's answer while it boots: 503, or its HTTP server's own 404 page before ARI is loaded."""
         return self.status == 503 or (self.status == 404 and not isinstance(self.reply, (dict, list)))
+
+    @property
+    def events_websocket(self):
+        """An upgrade to the events websocket (its status: 101 when accepted)."""
+        return self.path.startswith('/events')
 
     @property
     def object_key(self):
@@ -64,7 +75,33 @@ class AriRecorder:
         self._lock = threading.Lock()
         self._server = _Server(('127.0.0.1', 0), _handler_class(self))
         self._thread = None
-        self.cut_off = False
+        self._cut_off = False
+        self._tunnels = set()  # open websocket tunnels: (client socket, upstream socket)
+
+    @property
+    def cut_off(self) -> bool:
+        return self._cut_off
+
+    @cut_off.setter
+    def cut_off(self, value: bool) -> None:
+        with self._lock:
+            self._cut_off = value
+            tunnels = list(self._tunnels) if value else []
+        for tunnel in tunnels:
+            for end in tunnel:
+                _shut(end)
+
+    def open_tunnel(self, tunnel) -> bool:
+        """Register an open websocket tunnel; False (not registered) while cut off."""
+        with self._lock:
+            if self._cut_off:
+                return False
+            self._tunnels.add(tunnel)
+            return True
+
+    def close_tunnel(self, tunnel) -> None:
+        with self._lock:
+            self._tunnels.discard(tunnel)
 
     @property
     def url(self) -> str:
@@ -130,7 +167,40 @@ class _ForwardingHandler(BaseHTTPRequestHandler):
         super().finish()
 
     def do_GET(self):
-        self._forward()
+        if (self.headers.get('Upgrade') or '').lower() == 'websocket':
+            self._tunnel()
+        else:
+            self._forward()
+
+    def _tunnel(self):
+        started = time.monotonic()
+        path = self.path.removeprefix('/ari')
+        self.close_connection = True
+        if self.recorder.cut_off:
+            self.recorder.record(AriRecord(started, self.command, path, None, None))
+            return
+        upstream_url = urlsplit(f'{self.recorder.upstream}{path}')
+        try:
+            upstream = socket.create_connection((upstream_url.hostname, upstream_url.port), timeout=UPSTREAM_TIMEOUT)
+        except OSError:
+            self.recorder.record(AriRecord(started, self.command, path, None, None))
+            return
+        upstream.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        headers = ''.join(f'{name}: {value}\r\n' for name, value in self.headers.items())
+        target = upstream_url.path + (f'?{upstream_url.query}' if upstream_url.query else '')
+        upstream.sendall(f'GET {target} HTTP/1.1\r\n{headers}\r\n'.encode('latin-1'))
+        tunnel = (self.connection, upstream)
+        if not self.recorder.open_tunnel(tunnel):
+            upstream.close()
+            self.recorder.record(AriRecord(started, self.command, path, None, None))
+            return
+        status = None
+        try:
+            status = _pipe(self.connection, upstream)
+        finally:
+            self.recorder.close_tunnel(tunnel)
+            upstream.close()
+            self.recorder.record(AriRecord(started, self.command, path, None, status))
 
     do_PUT = do_POST = do_DELETE = do_GET
 
@@ -181,3 +251,35 @@ def _json(raw_body):
         return json.loads(raw_body)
     except ValueError:
         return raw_body.decode(errors='replace')
+
+
+def _pipe(client, upstream):
+    """Bytes both ways until one side closes; the status of the upstream's first answer (None: none).
+
+    Reading the client's socket directly is safe: a websocket client sends nothing after its
+    request until the upgrade is answered, so nothing waits in the handler's buffer.
+    """
+    status = None
+    upstream.settimeout(None)
+    while True:
+        readable, _, _ = select.select([client, upstream], [], [])
+        for source in readable:
+            try:
+                data = source.recv(65536)
+            except OSError:
+                data = b''
+            if not data:
+                return status
+            if source is upstream and status is None:
+                status = int(data.split(b' ', 2)[1])
+            try:
+                (upstream if source is client else client).sendall(data)
+            except OSError:
+                return status
+
+
+def _shut(end):
+    try:
+        end.shutdown(socket.SHUT_RDWR)
+    except OSError:
+        pass

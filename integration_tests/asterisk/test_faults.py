@@ -341,6 +341,7 @@ def refusals(records):
         and r.status not in ANSWERED
         and not r.not_ready
         and not (r.method == 'DELETE' and r.status == 404)
+        and not (r.events_websocket and r.status == 101)
     ]
 
 

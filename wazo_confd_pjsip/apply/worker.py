@@ -201,7 +201,7 @@ class ApplyWorker:
         watch = self._watches.get(engine.name)
         return watch.epoch if watch is not None else None
 
-    def _startup_watched(self, engine):
+    def startup_watched(self, engine):
         """Whether the websocket open when the last check succeeded is still open: the same Asterisk process."""
         epoch = self._epoch(engine)
         return (
@@ -252,7 +252,7 @@ class ApplyWorker:
         """
         if self._health_check_due(engine):
             self._check_engine(engine)
-        elif self._startup_watched(engine):
+        elif self.startup_watched(engine):
             return  # no restart without its websocket dropping: no need to ask
         elif engine.client().asterisk_info().startup_time != self._seen_startup.get(engine.name):
             self._check_engine(engine)

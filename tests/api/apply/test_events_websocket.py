@@ -43,7 +43,7 @@ def running(dependencies, app):
     worker.check_engines(force=True)
     worker.start()
     engine = dependencies.apply.engines['default']
-    _eventually(lambda: worker._startup_watched(engine), 'the events websocket is open and checked')
+    _eventually(lambda: worker.startup_watched(engine), 'the events websocket is open and checked')
     yield worker
     worker.stop()
 
