@@ -149,7 +149,9 @@ def _run(db_uri, target, settings, sizes, fan_outs, samples, rows):
             if target.restart is not None:
                 progress(f'apply: Asterisk restarted under the running worker at N={size}')
                 recovery = _recovery(target, db, apply.engines['default'])
-                rows.append(Row('restart: Asterisk up → full state back', size, (recovery,), 'ms', recovery_target(size)))
+                rows.append(
+                    Row('restart: Asterisk up → full state back', size, (recovery,), 'ms', recovery_target(size))
+                )
             worker.stop()
         if fan_outs:
             template_uuids = {fan_out: population.fan_out_template(fan_out) for fan_out in fan_outs}
@@ -159,7 +161,9 @@ def _run(db_uri, target, settings, sizes, fan_outs, samples, rows):
             for fan_out, template_uuid in template_uuids.items():
                 progress(f'apply: template change reaching {fan_out} endpoints')
                 body = load_update({'endpoint_section_options': [['language', f'fr_{fan_out}']]})
-                elapsed = _timed_change(db, worker, lambda: templates.update(_AnyTenant(), template_uuid, body), commits)
+                elapsed = _timed_change(
+                    db, worker, lambda: templates.update(_AnyTenant(), template_uuid, body), commits
+                )
                 rows.append(Row(f'template change reaching K={fan_out}', fan_out, (elapsed,), 'ms', FAN_OUT_TARGET))
     finally:
         core.stop()

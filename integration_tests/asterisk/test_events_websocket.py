@@ -28,24 +28,34 @@ from .service import MASTER_TOKEN, SUB_TENANT, Api, ServiceProcess
 AUTH = 'Basic ' + base64.b64encode(f'{ARI_USER}:{ARI_PASSWORD}'.encode()).decode()
 KEY = 'dGhlIHNhbXBsZSBub25jZQ=='
 UPGRADE = f'Upgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: {KEY}\r\n'
-MEANINGFUL_HEADERS = ('upgrade', 'connection', 'sec-websocket-accept', 'sec-websocket-version', 'sec-websocket-protocol',
-                      'www-authenticate', 'allow', 'content-type')  # fmt: skip
+MEANINGFUL_HEADERS = (
+    'upgrade',
+    'connection',
+    'sec-websocket-accept',
+    'sec-websocket-version',
+    'sec-websocket-protocol',
+    'www-authenticate',
+    'allow',
+    'content-type',
+)
 NEVER = 3600.0
 RECOVERY_TIMEOUT = 90.0
 
 HANDSHAKES = {
-    'accepted': f'GET /ari/events?app=agree HTTP/1.1\r\nAuthorization: {AUTH}\r\n{UPGRADE}Sec-WebSocket-Version: 13\r\n',
+    'accepted': f'GET /ari/events?app=agree HTTP/1.1\r\nAuthorization: {AUTH}\r\n{UPGRADE}'
+    'Sec-WebSocket-Version: 13\r\n',
     'api key': f'GET /ari/events?app=agree&api_key={ARI_USER}:{ARI_PASSWORD} HTTP/1.1\r\n{UPGRADE}'
     'Sec-WebSocket-Version: 13\r\n',
     'sub-protocol ari': f'GET /ari/events?app=agree HTTP/1.1\r\nAuthorization: {AUTH}\r\n{UPGRADE}'
     'Sec-WebSocket-Version: 13\r\nSec-WebSocket-Protocol: ari\r\n',
     'unknown sub-protocol': f'GET /ari/events?app=agree HTTP/1.1\r\nAuthorization: {AUTH}\r\n{UPGRADE}'
     'Sec-WebSocket-Version: 13\r\nSec-WebSocket-Protocol: chat\r\n',
-    'no application': f'GET /ari/events HTTP/1.1\r\nAuthorization: {AUTH}\r\n{UPGRADE}Sec-WebSocket-Version: 13\r\n',
+    'no application': f'GET /ari/events HTTP/1.1\r\nAuthorization: {AUTH}\r\n{UPGRADE}' 'Sec-WebSocket-Version: 13\r\n',
     'wrong password': f'GET /ari/events?app=agree HTTP/1.1\r\nAuthorization: Basic eDp5\r\n{UPGRADE}'
     'Sec-WebSocket-Version: 13\r\n',
     'no upgrade': f'GET /ari/events?app=agree HTTP/1.1\r\nAuthorization: {AUTH}\r\n',
-    'version 6': f'GET /ari/events?app=agree HTTP/1.1\r\nAuthorization: {AUTH}\r\n{UPGRADE}Sec-WebSocket-Version: 6\r\n',
+    'version 6': f'GET /ari/events?app=agree HTTP/1.1\r\nAuthorization: {AUTH}\r\n{UPGRADE}'
+    'Sec-WebSocket-Version: 6\r\n',
     'POST': f'POST /ari/events?app=agree HTTP/1.1\r\nAuthorization: {AUTH}\r\nContent-Length: 0\r\n{UPGRADE}'
     'Sec-WebSocket-Version: 13\r\n',
 }
@@ -272,7 +282,9 @@ def pushed_startup(db_uri):
     engine = sa.create_engine(db_uri)
     try:
         with engine.connect() as connection:
-            return connection.execute(sa.text("SELECT startup_time FROM engine_state WHERE engine = 'default'")).scalar()
+            return connection.execute(
+                sa.text("SELECT startup_time FROM engine_state WHERE engine = 'default'")
+            ).scalar()
     finally:
         engine.dispose()
 

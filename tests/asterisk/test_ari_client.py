@@ -4,7 +4,6 @@
 import json
 
 import pytest
-import requests
 
 from wazo_confd_pjsip.asterisk.ari import AriAuthError, AriClient, AriRejected, AriUnavailable
 from wazo_confd_pjsip.asterisk.objects import AsteriskObject
@@ -139,15 +138,15 @@ def test_url_with_or_without_ari_prefix(fake_ari, url):
         assert client.asterisk_info().version == '22.10.1'
 
 
-def test_a_404_page_that_is_not_aris_is_unavailable(ari, monkeypatch):
-    # Asterisk's HTTP server answers its own HTML 404 until res_ari is loaded, early in a boot.
-    page = requests.Response()
-    page.status_code = 404
-    page.headers['Content-Type'] = 'text/html'
-    page._content = b'<!DOCTYPE HTML PUBLIC "-//IETF//DTD HTML 2.0//EN">\r\n<html><head><title>404 Not Found</title>'
-    monkeypatch.setattr(ari._session, 'request', lambda *args, **kwargs: page)
-
-    for request in (lambda: ari.put_object(ALICE), lambda: ari.delete_object('endpoint', 'alice'), ari.asterisk_info):
-        with pytest.raises(AriUnavailable) as raised:
-            request()
-        assert raised.value.status == 404
+def test_a_404_page_that_is_not_aris_is_unavailable(fake_ari):
+    # Asterisk's HTTP server answers its own HTML 404 until res_ari is loaded, early in a boot, as it
+    # does for any path outside ARI.
+    with AriClient(f'{fake_ari.url}/not-ari', USER, PASSWORD, timeout=2) as ari:
+        for request in (
+            lambda: ari.put_object(ALICE),
+            lambda: ari.delete_object('endpoint', 'alice'),
+            ari.asterisk_info,
+        ):
+            with pytest.raises(AriUnavailable) as raised:
+                request()
+            assert raised.value.status == 404

@@ -70,7 +70,9 @@ def test_a_connection_that_stops_answering_pings_counts_as_dropped(changes):
         connection, _ = server.accept()
         accepted.append(connection)
         request = connection.recv(65536).decode()
-        key = next(line.split(':', 1)[1].strip() for line in request.split('\r\n') if line.startswith('Sec-WebSocket-Key'))
+        key = next(
+            line.split(':', 1)[1].strip() for line in request.split('\r\n') if line.startswith('Sec-WebSocket-Key')
+        )
         accept = base64.b64encode(hashlib.sha1((key + '258EAFA5-E914-47DA-95CA-C5AB0DC85B11').encode()).digest())
         connection.sendall(
             b'HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n'

@@ -14,16 +14,21 @@ Errors say what the caller should do:
   object defined in pjsip.conf, 404): sending it again gives the same answer.
 
 Requests are never retried here: a repeated merge PUT would append repeatable options twice.
-One `requests.Session` keeps the connection open between requests; use one client per thread.
+One keep-alive connection (http.client: a third of the cost of a request through `requests`,
+which a full push of 10,000 endpoints makes 30,000 times) is kept between requests, and opened
+again when Asterisk closed it in between; use one client per thread.
 """
 
 from __future__ import annotations
 
+import base64
+import http.client
 import json
+import select
+import socket
+import ssl
 from dataclasses import dataclass
-from urllib.parse import quote
-
-import requests
+from urllib.parse import quote, urlsplit
 
 CONFIG_CLASS = 'res_pjsip'
 ALLOCATION_FAILED = 'Allocation failed'
@@ -55,16 +60,37 @@ class AsteriskInfo:
     last_reload_time: str
 
 
+@dataclass(frozen=True)
+class _Response:
+    status: int
+    reason: str
+    body: bytes
+
+    def json(self):
+        return json.loads(self.body)
+
+    @property
+    def text(self):
+        return self.body.decode('utf-8', 'replace')
+
+
 class AriClient:
     def __init__(self, url, username, password, timeout=10.0):
         base = url.rstrip('/')
-        self._base = base if base.endswith('/ari') else f'{base}/ari'
+        base = base if base.endswith('/ari') else f'{base}/ari'
+        parts = urlsplit(base)
+        self._path = parts.path
+        self._secure = parts.scheme == 'https'
+        self._host = parts.hostname or ''
+        self._port = parts.port or (443 if self._secure else 80)
         self._timeout = timeout
-        self._session = requests.Session()
-        self._session.auth = (username, password)
+        self._authorization = 'Basic ' + base64.b64encode(f'{username}:{password}'.encode()).decode('ascii')
+        self._connection = None
 
     def close(self):
-        self._session.close()
+        if self._connection is not None:
+            self._connection.close()
+            self._connection = None
 
     def __enter__(self):
         return self
@@ -101,31 +127,54 @@ class AriClient:
         self._request('PUT', f'/asterisk/modules/{quote(name, safe="")}')
 
     def _request(self, method, path, body=None):
-        headers = {}
+        headers = {'Authorization': self._authorization, 'Host': f'{self._host}:{self._port}'}
         data = None
         if body is not None:
             headers['Content-Type'] = 'application/json'
-            data = json.dumps(body)
+            data = json.dumps(body).encode('utf-8')
         try:
-            response = self._session.request(
-                method, f'{self._base}{path}', data=data, headers=headers, timeout=self._timeout
-            )
-        except (requests.ConnectionError, requests.Timeout) as e:
+            connection = self._open()
+            connection.request(method, f'{self._path}{path}', body=data, headers=headers)
+            answer = connection.getresponse()
+            response = _Response(answer.status, answer.reason, answer.read())
+        except (OSError, http.client.HTTPException) as e:
+            self.close()
             raise AriUnavailable(f'Asterisk ARI unreachable: {e}') from e
-        if response.status_code < 400:
+        if response.status < 400:
             return response
-        if response.status_code == 404 and not _is_json(response):
+        if response.status == 404 and not _is_json(response):
             # Asterisk's HTTP server answers its own HTML page until res_ari is loaded (while booting).
             raise AriUnavailable('ARI not loaded (Asterisk starting, or no ARI at this URL)', 404)
         message = _error_message(response)
-        if response.status_code == 401:
+        if response.status == 401:
             raise AriAuthError(message, 401)
-        if response.status_code == 500 and message == ALLOCATION_FAILED:
+        if response.status == 500 and message == ALLOCATION_FAILED:
             # A merge Asterisk could not copy: sending it again fails the same way.
             raise AriRejected(message, 500)
-        if response.status_code >= 500 or response.status_code == 409:
-            raise AriUnavailable(message, response.status_code)
-        raise AriRejected(message, response.status_code)
+        if response.status >= 500 or response.status == 409:
+            raise AriUnavailable(message, response.status)
+        raise AriRejected(message, response.status)
+
+    def _open(self):
+        """The kept connection, or a new one when there is none or Asterisk closed it since the last answer."""
+        connection = self._connection
+        if connection is not None and connection.sock is not None:
+            readable, _, _ = select.select([connection.sock], [], [], 0)
+            if readable:  # the end of the stream (or bytes nobody asked for): not to be reused
+                self.close()
+                connection = None
+        if connection is None:
+            if self._secure:
+                connection = http.client.HTTPSConnection(
+                    self._host, self._port, timeout=self._timeout, context=ssl.create_default_context()
+                )
+            else:
+                connection = http.client.HTTPConnection(self._host, self._port, timeout=self._timeout)
+            self._connection = connection
+        if connection.sock is None:
+            connection.connect()
+            connection.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        return connection
 
 
 def _object_path(object_type, object_id):

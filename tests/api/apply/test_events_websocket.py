@@ -36,13 +36,13 @@ def _eventually(condition, what):
 
 
 @pytest.fixture
-def running(dependencies, app):
+def running(core, app):
     """A started worker that would poll its engine only once an hour, its websocket open and checked."""
-    config = merge_configs({'apply': {'health_interval': NEVER}}, dependencies.config)
-    worker = build_apply(config, dependencies.db, dependencies.catalogue).worker
+    config = merge_configs({'apply': {'health_interval': NEVER}}, core.config)
+    worker = build_apply(config, core.db, core.catalogue).worker
     worker.check_engines(force=True)
     worker.start()
-    engine = dependencies.apply.engines['default']
+    engine = core.apply.engines['default']
     _eventually(lambda: worker.startup_watched(engine), 'the events websocket is open and checked')
     yield worker
     worker.stop()
@@ -63,9 +63,7 @@ def test_a_restart_is_pushed_again_as_soon_as_the_websocket_is_back(api, running
     assert fake_ari.objects()[('endpoint', 'bob')]['context'] == 'a'
 
 
-def test_a_change_is_pushed_without_asking_for_the_startup_time_while_the_websocket_stays_open(
-    api, running, fake_ari
-):
+def test_a_change_is_pushed_without_asking_for_the_startup_time_while_the_websocket_stays_open(api, running, fake_ari):
     endpoint = _endpoint(api, 'alice')
     _eventually(lambda: ('endpoint', 'alice') in fake_ari.objects(), 'the endpoint is pushed')
     fake_ari.request_log.clear()
@@ -79,9 +77,7 @@ def test_a_change_is_pushed_without_asking_for_the_startup_time_while_the_websoc
     assert [r['path'] for r in fake_ari.request_log if r['method'] == 'GET'] == []
 
 
-def test_an_outage_is_reported_when_the_websocket_drops_and_what_waited_goes_when_it_is_back(
-    api, running, fake_ari
-):
+def test_an_outage_is_reported_when_the_websocket_drops_and_what_waited_goes_when_it_is_back(api, running, fake_ari):
     endpoint = _endpoint(api, 'alice')
     _eventually(lambda: ('endpoint', 'alice') in fake_ari.objects(), 'the endpoint is pushed')
 

@@ -6,13 +6,13 @@
 With an index on the owner alone, a table just refilled by a full push (no statistics yet) was read
 by intersecting it with every key of the engine in the primary key: a scan that grew with N.
 
-Revision ID: 0005
-Revises: 0004
+Revision ID: 0006
+Revises: 0005
 """
 from alembic import op
 
-revision = '0005'
-down_revision = '0004'
+revision = '0006'
+down_revision = '0005'
 branch_labels = None
 depends_on = None
 
