@@ -70,8 +70,9 @@ def test_quick_apply_benchmark_prints_a_row_per_measure():
     cells = _table_cells(result.stdout)
     assert [(row[0], row[1]) for row in cells] == [
         ('full push of N endpoints', '8'),
-        ('one-endpoint change acknowledged', '8'),
-        ('new endpoint acknowledged', '8'),
+        ('one-endpoint change, commit → visible', '8'),
+        ('new endpoint, commit → visible', '8'),
+        ('restart: Asterisk up → full state back', '8'),
         ('template change reaching K=3', '3'),
     ]
     assert all(row[-1] in ('ok', 'MISS') for row in cells)
