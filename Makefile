@@ -9,6 +9,9 @@ BENCH_ARGS ?=
 ASTERISK_PREFIX ?= /opt/asterisk
 SHARED_ASTERISK ?= ../shared/asterisk
 export WAZO_TEST_ASTERISK_PREFIX = $(ASTERISK_PREFIX)
+# The same Asterisk built with contrib/asterisk/patches (set_var endpoints merge: no endpoint gap).
+ASTERISK_PATCHED_PREFIX ?= /opt/asterisk-patched
+export WAZO_TEST_ASTERISK_PATCHED_PREFIX = $(ASTERISK_PATCHED_PREFIX)
 
 $(VENV)/.installed: requirements.txt test-requirements.txt setup.py
 	$(PYTHON) -m venv $(VENV)
@@ -16,7 +19,7 @@ $(VENV)/.installed: requirements.txt test-requirements.txt setup.py
 	$(VENV)/bin/pip install --quiet --disable-pip-version-check --no-deps -e .
 	touch $@
 
-.PHONY: venv run test lint test-unit test-asterisk asterisk bench
+.PHONY: venv run test lint test-unit test-asterisk asterisk asterisk-patched bench
 venv: $(VENV)/.installed
 
 run: venv
@@ -33,12 +36,16 @@ test-unit: venv
 	$(VENV)/bin/python -m pytest -q --ignore=integration_tests/asterisk
 
 # The real Asterisk, sipp, and the service pip-installed into a fresh venv (integration_tests/asterisk).
-test-asterisk: venv asterisk
+test-asterisk: venv asterisk asterisk-patched
 	$(VENV)/bin/python -m pytest -q integration_tests/asterisk
 
 asterisk: $(ASTERISK_PREFIX)/sbin/asterisk
 $(ASTERISK_PREFIX)/sbin/asterisk:
 	bash $(SHARED_ASTERISK)/install.sh $(ASTERISK_PREFIX)
+
+# About 15 minutes on 2 cores; nothing to do when the prefix holds a build of the current patches.
+asterisk-patched:
+	SHARED_ASTERISK=$(SHARED_ASTERISK) bash contrib/asterisk/build-patched.sh $(ASTERISK_PATCHED_PREFIX)
 
 bench: venv
 	$(VENV)/bin/python -m benchmarks $(BENCH_ARGS)

@@ -88,6 +88,44 @@ def test_set_var_reads_back_as_the_variables(fake_ari):
     assert fake_ari.objects()[('endpoint', 'alice')]['set_var'] == {'__WAZO_TENANT_UUID': 't1', 'X': '1'}
 
 
+@pytest.fixture
+def patched_ari():
+    """A fake of an Asterisk built with contrib/asterisk/patches."""
+    with FakeAri(username=USER, password=PASSWORD, set_var_round_trips=True) as fake:
+        yield fake
+        fake.assert_healthy()
+
+
+def test_patched_set_var_reads_back_as_the_option_and_an_update_keeps_it(patched_ari):
+    created = put(patched_ari, 'endpoint', 'alice', ENDPOINT + [('set_var', 'X=1'), ('set_var', 'Y=a=b')])
+
+    updated = put(patched_ari, 'endpoint', 'alice', [('context', 'other')])
+
+    assert [line for line in shown(created) if line[0] in ('set_var', 'X', 'Y')] == [
+        ('set_var', 'X=1'),
+        ('set_var', 'Y=a=b'),
+    ]
+    assert updated.status_code == 200
+    assert patched_ari.objects()[('endpoint', 'alice')]['set_var'] == {'X': '1', 'Y': 'a=b'}
+    assert patched_ari.objects()[('endpoint', 'alice')]['context'] == 'other'
+
+
+def test_patched_set_var_of_a_known_name_replaces_its_value(patched_ari):
+    put(patched_ari, 'endpoint', 'alice', ENDPOINT + [('set_var', 'X=1'), ('set_var', 'Y=2')])
+
+    put(patched_ari, 'endpoint', 'alice', [('set_var', 'X=3'), ('set_var', 'Z=4')])
+
+    assert patched_ari.objects()[('endpoint', 'alice')]['set_var'] == {'X': '3', 'Y': '2', 'Z': '4'}
+
+
+def test_patched_endpoint_without_codecs_still_cannot_be_updated(patched_ari):
+    put(patched_ari, 'endpoint', 'alice', [('set_var', 'X=1')])
+
+    response = put(patched_ari, 'endpoint', 'alice', [('context', 'other')])
+
+    assert (response.status_code, response.json()) == (500, {'error': 'Allocation failed'})
+
+
 def test_inline_acl_becomes_a_missing_named_acl_on_update(fake_ari):
     created = put(fake_ari, 'endpoint', 'alice', ENDPOINT + [('deny', '0.0.0.0/0'), ('permit', '10.1.0.0/16')])
     updated = put(fake_ari, 'endpoint', 'alice', [('context', 'other')])

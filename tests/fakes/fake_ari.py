@@ -13,7 +13,9 @@ the fake does follows Asterisk's source:
   may change it: ``webrtc=yes`` turns on bundle, ICE, AVPF, DTLS...); PUT on an existing id *copies*
   it through its text form and applies the lines on top, so every lossy read-back of Asterisk is
   reproduced: repeatable options append, ``set_var`` reads back as the variables themselves (the
-  copy then fails: 500 ``{"error": "Allocation failed"}``), codecs of an endpoint without any read
+  copy then fails: 500 ``{"error": "Allocation failed"}``; with ``set_var_round_trips``, an Asterisk
+  built with contrib/asterisk/patches: as ``set_var`` = ``NAME=value``, and the copy keeps them, a
+  ``set_var`` of the same name replacing the value), codecs of an endpoint without any read
   back as ``(nothing)`` (500 too), inline deny/permit read back as a named ACL ``deny/permit``, an
   empty caller id reads back as ``<unknown>`` (the copy makes it the number ``unknown``),
   ``direct_media_method`` reads back as the connected line method, ``preferred_codec_only=yes``
@@ -606,10 +608,11 @@ def _password_digests(digests, value):
 class ObjectType:
     """One sorcery type: how its options parse, how it checks itself, how it reads back."""
 
-    def __init__(self, name, specs):
+    def __init__(self, name, specs, set_var_round_trips=False):
         self.name = name
         self.specs = specs  # {option: fact from pjsip-options.json}
         self.hidden = HIDDEN.get(name, frozenset({'type'}))
+        self.set_var_round_trips = set_var_round_trips
 
     def new(self):
         state = {}
@@ -679,7 +682,7 @@ class ObjectType:
         for option in self.specs:
             value = state.get(_slot(_READ_FROM.get((self.name, option), option)))
             if option not in self.hidden and value is not None:
-                fields.extend(_read_back(self.name, option, value))
+                fields.extend(_read_back(self.name, option, value, self.set_var_round_trips))
         fields.extend((name, value) for name, value in state.items() if name.startswith('@'))
         return fields
 
@@ -762,7 +765,7 @@ def _dtls_rekey(value):
     return str(number & UINT32_MAX)
 
 
-def _read_back(object_type, option, value):
+def _read_back(object_type, option, value, set_var_round_trips):
     """The (attribute, value) lines an option reads back as."""
     if (object_type, option) == ('registration', 'outbound_auth'):
         return [(option, name) for name in value.split(',')] if value else [(option, '')]
@@ -770,6 +773,8 @@ def _read_back(object_type, option, value):
         return [(option, f'({"|".join(value)})' if value else '(nothing)')]
     if option in {'acl', 'contact_acl'}:
         return [(option, _acl_text(value))]
+    if option == 'set_var' and set_var_round_trips:
+        return [(option, f'{name}={variable}') for name, variable in value.items()] or [(option, '')]
     if option == 'set_var':
         return list(value.items()) or [(option, '')]  # each variable as itself
     if option in {'match', 'contact'}:
@@ -913,10 +918,10 @@ _CHECKS = {
 }
 
 
-def load_object_types(path=OPTIONS_FILE):
+def load_object_types(path=OPTIONS_FILE, set_var_round_trips=False):
     facts = json.loads(Path(path).read_text(encoding='utf-8'))
     facts.pop('_about', None)
-    return {name: ObjectType(name, specs) for name, specs in facts.items()}
+    return {name: ObjectType(name, specs, set_var_round_trips) for name, specs in facts.items()}
 
 
 # --- The HTTP side ---------------------------------------------------------------------------------
@@ -1048,14 +1053,22 @@ class FakeAri:
     (modules reloaded), `crashes` (the requests that killed it).
     """
 
-    def __init__(self, username='wazo', password='secret', read_only_users=None, version='22.10.1', latency=0.0):
+    def __init__(
+        self,
+        username='wazo',
+        password='secret',
+        read_only_users=None,
+        version='22.10.1',
+        latency=0.0,
+        set_var_round_trips=False,
+    ):
         self.version = version
         self.latency = latency
         self.booting = False
         self.users = {username: (password, False)}
         self.users.update({user: (secret, True) for user, secret in (read_only_users or {}).items()})
         self.username, self.password = username, password
-        self.types = load_object_types()
+        self.types = load_object_types(set_var_round_trips=set_var_round_trips)
         self.request_log = []
         self.counters = collections.Counter()
         self.crashes = []

@@ -5,6 +5,7 @@
 import dataclasses
 import threading
 
+from ..asterisk import probe
 from ..asterisk.ari import AriClient
 from ..asterisk.events import AriEventsWatch
 from ..engine_ids import DEFAULT_ENGINE
@@ -46,6 +47,18 @@ class Engine:
         self.config = config
         self.name = config.name
         self._local = threading.local()
+        self._probe_lock = threading.Lock()
+        self._merges_set_var = None  # (startup time, the probe's answer) of the last probe
+
+    def merges_set_var(self, startup_time):
+        """Whether the Asterisk that started at `startup_time` merges set_var endpoints; probed once per start.
+
+        A restart may run another build (stock or patched), so the answer holds for one startup time.
+        """
+        with self._probe_lock:
+            if self._merges_set_var is None or self._merges_set_var[0] != startup_time:
+                self._merges_set_var = (startup_time, probe.merges_set_var(self.client()))
+            return self._merges_set_var[1]
 
     @property
     def has_ari(self):

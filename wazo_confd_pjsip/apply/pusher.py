@@ -59,9 +59,17 @@ class EnginePusher:
                 current = acknowledged.of_owners(connection, engine.name, owner_uuids)
                 with Session(bind=connection, future=True) as session:
                     wanted = self._desired.for_owners(session, owner_uuids, engine.name)
+                state = engine_state.read(connection, engine.name)
+                merges_set_var = engine.merges_set_var(state.startup_time if state else None)
                 plans, unchanged = {}, []
                 for owner in owner_uuids:
-                    operations = plan_changes(current[owner], wanted[owner], self._is_repeatable, self._reset_value)
+                    operations = plan_changes(
+                        current[owner],
+                        wanted[owner],
+                        self._is_repeatable,
+                        self._reset_value,
+                        merges_set_var=merges_set_var,
+                    )
                     if operations:
                         plans[owner] = _delete_before_create(operations, current[owner])
                     else:

@@ -7,8 +7,9 @@ from tests.fakes.fake_ari import FakeAri
 
 
 @pytest.fixture
-def fake_ari():
-    with FakeAri(username='wazo', password='secret') as ari:
+def fake_ari(request):
+    """A stock Asterisk; parametrized indirectly with True, one built with contrib/asterisk/patches."""
+    with FakeAri(username='wazo', password='secret', set_var_round_trips=getattr(request, 'param', False)) as ari:
         ari.up()
         yield ari
         ari.assert_healthy()

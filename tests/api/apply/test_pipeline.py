@@ -2,12 +2,14 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 
 """Changes made through the API reach a (fake, faithful) Asterisk 22 ARI, per changed object."""
+import json
 import threading
 
 import pytest
 import sqlalchemy as sa
 
 from wazo_confd_pjsip.apply.components import build_apply
+from wazo_confd_pjsip.asterisk.probe import PROBE_ENDPOINT_ID as PROBE
 
 
 def _create_endpoint(api, name='alice', **extra):
@@ -78,6 +80,55 @@ def test_endpoint_with_set_var_is_recreated_not_merged(api, worker, fake_ari):
     endpoint_object = fake_ari.objects()[('endpoint', 'alice')]
     assert endpoint_object['context'] == 'other'
     assert endpoint_object['allow'] == ('alaw',)
+
+
+@pytest.mark.parametrize('fake_ari', [True], indirect=True, ids=['patched'])
+def test_endpoint_with_set_var_is_merged_by_a_patched_asterisk(api, worker, fake_ari):
+    endpoint = _create_endpoint(api)
+    worker.drain()
+    fake_ari.request_log.clear()
+
+    api.put(
+        f'/endpoints/sip/{endpoint["uuid"]}',
+        json={'endpoint_section_options': [['context', 'other'], ['allow', '!all,alaw'], ['set_var', 'X=1']]},
+    )
+    worker.drain()
+
+    writes = [
+        (r['method'], r['path'].rsplit('/', 2)[-2], r['body']) for r in fake_ari.request_log if r['method'] != 'GET'
+    ]
+    assert [(method, object_type) for method, object_type, _ in writes] == [('PUT', 'endpoint')]
+    assert [(field['attribute'], field['value']) for field in json.loads(writes[0][2])['fields']] == [
+        ('context', 'other'),
+        ('disallow', 'all'),
+        ('allow', '!all,alaw'),
+        ('set_var', 'X=1'),
+        ('callerid', ''),
+    ]
+    endpoint_object = fake_ari.objects()[('endpoint', 'alice')]
+    assert (endpoint_object['context'], endpoint_object['allow']) == ('other', ('alaw',))
+    assert endpoint_object['set_var'] == {'X': '1', '__WAZO_TENANT_UUID': endpoint['tenant_uuid']}
+
+
+@pytest.mark.parametrize('fake_ari', [False, True], indirect=True, ids=['stock', 'patched'])
+def test_each_engine_is_probed_once_per_asterisk_start(api, worker, fake_ari):
+    probe_path = f'/ari/asterisk/config/dynamic/res_pjsip/endpoint/{PROBE}'
+    endpoint = _create_endpoint(api)
+    worker.drain()
+    for context in ('a', 'b'):
+        api.put(f'/endpoints/sip/{endpoint["uuid"]}', json={'endpoint_section_options': [['context', context]]})
+        worker.drain()
+    fake_ari.restart()
+    worker.check_engines(force=True)
+    api.put(f'/endpoints/sip/{endpoint["uuid"]}', json={'endpoint_section_options': [['context', 'c']]})
+    worker.drain()
+
+    probes = [(r['method'], r['status']) for r in fake_ari.request_log if r['path'] == probe_path]
+    patched = fake_ari.types['endpoint'].set_var_round_trips
+    once = [('DELETE', 404), ('PUT', 200), ('PUT', 200 if patched else 500), ('DELETE', 204)]
+    assert probes == once + once
+    assert ('endpoint', PROBE) not in fake_ari.objects()
+    assert fake_ari.objects()[('endpoint', 'alice')]['context'] == 'c'
 
 
 def test_template_change_fans_out_to_every_descendant(api, worker, fake_ari):
@@ -168,7 +219,8 @@ def test_concurrent_workers_apply_each_change_once(api, core, fake_ari):
     for thread in threads:
         thread.join()
 
-    puts = [r['path'] for r in _requests(fake_ari, 'PUT')]
+    # each worker probes the engine once (the probe's id is no endpoint's)
+    puts = [r['path'] for r in _requests(fake_ari, 'PUT') if not r['path'].endswith(PROBE)]
     assert len(puts) == len(set(puts)) == 60
     assert _pending(core.db) == 0
 
