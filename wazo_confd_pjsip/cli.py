@@ -193,4 +193,5 @@ def _print_welcome(listen, port, first_run):
         print(f'master tenant: {master_tenant_uuid}')
         print(f'admin token:   {token}')
         print('try:')
-        print(f"  curl -s -H 'X-Auth-Token: {token}' {url}/endpoints/sip/templates?recurse=true", flush=True)
+        # Quoted: zsh refuses an unquoted '?'.
+        print(f"  curl -s -H 'X-Auth-Token: {token}' '{url}/endpoints/sip/templates?recurse=true'", flush=True)

@@ -249,3 +249,25 @@ def test_the_service_token_is_renewed_before_it_expires(fake, make_backend):
     assert backend.status()['service_token'] == {'status': 'ok'}
     backend.close()
     assert not any(thread.name == 'wazo-auth-service-token' for thread in threading.enumerate())
+
+
+def test_unreachable_wazo_auth_names_neither_the_token_nor_its_url():
+    # Issue 13: the message reaches 503 bodies, and those end up in proxy logs.
+    import socket
+
+    from wazo_confd_pjsip.auth import AuthServiceUnavailable
+    from wazo_confd_pjsip.auth.wazo_auth import WazoAuthBackend
+
+    with socket.socket() as unused:
+        unused.bind(('127.0.0.1', 0))
+        port = unused.getsockname()[1]
+    backend = WazoAuthBackend({'host': '127.0.0.1', 'port': port, 'timeout': 2})
+    token = 'secret-token-3c5a'
+    try:
+        backend.check_token(token, 'confd.endpoints.read')
+    except AuthServiceUnavailable as e:
+        message = str(e)
+    else:
+        raise AssertionError('no error from an unreachable wazo-auth')
+    assert token not in message
+    assert str(port) not in message and '127.0.0.1' not in message

@@ -811,7 +811,6 @@ def test_every_unmapped_key_is_reported_with_its_file_and_line():
         Unmapped('t', 'peers.conf', 2, 'qualify', 'no PJSIP equivalent'),
         # 'port' and 'username' only make a static contact: p registers (host=dynamic).
         Unmapped('t', 'peers.conf', 3, 'port', 'no effect in this configuration'),
-        Unmapped('p', 'peers.conf', 8, 'accountcode', 'no PJSIP equivalent'),
         Unmapped('p', 'peers.conf', 9, 'call-limit', 'no PJSIP equivalent'),
         Unmapped('p', 'peers.conf', 10, 'videosupport', 'no PJSIP equivalent'),
         Unmapped('p', 'peers.conf', 11, 'username', 'no effect in this configuration'),

@@ -197,7 +197,9 @@ class WazoAuthBackend(AuthBackend):
                 method, self._url + path, headers=headers, timeout=self._timeout, allow_redirects=False, **kwargs
             )
         except requests.RequestException as e:
-            raise AuthServiceUnavailable(f'wazo-auth unreachable: {e}') from e
+            # The exception names the URL, token included; error bodies end up in proxy logs.
+            logger.warning('wazo-auth %s request failed: %s', method, type(e).__name__)
+            raise AuthServiceUnavailable('wazo-auth unreachable') from e
 
 
 def _token_path(token):

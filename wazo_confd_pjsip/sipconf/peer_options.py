@@ -38,6 +38,8 @@ _RENAMES = {
         )
     },
     'rtptimeout': ('endpoint', 'rtp_timeout'),
+    'rtpholdtimeout': ('endpoint', 'rtp_timeout_hold'),
+    'accountcode': ('endpoint', 'accountcode'),
     'icesupport': ('endpoint', 'ice_support'),
     'autoframing': ('endpoint', 'use_ptime'),
     'mohsuggest': ('endpoint', 'moh_suggest'),
