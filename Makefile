@@ -9,6 +9,8 @@ BENCH_ARGS ?=
 ASTERISK_PREFIX ?= /opt/asterisk
 SHARED_ASTERISK ?= ../shared/asterisk
 export WAZO_TEST_ASTERISK_PREFIX = $(ASTERISK_PREFIX)
+ASTERISK_PREFIX_2 ?= /opt/asterisk-2
+export WAZO_TEST_ASTERISK_PREFIX_2 = $(ASTERISK_PREFIX_2)
 
 $(VENV)/.installed: requirements.txt test-requirements.txt setup.py
 	$(PYTHON) -m venv $(VENV)
@@ -36,7 +38,9 @@ test-unit: venv
 test-asterisk: venv asterisk
 	$(VENV)/bin/python -m pytest -q integration_tests/asterisk
 
-asterisk: $(ASTERISK_PREFIX)/sbin/asterisk
+asterisk: $(ASTERISK_PREFIX)/sbin/asterisk $(ASTERISK_PREFIX_2)/sbin/asterisk
+$(ASTERISK_PREFIX_2)/sbin/asterisk:
+	bash $(SHARED_ASTERISK)/install.sh $(ASTERISK_PREFIX_2)
 $(ASTERISK_PREFIX)/sbin/asterisk:
 	bash $(SHARED_ASTERISK)/install.sh $(ASTERISK_PREFIX)
 
