@@ -12,6 +12,9 @@ export WAZO_TEST_ASTERISK_PREFIX = $(ASTERISK_PREFIX)
 # The same Asterisk built with contrib/asterisk/patches (set_var endpoints merge: no endpoint gap).
 ASTERISK_PATCHED_PREFIX ?= /opt/asterisk-patched
 export WAZO_TEST_ASTERISK_PATCHED_PREFIX = $(ASTERISK_PATCHED_PREFIX)
+# A second engine, for the two-engine tests.
+ASTERISK_PREFIX_2 ?= /opt/asterisk-2
+export WAZO_TEST_ASTERISK_PREFIX_2 = $(ASTERISK_PREFIX_2)
 
 $(VENV)/.installed: requirements.txt test-requirements.txt setup.py
 	$(PYTHON) -m venv $(VENV)
@@ -36,10 +39,12 @@ test-unit: venv
 	$(VENV)/bin/python -m pytest -q --ignore=integration_tests/asterisk
 
 # The real Asterisk, sipp, and the service pip-installed into a fresh venv (integration_tests/asterisk).
-test-asterisk: venv asterisk asterisk-patched
+test-asterisk: venv asterisk
 	$(VENV)/bin/python -m pytest -q integration_tests/asterisk
 
-asterisk: $(ASTERISK_PREFIX)/sbin/asterisk
+asterisk: $(ASTERISK_PREFIX)/sbin/asterisk $(ASTERISK_PREFIX_2)/sbin/asterisk
+$(ASTERISK_PREFIX_2)/sbin/asterisk:
+	bash $(SHARED_ASTERISK)/install.sh $(ASTERISK_PREFIX_2)
 $(ASTERISK_PREFIX)/sbin/asterisk:
 	bash $(SHARED_ASTERISK)/install.sh $(ASTERISK_PREFIX)
 

@@ -22,6 +22,8 @@ import requests
 REPOSITORY = Path(__file__).resolve().parents[2]
 SHARED_ASTERISK = Path(os.environ.get('WAZO_SHARED_ASTERISK', REPOSITORY.parent / 'shared' / 'asterisk'))
 DEFAULT_PREFIX = Path(os.environ.get('WAZO_TEST_ASTERISK_PREFIX', '/opt/asterisk'))
+# The second engine of the two-engine tests: a prefix of its own, installed like the first.
+SECOND_PREFIX = Path(os.environ.get('WAZO_TEST_ASTERISK_PREFIX_2', '/opt/asterisk-2'))
 ARI_USER, ARI_PASSWORD = 'wazo', 'secret'
 READ_ONLY_ARI_USERS = (('viewer', 'look'),)  # (user, password) of ari.conf users with read_only = yes
 CONFIGURED_FILES = ('sorcery.conf', 'pjsip.conf', 'ari.conf', 'http.conf')
