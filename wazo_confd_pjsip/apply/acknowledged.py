@@ -80,9 +80,7 @@ def replace_engine(connection, engine, owned_objects):
     ]
     if rows:
         connection.execute(sa.insert(_table), rows)
-    connection.commit()
 
 
 def forget_engine(connection, engine):
     connection.execute(sa.delete(_table).where(_table.c.engine == engine))
-    connection.commit()

@@ -14,7 +14,6 @@ def update(connection, engine, **values):
     statement = insert(_table).values(engine=engine, **values)
     statement = statement.on_conflict_do_update(index_elements=['engine'], set_=values)
     connection.execute(statement)
-    connection.commit()
 
 
 def read(connection, engine):

@@ -40,7 +40,7 @@ class EngineConfig:
         )
 
 
-class Engine:
+class AsteriskEngine:
     """One engine; ARI clients are per thread (a requests.Session is not shared across threads)."""
 
     def __init__(self, config):
@@ -89,5 +89,6 @@ class Engine:
 
 def engines_from_config(config):
     return {
-        name: Engine(EngineConfig.from_config(name, engine)) for name, engine in config['asterisk']['engines'].items()
+        name: AsteriskEngine(EngineConfig.from_config(name, engine))
+        for name, engine in config['asterisk']['engines'].items()
     }

@@ -132,25 +132,28 @@ class EnginePusher:
                         _outbox.c.id, _outbox.c.engine, _outbox.c.owner_uuid, _outbox.c.kind, _outbox.c.attempts
                     ).where(_outbox.c.engine == engine.name, _outbox.c.kind.in_([KIND_ENDPOINT, KIND_RESYNC]))
                 ).all()
-                connection.commit()
-                # Until the push completes, a restart of this worker must push everything again.
+                known = {} if asterisk_empty else acknowledged.of_engine(connection, engine.name)
+                # Committed before Asterisk is touched: until the push completes, a restart of this
+                # worker must push everything again, and nothing the engine held is vouched for.
                 engine_state.update(connection, engine.name, startup_time=None)
+                acknowledged.forget_engine(connection, engine.name)
+                connection.commit()
                 with self._db.read_only() as session:
                     wanted = self._desired.for_engine(session, engine.name)
                 owned = [(owner, obj) for owner, objects in wanted.items() for obj in objects]
                 if not asterisk_empty:
-                    known = acknowledged.of_engine(connection, engine.name)
                     stale = set(known) | {obj.key for _, obj in owned}
                     self._run_phased(engine, [Operation(Action.DELETE, t, i, reason='resync') for t, i in stale])
-                acknowledged.forget_engine(connection, engine.name)
                 owner_of = {obj.key: owner for owner, obj in owned}
                 pushed, refused = self._run_phased(engine, phase_full_push(obj for _, obj in owned), owner_of)
+                # Then what the engine holds now, and the startup it was pushed for, together.
                 acknowledged.replace_engine(
                     connection, engine.name, [(o, obj) for o, obj in owned if obj.key in pushed]
                 )
                 engine_state.update(
                     connection, engine.name, startup_time=startup_time, last_full_resync_at=sa.func.now()
                 )
+                connection.commit()
         for owner, error in refused.items():
             queue.fail(self._db, [row for row in covered if row.owner_uuid == owner], error)
         queue.done(self._db, [row for row in covered if row.owner_uuid not in refused])
@@ -217,11 +220,13 @@ class EnginePusher:
                     engine_sections=current,
                     restart_required='; '.join(reasons) if reasons else None,
                 )
+                connection.commit()
 
     def _rejected(self, connection, engine, operation, error):
         message = f'{operation.type} {operation.id}: {error}'
         logger.error('engine %s refused %s', engine.name, message)
         engine_state.update(connection, engine.name, last_error=message, last_error_at=sa.func.now())
+        connection.commit()  # shown by the sync status at once, whatever the caller's transaction does next
         return message
 
 

@@ -271,6 +271,7 @@ class ApplyWorker:
                 asterisk_version=info.version,
                 last_contact_at=sa.func.now(),
             )
+            connection.commit()
         self._unreachable.discard(engine.name)
         if state is not None and not state.reachable:
             logger.info('engine %s reachable again', engine.name)
@@ -282,6 +283,7 @@ class ApplyWorker:
                 with self._db.engine.connect() as connection:
                     # What waited for a restart (system, transport sockets) is applied now.
                     engine_state.update(connection, engine.name, restart_required=None)
+                    connection.commit()
             logger.info(
                 'engine %s: %s, pushing everything', engine.name, 'Asterisk restarted' if restarted else 'first contact'
             )
@@ -300,6 +302,7 @@ class ApplyWorker:
             if unreachable:
                 values['reachable'] = False
             engine_state.update(connection, engine.name, **values)
+            connection.commit()
         if not unreachable:
             logger.error('engine %s: applying failed: %s', engine.name, error, exc_info=error)
         elif state is None or state.reachable:
