@@ -125,14 +125,23 @@ class Connection:
 
     def read_frame(self, timeout=5.0):
         """(opcode, payload) of the next server frame; None when the connection ends first."""
-        while len(self.buffer) < 2 or len(self.buffer) < 2 + (self.buffer[1] & 0x7F):
+        while (header := self._header()) is None or len(self.buffer) < sum(header):
             if not self._read(timeout):
                 return None
-        length = self.buffer[1] & 0x7F
-        assert length < 126, 'only short frames are expected here'
-        opcode, payload = self.buffer[0] & 0x0F, self.buffer[2 : 2 + length]
-        self.buffer = self.buffer[2 + length :]
+        start, length = header
+        opcode, payload = self.buffer[0] & 0x0F, self.buffer[start : start + length]
+        self.buffer = self.buffer[start + length :]
         return opcode, payload
+
+    def _header(self):
+        """(header size, payload length) of the buffered frame (7-bit or 16-bit length), None until known."""
+        if len(self.buffer) < 2:
+            return None
+        length = self.buffer[1] & 0x7F
+        if length < 126:
+            return 2, length
+        assert length == 126, 'no frame of 64 KiB or more is expected here'
+        return (4, struct.unpack('!H', self.buffer[2:4])[0]) if len(self.buffer) >= 4 else None
 
 
 def host(port):

@@ -80,6 +80,8 @@ from urllib.parse import parse_qs, unquote, urlsplit
 
 import wazo_confd_pjsip
 
+ENTITY_ID = '02:fc:00:00:00:01'  # what /asterisk/info says and every event carries
+
 OPTIONS_FILE = Path(wazo_confd_pjsip.__file__).parent / 'options' / 'pjsip-options.json'
 CONFIG_CLASS = 'res_pjsip'
 MEMORY_TYPES = frozenset({'endpoint', 'aor', 'auth', 'identify', 'registration'})
@@ -965,7 +967,8 @@ class _EventSession:
 
     def send_event(self, event):
         now = datetime.datetime.now(datetime.timezone.utc)
-        self._send(WS_TEXT, json.dumps({**event, 'timestamp': _timestamp(now)}).encode())
+        # Asterisk 22 adds its entity id (`asterisk_id`) to every event it sends.
+        self._send(WS_TEXT, json.dumps({**event, 'timestamp': _timestamp(now), 'asterisk_id': ENTITY_ID}).encode())
 
     def _send(self, opcode, payload):
         length = len(payload)
@@ -1316,7 +1319,7 @@ class FakeAri:
             200,
             {
                 'build': {'os': 'Linux', 'kernel': '', 'machine': 'x86_64', 'options': '', 'date': '', 'user': ''},
-                'system': {'version': self.version, 'entity_id': '02:fc:00:00:00:01'},
+                'system': {'version': self.version, 'entity_id': ENTITY_ID},
                 'config': {
                     'name': '',
                     'default_language': 'en',
