@@ -10,18 +10,10 @@ import time
 
 import pytest
 
+from tests.waiting import eventually
 from wazo_confd_pjsip.asterisk.events import AriEventsWatch
 
 from .conftest import PASSWORD, USER
-
-WAIT = 10.0
-
-
-def _eventually(condition, what):
-    deadline = time.monotonic() + WAIT
-    while not condition():
-        assert time.monotonic() < deadline, f'not within {WAIT} s: {what}'
-        time.sleep(0.01)
 
 
 @pytest.fixture
@@ -37,13 +29,13 @@ def test_each_connection_has_its_epoch_and_none_while_asterisk_is_down(fake_ari,
     watch = _watch(f'{fake_ari.url}/ari', changes)
     watch.start()
     try:
-        _eventually(lambda: watch.epoch == 1, 'connected')
+        eventually(lambda: watch.epoch == 1, 'connected')
         fake_ari.down()
-        _eventually(lambda: watch.epoch is None, 'the drop is seen')
+        eventually(lambda: watch.epoch is None, 'the drop is seen')
         fake_ari.up()
-        _eventually(lambda: watch.epoch == 2, 'connected again')
+        eventually(lambda: watch.epoch == 2, 'connected again')
         fake_ari.restart()
-        _eventually(lambda: watch.epoch == 3, 'a restart is a new connection')
+        eventually(lambda: watch.epoch == 3, 'a restart is a new connection')
     finally:
         watch.stop()
     assert len(changes) >= 5  # each connection and each drop was told
@@ -84,8 +76,8 @@ def test_a_connection_that_stops_answering_pings_counts_as_dropped(changes):
     watch = _watch(f'http://127.0.0.1:{server.getsockname()[1]}/ari', changes, ping_interval=0.1)
     watch.start()
     try:
-        _eventually(lambda: watch.epoch == 1, 'connected')
-        _eventually(lambda: watch.epoch is None, 'the silent connection is given up')
+        eventually(lambda: watch.epoch == 1, 'connected')
+        eventually(lambda: watch.epoch is None, 'the silent connection is given up')
     finally:
         watch.stop()
         for connection in accepted:

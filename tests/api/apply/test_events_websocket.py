@@ -7,32 +7,13 @@ import time
 
 import pytest
 
+from tests.waiting import eventually
 from wazo_confd_pjsip.apply.components import build_apply
 from wazo_confd_pjsip.config import merge_configs
 
+from .helpers import create_endpoint
+
 NEVER = 3600.0  # a health_interval no test outlives: whatever happens is the websocket's doing
-WAIT = 10.0
-
-
-def _endpoint(api, name):
-    response = api.post(
-        '/endpoints/sip',
-        json={
-            'name': name,
-            'auth_section_options': [['username', name], ['password', 'x']],
-            'aor_section_options': [['max_contacts', '1']],
-            'endpoint_section_options': [['context', 'a'], ['allow', '!all,ulaw']],
-        },
-    )
-    assert response.status_code == 201, response.json
-    return response.json
-
-
-def _eventually(condition, what):
-    deadline = time.monotonic() + WAIT
-    while not condition():
-        assert time.monotonic() < deadline, f'not within {WAIT} s: {what}'
-        time.sleep(0.01)
 
 
 @pytest.fixture
@@ -43,7 +24,7 @@ def running(core, app):
     worker.check_engines(force=True)
     worker.start()
     engine = core.apply.engines['default']
-    _eventually(lambda: worker.startup_watched(engine), 'the events websocket is open and checked')
+    eventually(lambda: worker.startup_watched(engine), 'the events websocket is open and checked')
     yield worker
     worker.stop()
 
@@ -54,18 +35,18 @@ def _sync(api):
 
 def test_a_restart_is_pushed_again_as_soon_as_the_websocket_is_back(api, running, fake_ari):
     for name in ('alice', 'bob'):
-        _endpoint(api, name)
-    _eventually(lambda: len(fake_ari.objects()) == 6, 'the endpoints are pushed')
+        create_endpoint(api, name)
+    eventually(lambda: len(fake_ari.objects()) == 6, 'the endpoints are pushed')
 
     fake_ari.restart()
 
-    _eventually(lambda: len(fake_ari.objects()) == 6, 'everything is pushed again')
+    eventually(lambda: len(fake_ari.objects()) == 6, 'everything is pushed again')
     assert fake_ari.objects()[('endpoint', 'bob')]['context'] == 'a'
 
 
 def test_a_change_is_pushed_without_asking_for_the_startup_time_while_the_websocket_stays_open(api, running, fake_ari):
-    endpoint = _endpoint(api, 'alice')
-    _eventually(lambda: ('endpoint', 'alice') in fake_ari.objects(), 'the endpoint is pushed')
+    endpoint = create_endpoint(api, 'alice')
+    eventually(lambda: ('endpoint', 'alice') in fake_ari.objects(), 'the endpoint is pushed')
     fake_ari.request_log.clear()
 
     changed = api.put(
@@ -78,21 +59,21 @@ def test_a_change_is_pushed_without_asking_for_the_startup_time_while_the_websoc
 
 
 def test_an_outage_is_reported_when_the_websocket_drops_and_what_waited_goes_when_it_is_back(api, running, fake_ari):
-    endpoint = _endpoint(api, 'alice')
-    _eventually(lambda: ('endpoint', 'alice') in fake_ari.objects(), 'the endpoint is pushed')
+    endpoint = create_endpoint(api, 'alice')
+    eventually(lambda: ('endpoint', 'alice') in fake_ari.objects(), 'the endpoint is pushed')
 
     fake_ari.down()
-    _eventually(lambda: not _sync(api)['reachable'], 'the outage is reported')
+    eventually(lambda: not _sync(api)['reachable'], 'the outage is reported')
     api.put(f'/endpoints/sip/{endpoint["uuid"]}', json={'endpoint_section_options': [['context', 'b']]})
     fake_ari.up()
 
-    _eventually(lambda: _sync(api)['reachable'] and _sync(api)['pending_changes'] == 0, 'the change is applied')
+    eventually(lambda: _sync(api)['reachable'] and _sync(api)['pending_changes'] == 0, 'the change is applied')
     assert fake_ari.objects()[('endpoint', 'alice')]['context'] == 'b'
 
 
 def test_a_booting_asterisk_is_not_pushed_until_it_accepts_the_websocket(api, running, fake_ari):
-    _endpoint(api, 'alice')
-    _eventually(lambda: len(fake_ari.objects()) == 3, 'the endpoint is pushed')
+    create_endpoint(api, 'alice')
+    eventually(lambda: len(fake_ari.objects()) == 3, 'the endpoint is pushed')
     fake_ari.booting = True  # ARI answers 503 until Asterisk is fully booted, the websocket included
     fake_ari.restart()
     fake_ari.request_log.clear()
@@ -102,4 +83,4 @@ def test_a_booting_asterisk_is_not_pushed_until_it_accepts_the_websocket(api, ru
 
     fake_ari.booting = False
 
-    _eventually(lambda: len(fake_ari.objects()) == 3, 'everything is pushed once booted')
+    eventually(lambda: len(fake_ari.objects()) == 3, 'everything is pushed once booted')

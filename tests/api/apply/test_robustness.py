@@ -15,20 +15,7 @@ from wazo_confd_pjsip.apply.components import build_apply
 from wazo_confd_pjsip.core import build_core
 
 from ..conftest import ApiClient
-
-
-def _endpoint(api, name, context='a'):
-    response = api.post(
-        '/endpoints/sip',
-        json={
-            'name': name,
-            'auth_section_options': [['username', name], ['password', 'x']],
-            'aor_section_options': [['max_contacts', '1']],
-            'endpoint_section_options': [['context', context], ['allow', '!all,ulaw']],
-        },
-    )
-    assert response.status_code == 201, response.json
-    return response.json
+from .helpers import create_endpoint
 
 
 def _rows(db, columns='id, kind, attempts, failed_at IS NOT NULL AS failed, last_error'):
@@ -43,7 +30,7 @@ def _due_now(db):
 
 def test_an_endpoint_deleted_while_its_first_push_is_in_flight_leaves_asterisk(api, worker, fake_ari):
     worker.check_engines(force=True)
-    endpoint = _endpoint(api, 'alice')
+    endpoint = create_endpoint(api, 'alice')
     fake_ari.latency = 0.2
     pushing = threading.Thread(target=worker.drain)
     pushing.start()
@@ -59,7 +46,7 @@ def test_an_endpoint_deleted_while_its_first_push_is_in_flight_leaves_asterisk(a
 
 def test_a_lost_acknowledgement_does_not_turn_the_next_push_into_a_merge(api, worker, fake_ari, core, monkeypatch):
     worker.check_engines(force=True)
-    _endpoint(api, 'alice')
+    create_endpoint(api, 'alice')
     monkeypatch.setattr(acknowledged, 'record', _raise(RuntimeError('stopped between the PUT and its record')))
     worker.drain()  # Asterisk has the objects, the service does not know it
     monkeypatch.undo()
@@ -86,7 +73,7 @@ def test_a_lost_acknowledgement_does_not_turn_the_next_push_into_a_merge(api, wo
 def test_a_restart_seen_by_two_workers_is_pushed_once(api, core, fake_ari):
     first, second = (build_apply(core.config, core.db, core.catalogue).worker for _ in range(2))
     for index in range(10):
-        _endpoint(api, f'e{index}')
+        create_endpoint(api, f'e{index}')
     first.check_engines(force=True)
     fake_ari.restart()
     fake_ari.request_log.clear()
@@ -107,7 +94,7 @@ def test_a_restart_seen_by_two_workers_is_pushed_once(api, core, fake_ari):
 
 
 def test_a_full_push_settles_only_the_changes_it_saw(api, core, worker, fake_ari, monkeypatch):
-    alice = _endpoint(api, 'alice')
+    alice = create_endpoint(api, 'alice')
     worker.check_engines(force=True)
     db = core.db
     late = db.engine.connect()  # a change whose outbox row has an early id but commits late
@@ -122,7 +109,7 @@ def test_a_full_push_settles_only_the_changes_it_saw(api, core, worker, fake_ari
         sa.text("INSERT INTO apply_outbox (engine, owner_uuid, kind) VALUES ('default', :u, 'endpoint')"),
         {'u': alice['uuid']},
     )
-    _endpoint(api, 'bob')
+    create_endpoint(api, 'bob')
     read_configuration = core.apply.desired.for_engine
 
     def commit_the_late_change_meanwhile(session, engine):
@@ -159,7 +146,7 @@ def test_a_failure_other_than_an_outage_is_retried_and_reported(api, core, fake_
 
 
 def test_a_leased_row_is_not_due_until_its_lease_ends(api, worker, core):
-    _endpoint(api, 'alice')
+    create_endpoint(api, 'alice')
     claimed = queue.claim(core.db, 10, lease_seconds=60)
 
     assert len(claimed) == 1
@@ -205,7 +192,7 @@ def test_a_stopping_worker_hands_back_what_it_did_not_reach(api, core, worker, f
 
     worker.check_engines(force=True)
     for index in range(3):
-        _endpoint(api, f'e{index}')
+        create_endpoint(api, f'e{index}')
     monkeypatch.setattr(worker_module, 'OWNER_BATCH', 1)
     apply_owners = worker._pusher.apply_owners
 
@@ -251,7 +238,7 @@ def _worker_session(db):
 
 
 def test_the_claims_of_a_dead_worker_are_taken_over_at_once(api, core):
-    _endpoint(api, 'alice')
+    create_endpoint(api, 'alice')
     session, dead_worker = _worker_session(core.db)
     assert len(queue.claim(core.db, 10, lease_seconds=120, worker_id=dead_worker)) == 1
 
@@ -264,7 +251,7 @@ def test_the_claims_of_a_dead_worker_are_taken_over_at_once(api, core):
 def test_a_live_worker_of_another_database_with_the_same_id_keeps_no_claim_alive(api, core, postgres_server_uri):
     from tests.databases import create_database, drop_database
 
-    _endpoint(api, 'alice')
+    create_endpoint(api, 'alice')
     session, dead_worker = _worker_session(core.db)
     assert len(queue.claim(core.db, 10, lease_seconds=120, worker_id=dead_worker)) == 1
     session.close()
@@ -281,7 +268,7 @@ def test_a_live_worker_of_another_database_with_the_same_id_keeps_no_claim_alive
 
 
 def test_the_claims_of_a_slow_but_live_worker_are_kept_until_its_lease_ends(api, core):
-    _endpoint(api, 'alice')
+    create_endpoint(api, 'alice')
     session, slow_worker = _worker_session(core.db)
     try:
         assert len(queue.claim(core.db, 10, lease_seconds=120, worker_id=slow_worker)) == 1
@@ -296,7 +283,7 @@ def test_a_running_worker_claims_under_its_own_live_id(api, core, worker, fake_a
     fake_ari.down()
     worker.start()
     try:
-        _endpoint(api, 'alice')
+        create_endpoint(api, 'alice')
         deadline = time.monotonic() + 5
         while not _rows(core.db, 'attempts')[-1].attempts and time.monotonic() < deadline:
             time.sleep(0.05)
@@ -309,7 +296,7 @@ def test_a_running_worker_claims_under_its_own_live_id(api, core, worker, fake_a
 def test_when_an_engine_comes_back_its_waiting_changes_are_due_at_once(api, core, worker, fake_ari):
     worker.check_engines(force=True)
     fake_ari.down()
-    _endpoint(api, 'alice')
+    create_endpoint(api, 'alice')
     worker.drain()  # unreachable: the row waits for its backoff
     with core.db.engine.begin() as connection:
         connection.execute(sa.text("UPDATE apply_outbox SET next_attempt_at = now() + interval '60 seconds'"))
@@ -348,8 +335,8 @@ def test_the_engine_file_is_readable_only_by_its_owner_and_the_group_of_its_fold
 
 def test_a_restart_between_two_health_checks_gets_its_full_push_before_any_change(api, core, worker, fake_ari):
     worker.check_engines(force=True)
-    alice = _endpoint(api, 'alice')
-    _endpoint(api, 'bob')
+    alice = create_endpoint(api, 'alice')
+    create_endpoint(api, 'bob')
     worker.drain()
     fake_ari.restart()  # no health check is due: only the next push can notice it
     body = {'endpoint_section_options': [['context', 'b'], ['allow', '!all,ulaw']]}
