@@ -15,6 +15,7 @@ import pytest
 from tests.conftest import postgres_server_uri  # noqa: F401 (a fixture)
 from tests.databases import create_database, drop_database
 
+from .ari_recorder import AriRecorder
 from .engine import AsteriskEngine, free_port
 from .service import MASTER_TOKEN, SUB_TENANT, Api, ServiceProcess, install_service
 
@@ -89,3 +90,10 @@ def remove_tenant_objects(client):
         for template in leaves:
             client.delete(f'{TEMPLATES}/{template["uuid"]}')
         templates = [template for template in templates if template['uuid'] in parents]
+
+
+@pytest.fixture(scope='module')
+def recorder(asterisk):
+    """A recording proxy in front of the engine's ARI, for a module's service."""
+    with AriRecorder(asterisk.ari_url) as proxy:
+        yield proxy

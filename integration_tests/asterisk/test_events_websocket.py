@@ -20,7 +20,6 @@ import sqlalchemy as sa
 from tests.databases import create_database, drop_database
 from tests.fakes.fake_ari import FakeAri
 
-from .ari_recorder import AriRecorder
 from .conftest import ENDPOINTS, TRANSPORT
 from .engine import ARI_PASSWORD, ARI_USER
 from .service import MASTER_TOKEN, SUB_TENANT, Api, ServiceProcess
@@ -205,12 +204,6 @@ def test_an_events_websocket_lives_in_the_fake_as_in_asterisk(asterisk):
 
 
 # --- the service acting on it
-
-
-@pytest.fixture(scope='module')
-def recorder(asterisk):
-    with AriRecorder(asterisk.ari_url) as proxy:
-        yield proxy
 
 
 @pytest.fixture(scope='module')

@@ -22,7 +22,6 @@ import sqlalchemy as sa
 from tests.databases import create_database, drop_database
 from wazo_confd_pjsip.asterisk.probe import PROBE_ENDPOINT_ID
 
-from .ari_recorder import AriRecorder
 from .conftest import ENDPOINTS, TRANSPORT
 from .service import MASTER_TOKEN, SUB_TENANT, Api, ServiceProcess
 
@@ -38,12 +37,6 @@ ANSWERED = (200, 204)
 
 
 # --- the service under test, wired through the recorder
-
-
-@pytest.fixture(scope='module')
-def recorder(asterisk):
-    with AriRecorder(asterisk.ari_url) as proxy:
-        yield proxy
 
 
 @pytest.fixture(scope='module')
