@@ -5,10 +5,12 @@
 import json
 from pathlib import Path
 
+import wazo_confd_pjsip
 from wazo_confd_pjsip.sipconf import map_sip_conf, parse
 from wazo_confd_pjsip.sipconf.peer_options import _RENAMES
 
-REFERENCE = Path(__file__).resolve().parents[3] / 'shared' / 'reference' / 'pjsip-options.json'
+# The package's copy of ../shared/reference/pjsip-options.json: a clean clone has only this one.
+REFERENCE = Path(wazo_confd_pjsip.__file__).parent / 'options' / 'pjsip-options.json'
 
 
 def test_accountcode_and_rtpholdtimeout_reach_the_endpoint():
