@@ -12,6 +12,7 @@ The operations are split between this process and a second one, each on a databa
 generation of requests costs more than the app, and the machine has 2 cores.
 """
 import collections
+import datetime
 import multiprocessing
 import time
 import traceback
@@ -32,6 +33,8 @@ from schemathesis.generation import DataGenerationMethod, GenerationConfig
 
 from wazo_confd_pjsip.auth.tenant_tree import subtree
 from wazo_confd_pjsip.config import DEFAULT_CONFIG, merge_configs
+from wazo_confd_pjsip.errors import InvalidInput
+from wazo_confd_pjsip.http.waiting import parse_wait
 
 from ..databases import create_database, drop_database
 from .conftest import (
@@ -59,6 +62,8 @@ SHARDS = 2
 CHECKS = (not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance)
 TENANTS = (MAIN, SUB, SUB_OF_SUB, OTHER)
 NO_TENANT = 'no Wazo-Tenant header'
+# No Asterisk here: a wait_applied always waits its whole bound, which would spend the time limit.
+SHORT_WAIT = '0.01'
 
 
 def write_tokens_file(fake_auth, path):
@@ -109,8 +114,25 @@ def with_seeded_items(test, schema, items):
             strategy,
         )
 
+    def query(context, strategy):
+        return strategy.map(_with_short_wait)
+
     test = schema.hooks.apply(path_parameters, name='before_generate_path_parameters')(test)
+    test = schema.hooks.apply(query, name='before_generate_query')(test)
     return schema.hooks.apply(headers, name='before_generate_headers')(test)
+
+
+def _with_short_wait(query):
+    """A valid wait of more than SHORT_WAIT shortened to it; other values (invalid ones too) kept."""
+    if not query or 'wait_applied' not in query:
+        return query
+    try:
+        wait = parse_wait(str(query['wait_applied']))
+    except InvalidInput:
+        return query
+    if wait is None or wait <= float(SHORT_WAIT):
+        return query
+    return {**query, 'wait_applied': SHORT_WAIT}
 
 
 def _with_tenant(headers, tenant):
@@ -168,7 +190,8 @@ class Run:
 SETTINGS = hypothesis.settings(
     derandomize=True,
     database=None,
-    deadline=None,
+    # Not None: under CI, Hypothesis's own `ci` profile has deadline=None, and Schemathesis then puts its 15 s.
+    deadline=datetime.timedelta(seconds=TIME_LIMIT_SECONDS),
     phases=[hypothesis.Phase.explicit, hypothesis.Phase.generate],  # failures are collected, never shrunk
     suppress_health_check=list(hypothesis.HealthCheck),
 )

@@ -18,7 +18,11 @@ APPLY_STATUS_HEADER = 'Wazo-Apply-Status'
 
 
 def requested_wait():
-    raw = request.args.get('wait_applied')
+    return parse_wait(request.args.get('wait_applied'))
+
+
+def parse_wait(raw):
+    """The bound in seconds that the `wait_applied` value asks for, or None (do not wait)."""
     if raw is None or raw.lower() in ('false', '0', 'no'):
         return None
     if raw.lower() in ('true', 'yes'):
