@@ -12,6 +12,7 @@ import copy
 import dataclasses
 import enum
 import logging
+import uuid as uuid_lib
 from collections.abc import Callable, Sequence
 from contextlib import contextmanager
 
@@ -24,18 +25,18 @@ logger = logging.getLogger(__name__)
 class Resource(str, enum.Enum):
     """What a Change is about; the value names its bus events (`<resource>_<action>`)."""
 
-    SIP_ENDPOINT = 'sip_endpoint'
-    SIP_ENDPOINT_TEMPLATE = 'sip_endpoint_template'
-    SIP_TRANSPORT = 'sip_transport'
-    PJSIP_GLOBAL = 'pjsip_global'
-    PJSIP_SYSTEM = 'pjsip_system'
+    SIP_ENDPOINT = "sip_endpoint"
+    SIP_ENDPOINT_TEMPLATE = "sip_endpoint_template"
+    SIP_TRANSPORT = "sip_transport"
+    PJSIP_GLOBAL = "pjsip_global"
+    PJSIP_SYSTEM = "pjsip_system"
 
 
 class Action(str, enum.Enum):
-    CREATED = 'created'
-    EDITED = 'edited'
-    DELETED = 'deleted'
-    UPDATED = 'updated'  # the singleton sections [global] and [system]
+    CREATED = "created"
+    EDITED = "edited"
+    DELETED = "deleted"
+    UPDATED = "updated"  # the singleton sections [global] and [system]
 
 
 @dataclasses.dataclass(frozen=True)
@@ -49,15 +50,35 @@ class Change:
     data: dict = dataclasses.field(default_factory=dict)
     # other objects the change touched (e.g. a transport delete's fallback); for appliers, never published
     affects: tuple = ()
+    # the resource's body before and after the change (None: it did not exist), for its history
+    before: dict | None = None
+    after: dict | None = None
 
 
-BeforeCommitHook = Callable[['UnitOfWork'], None]
+@dataclasses.dataclass(frozen=True)
+class Actor:
+    """Who makes the changes of a unit of work, as its history records it."""
+
+    via: str  # 'api', 'cli', 'bus'
+    user_uuid: str | None = None
+    tenant_uuid: str | None = None
+    auth_id: str | None = None  # wazo-auth's auth_id, the local backend's token name
+    request_id: str | None = None
+
+
+NO_ACTOR = Actor(via="service")
+
+
+BeforeCommitHook = Callable[["UnitOfWork"], None]
 AfterCommitHook = Callable[[list[Change]], None]
 
 
 class UnitOfWork:
-    def __init__(self, session):
+    def __init__(self, session, actor: Callable[[], Actor]):
         self.session = session
+        self._actor = actor
+        # one id for all the changes of this transaction (an import, a tenant removal: one change set)
+        self.change_set_id = str(uuid_lib.uuid4())
         self.changes: list[Change] = []
         self.committed_callbacks: list[Callable[[], None]] = []
         # apply_outbox ids written in this transaction, for callers that wait until they are applied
@@ -70,6 +91,10 @@ class UnitOfWork:
         """Run callback() once the transaction is committed (never if it is rolled back)."""
         self.committed_callbacks.append(callback)
 
+    def actor(self) -> Actor:
+        """Resolved when asked: who makes an HTTP request may cost a call to wazo-auth."""
+        return self._actor()
+
 
 class Database:
     """The connection pool, and the units of work with the hooks this database was built with.
@@ -79,17 +104,29 @@ class Database:
     """
 
     def __init__(self, uri, pool_size=10):
-        self.engine = sa.create_engine(uri, future=True, pool_size=pool_size, max_overflow=10, pool_pre_ping=True)
-        self._sessionmaker = sessionmaker(self.engine, future=True, expire_on_commit=False)
+        self.engine = sa.create_engine(
+            uri, future=True, pool_size=pool_size, max_overflow=10, pool_pre_ping=True
+        )
+        self._sessionmaker = sessionmaker(
+            self.engine, future=True, expire_on_commit=False
+        )
         self._before_commit: tuple[BeforeCommitHook, ...] = ()
         self._after_commit: tuple[AfterCommitHook, ...] = ()
-        self._outbox_id_collector: contextvars.ContextVar[list[int] | None] = contextvars.ContextVar(
-            'outbox_ids', default=None
+        self._outbox_id_collector: contextvars.ContextVar[list[int] | None] = (
+            contextvars.ContextVar("outbox_ids", default=None)
+        )
+        self._actor: contextvars.ContextVar[Callable[[], Actor]] = (
+            contextvars.ContextVar("actor", default=lambda: NO_ACTOR)
+        )
+        self._preview: contextvars.ContextVar[tuple[Callable, list] | None] = (
+            contextvars.ContextVar("preview", default=None)
         )
 
     def with_commit_hooks(
-        self, before_commit: Sequence[BeforeCommitHook] = (), after_commit: Sequence[AfterCommitHook] = ()
-    ) -> 'Database':
+        self,
+        before_commit: Sequence[BeforeCommitHook] = (),
+        after_commit: Sequence[AfterCommitHook] = (),
+    ) -> "Database":
         """The same pool, whose units of work run these hooks: before commit, inside the transaction
         (the apply outbox), and after it (bus events)."""
         hooked = copy.copy(self)
@@ -108,11 +145,43 @@ class Database:
             self._outbox_id_collector.reset(token)
 
     @contextmanager
+    def acting_as(self, actor: Callable[[], Actor]):
+        """The units of work committed in this context are made by `actor()` (asked at most once each)."""
+        token = self._actor.set(actor)
+        try:
+            yield
+        finally:
+            self._actor.reset(token)
+
+    @contextmanager
+    def previewing(self, preview):
+        """Units of work in this context are dry runs: rolled back, never committed, no hook run.
+
+        `preview(uow)` is called inside the transaction, once the changes are made, and returns a
+        callable, called after the rollback (so that it holds no lock), whose result is appended to
+        the list this context yields.
+        """
+        results: list = []
+        token = self._preview.set((preview, results))
+        try:
+            yield results
+        finally:
+            self._preview.reset(token)
+
+    @contextmanager
     def unit_of_work(self):
         session = self._sessionmaker()
-        uow = UnitOfWork(session)
+        uow = UnitOfWork(session, self._actor.get())
+        preview = self._preview.get()
         try:
             yield uow
+            if preview is not None:
+                finish = preview[0](uow)
+                # Detached first: the caller still reads the rows it made, which a rollback would expire.
+                session.expunge_all()
+                session.rollback()
+                preview[1].append(finish())
+                return
             for hook in self._before_commit:
                 hook(uow)
             session.commit()
@@ -131,7 +200,7 @@ class Database:
                 hook(uow.changes)
             except Exception:
                 # The change is committed; a notifier failing must not turn it into an error.
-                logger.exception('after-commit hook %r failed', hook)
+                logger.exception("after-commit hook %r failed", hook)
 
     @contextmanager
     def read_only(self):
