@@ -9,13 +9,9 @@ MIGRATION_LOCK_KEY = 0x7A5C0F
 
 
 def run_migrations_online():
-    engine = create_engine(
-        context.config.get_main_option("sqlalchemy.url"), future=True
-    )
+    engine = create_engine(context.config.get_main_option('sqlalchemy.url'), future=True)
     with engine.connect() as connection:
-        connection.execute(
-            text("SELECT pg_advisory_lock(:key)"), {"key": MIGRATION_LOCK_KEY}
-        )
+        connection.execute(text('SELECT pg_advisory_lock(:key)'), {'key': MIGRATION_LOCK_KEY})
         connection.commit()
         try:
             context.configure(connection=connection, transaction_per_migration=True)
@@ -23,9 +19,7 @@ def run_migrations_online():
                 context.run_migrations()
             connection.commit()
         finally:
-            connection.execute(
-                text("SELECT pg_advisory_unlock(:key)"), {"key": MIGRATION_LOCK_KEY}
-            )
+            connection.execute(text('SELECT pg_advisory_unlock(:key)'), {'key': MIGRATION_LOCK_KEY})
             connection.commit()
     engine.dispose()
 

@@ -24,17 +24,13 @@ def effective_configs(session, rows, is_repeatable, template_rows=None):
     """row uuid → Effective. template_rows: every template any row may inherit from (default: their
     ancestors, read here)."""
     if template_rows is None:
-        template_rows = template_graph.ancestor_rows(
-            session, [row.uuid for row in rows]
-        )
+        template_rows = template_graph.ancestor_rows(session, [row.uuid for row in rows])
     nodes = config_nodes(session, [*rows, *template_rows])
     resolver = Resolver({row.uuid: nodes[row.uuid] for row in template_rows})
     effective = {}
     for row in rows:
         node = nodes[row.uuid]
-        effective[row.uuid] = Effective(
-            merged_view(resolver.lines(node), is_repeatable), resolver.transport(node)
-        )
+        effective[row.uuid] = Effective(merged_view(resolver.lines(node), is_repeatable), resolver.transport(node))
     return effective
 
 
@@ -42,8 +38,6 @@ def config_nodes(session, rows):
     """row uuid → the resolver's ConfigNode of the row, its parents read here."""
     parents = template_graph.parent_uuids_of(session, [row.uuid for row in rows])
     return {
-        row.uuid: ConfigNode(
-            row.uuid, row.options, tuple(parents.get(row.uuid, ())), row.transport_uuid
-        )
+        row.uuid: ConfigNode(row.uuid, row.options, tuple(parents.get(row.uuid, ())), row.transport_uuid)
         for row in rows
     }

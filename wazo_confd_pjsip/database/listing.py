@@ -14,12 +14,8 @@ def page(session, query, model, params, search=None):
         query = query.where(getattr(model, name) == value)
     if params.uuids is not None:
         query = query.where(model.uuid.in_(params.uuids))
-    total = session.execute(
-        sa.select(sa.func.count()).select_from(query.subquery())
-    ).scalar()
+    total = session.execute(sa.select(sa.func.count()).select_from(query.subquery())).scalar()
     column = getattr(model, params.order)
-    ordering = column.desc() if params.direction == "desc" else column.asc()
-    query = (
-        query.order_by(ordering, model.uuid).offset(params.offset).limit(params.limit)
-    )
+    ordering = column.desc() if params.direction == 'desc' else column.asc()
+    query = query.order_by(ordering, model.uuid).offset(params.offset).limit(params.limit)
     return total, list(session.execute(query).scalars())

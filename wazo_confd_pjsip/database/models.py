@@ -16,7 +16,7 @@ Base: Any = declarative_base()  # SQLAlchemy 1.4 has no typed declarative base
 
 
 class Tenant(Base):
-    __tablename__ = "tenant"
+    __tablename__ = 'tenant'
 
     uuid = sa.Column(UUID(as_uuid=False), primary_key=True)
 
@@ -24,23 +24,19 @@ class Tenant(Base):
 class PJSIPObjectName(Base):
     """One Asterisk id namespace for endpoints, templates and transports, enforced by its primary key."""
 
-    __tablename__ = "pjsip_object_name"
+    __tablename__ = 'pjsip_object_name'
 
     name = sa.Column(sa.String(79), primary_key=True)
     kind = sa.Column(sa.String(32), nullable=False)
 
 
 class SIPTransport(Base):
-    __tablename__ = "sip_transport"
+    __tablename__ = 'sip_transport'
 
-    uuid = sa.Column(
-        UUID(as_uuid=False),
-        primary_key=True,
-        server_default=sa.text("gen_random_uuid()"),
-    )
+    uuid = sa.Column(UUID(as_uuid=False), primary_key=True, server_default=sa.text('gen_random_uuid()'))
     name = sa.Column(
         sa.String(79),
-        sa.ForeignKey("pjsip_object_name.name", onupdate="CASCADE"),
+        sa.ForeignKey('pjsip_object_name.name', onupdate='CASCADE'),
         nullable=False,
         unique=True,
     )
@@ -50,68 +46,50 @@ class SIPTransport(Base):
 class EndpointSIP(Base):
     """An endpoint or a template (template=True): the same shape, never shown by the other's routes."""
 
-    __tablename__ = "endpoint_sip"
+    __tablename__ = 'endpoint_sip'
 
-    uuid = sa.Column(
-        UUID(as_uuid=False),
-        primary_key=True,
-        server_default=sa.text("gen_random_uuid()"),
-    )
-    tenant_uuid = sa.Column(
-        UUID(as_uuid=False),
-        sa.ForeignKey("tenant.uuid", ondelete="CASCADE"),
-        nullable=False,
-    )
+    uuid = sa.Column(UUID(as_uuid=False), primary_key=True, server_default=sa.text('gen_random_uuid()'))
+    tenant_uuid = sa.Column(UUID(as_uuid=False), sa.ForeignKey('tenant.uuid', ondelete='CASCADE'), nullable=False)
     template = sa.Column(sa.Boolean, nullable=False)
     name = sa.Column(
         sa.String(79),
-        sa.ForeignKey("pjsip_object_name.name", onupdate="CASCADE"),
+        sa.ForeignKey('pjsip_object_name.name', onupdate='CASCADE'),
         nullable=False,
         unique=True,
     )
     label = sa.Column(sa.String(128))
     asterisk_id = sa.Column(sa.String(1024))
-    transport_uuid = sa.Column(
-        UUID(as_uuid=False), sa.ForeignKey("sip_transport.uuid", ondelete="SET NULL")
-    )
+    transport_uuid = sa.Column(UUID(as_uuid=False), sa.ForeignKey('sip_transport.uuid', ondelete='SET NULL'))
     # {section: [[key, value], ...]} for the sections of wazo_confd_pjsip.sections
     options = sa.Column(JSONB, nullable=False, server_default=sa.text("'{}'::jsonb"))
     # lower-cased, accent-stripped name and label: what `search=` matches
-    search_text = sa.Column(sa.Text, nullable=False, server_default="")
+    search_text = sa.Column(sa.Text, nullable=False, server_default='')
 
-    __table_args__ = (
-        sa.Index("endpoint_sip__idx__tenant_template", "tenant_uuid", "template"),
-    )
+    __table_args__ = (sa.Index('endpoint_sip__idx__tenant_template', 'tenant_uuid', 'template'),)
 
 
 class EndpointSIPParent(Base):
-    __tablename__ = "endpoint_sip_parent"
+    __tablename__ = 'endpoint_sip_parent'
 
     child_uuid = sa.Column(
-        UUID(as_uuid=False),
-        sa.ForeignKey("endpoint_sip.uuid", ondelete="CASCADE"),
-        primary_key=True,
+        UUID(as_uuid=False), sa.ForeignKey('endpoint_sip.uuid', ondelete='CASCADE'), primary_key=True
     )
     position = sa.Column(sa.Integer, primary_key=True)
     # RESTRICT: a template something inherits from cannot vanish, even outside the service.
     parent_uuid = sa.Column(
-        UUID(as_uuid=False),
-        sa.ForeignKey("endpoint_sip.uuid", ondelete="RESTRICT"),
-        nullable=False,
+        UUID(as_uuid=False), sa.ForeignKey('endpoint_sip.uuid', ondelete='RESTRICT'), nullable=False
     )
 
     __table_args__ = (
-        sa.UniqueConstraint(
-            "child_uuid", "parent_uuid", name="endpoint_sip_parent__uq__child_parent"
-        ),
-        sa.Index("endpoint_sip_parent__idx__parent", "parent_uuid"),
+        sa.UniqueConstraint('child_uuid', 'parent_uuid', name='endpoint_sip_parent__uq__child_parent'),
+        sa.Index('endpoint_sip_parent__idx__parent', 'parent_uuid'),
     )
 
 
 class PJSIPEngineSection(Base):
     """The engine-wide singleton sections [global] and [system]."""
 
-    __tablename__ = "pjsip_engine_section"
+    __tablename__ = 'pjsip_engine_section'
 
     name = sa.Column(sa.String(16), primary_key=True)
     options = sa.Column(JSONB, nullable=False, server_default=sa.text("'[]'::jsonb"))
@@ -120,21 +98,15 @@ class PJSIPEngineSection(Base):
 class ApplyOutbox(Base):
     """What must still reach an Asterisk engine; written in the transaction of the change itself."""
 
-    __tablename__ = "apply_outbox"
+    __tablename__ = 'apply_outbox'
 
     id = sa.Column(sa.BigInteger, sa.Identity(), primary_key=True)
     engine = sa.Column(sa.String(1024), nullable=False)
     owner_uuid = sa.Column(UUID(as_uuid=False))
-    kind = sa.Column(
-        sa.String(16), nullable=False
-    )  # endpoint, engine (sections), resync
-    created_at = sa.Column(
-        sa.DateTime(timezone=True), nullable=False, server_default=sa.func.now()
-    )
-    attempts = sa.Column(sa.Integer, nullable=False, server_default="0")
-    next_attempt_at = sa.Column(
-        sa.DateTime(timezone=True), nullable=False, server_default=sa.func.now()
-    )
+    kind = sa.Column(sa.String(16), nullable=False)  # endpoint, engine (sections), resync
+    created_at = sa.Column(sa.DateTime(timezone=True), nullable=False, server_default=sa.func.now())
+    attempts = sa.Column(sa.Integer, nullable=False, server_default='0')
+    next_attempt_at = sa.Column(sa.DateTime(timezone=True), nullable=False, server_default=sa.func.now())
     claimed_until = sa.Column(sa.DateTime(timezone=True))
     # the claiming worker (apply.queue.WorkerIdentity): its claims end with its database session
     claimed_by = sa.Column(sa.Integer)
@@ -147,7 +119,7 @@ class ApplyOutbox(Base):
 class EngineObject(Base):
     """An object an engine acknowledged, as it was sent: what the next change is diffed against."""
 
-    __tablename__ = "engine_object"
+    __tablename__ = 'engine_object'
 
     engine = sa.Column(sa.String(1024), primary_key=True)
     object_type = sa.Column(sa.String(32), primary_key=True)
@@ -155,13 +127,11 @@ class EngineObject(Base):
     owner_uuid = sa.Column(UUID(as_uuid=False), nullable=False)
     fields = sa.Column(JSONB, nullable=False)
 
-    __table_args__ = (
-        sa.Index("engine_object__idx__engine_owner", "engine", "owner_uuid"),
-    )
+    __table_args__ = (sa.Index('engine_object__idx__engine_owner', 'engine', 'owner_uuid'),)
 
 
 class EngineState(Base):
-    __tablename__ = "engine_state"
+    __tablename__ = 'engine_state'
 
     engine = sa.Column(sa.String(1024), primary_key=True)
     reachable = sa.Column(sa.Boolean, nullable=False, server_default=sa.false())
@@ -178,16 +148,12 @@ class EngineState(Base):
 class ChangeHistory(Base):
     """One committed change of one resource, with who made it and its bodies before and after."""
 
-    __tablename__ = "change_history"
+    __tablename__ = 'change_history'
 
     id = sa.Column(sa.BigInteger, sa.Identity(), primary_key=True)
-    change_uuid = sa.Column(
-        UUID(as_uuid=False), nullable=False, server_default=sa.text("gen_random_uuid()")
-    )
+    change_uuid = sa.Column(UUID(as_uuid=False), nullable=False, server_default=sa.text('gen_random_uuid()'))
     change_set_uuid = sa.Column(UUID(as_uuid=False), nullable=False)
-    recorded_at = sa.Column(
-        sa.DateTime(timezone=True), nullable=False, server_default=sa.text("now()")
-    )
+    recorded_at = sa.Column(sa.DateTime(timezone=True), nullable=False, server_default=sa.text('now()'))
     resource = sa.Column(sa.String(32), nullable=False)
     resource_uuid = sa.Column(UUID(as_uuid=False))
     tenant_uuid = sa.Column(UUID(as_uuid=False))
@@ -201,9 +167,9 @@ class ChangeHistory(Base):
     after = sa.Column(JSONB)
 
     __table_args__ = (
-        sa.UniqueConstraint("change_uuid", name="change_history__uq__change_uuid"),
-        sa.Index("change_history__idx__resource", "resource", "resource_uuid", "id"),
-        sa.Index("change_history__idx__tenant", "tenant_uuid", "id"),
-        sa.Index("change_history__idx__change_set", "change_set_uuid"),
-        sa.Index("change_history__idx__recorded_at", "recorded_at"),
+        sa.UniqueConstraint('change_uuid', name='change_history__uq__change_uuid'),
+        sa.Index('change_history__idx__resource', 'resource', 'resource_uuid', 'id'),
+        sa.Index('change_history__idx__tenant', 'tenant_uuid', 'id'),
+        sa.Index('change_history__idx__change_set', 'change_set_uuid'),
+        sa.Index('change_history__idx__recorded_at', 'recorded_at'),
     )

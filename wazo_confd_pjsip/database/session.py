@@ -25,18 +25,18 @@ logger = logging.getLogger(__name__)
 class Resource(str, enum.Enum):
     """What a Change is about; the value names its bus events (`<resource>_<action>`)."""
 
-    SIP_ENDPOINT = "sip_endpoint"
-    SIP_ENDPOINT_TEMPLATE = "sip_endpoint_template"
-    SIP_TRANSPORT = "sip_transport"
-    PJSIP_GLOBAL = "pjsip_global"
-    PJSIP_SYSTEM = "pjsip_system"
+    SIP_ENDPOINT = 'sip_endpoint'
+    SIP_ENDPOINT_TEMPLATE = 'sip_endpoint_template'
+    SIP_TRANSPORT = 'sip_transport'
+    PJSIP_GLOBAL = 'pjsip_global'
+    PJSIP_SYSTEM = 'pjsip_system'
 
 
 class Action(str, enum.Enum):
-    CREATED = "created"
-    EDITED = "edited"
-    DELETED = "deleted"
-    UPDATED = "updated"  # the singleton sections [global] and [system]
+    CREATED = 'created'
+    EDITED = 'edited'
+    DELETED = 'deleted'
+    UPDATED = 'updated'  # the singleton sections [global] and [system]
 
 
 @dataclasses.dataclass(frozen=True)
@@ -53,6 +53,8 @@ class Change:
     # the resource's body before and after the change (None: it did not exist), for its history
     before: dict | None = None
     after: dict | None = None
+    # its history record's change_uuid, carried by its bus event
+    id: str = dataclasses.field(default_factory=lambda: str(uuid_lib.uuid4()))
 
 
 @dataclasses.dataclass(frozen=True)
@@ -66,10 +68,10 @@ class Actor:
     request_id: str | None = None
 
 
-NO_ACTOR = Actor(via="service")
+NO_ACTOR = Actor(via='service')
 
 
-BeforeCommitHook = Callable[["UnitOfWork"], None]
+BeforeCommitHook = Callable[['UnitOfWork'], None]
 AfterCommitHook = Callable[[list[Change]], None]
 
 
@@ -104,29 +106,23 @@ class Database:
     """
 
     def __init__(self, uri, pool_size=10):
-        self.engine = sa.create_engine(
-            uri, future=True, pool_size=pool_size, max_overflow=10, pool_pre_ping=True
-        )
-        self._sessionmaker = sessionmaker(
-            self.engine, future=True, expire_on_commit=False
-        )
+        self.engine = sa.create_engine(uri, future=True, pool_size=pool_size, max_overflow=10, pool_pre_ping=True)
+        self._sessionmaker = sessionmaker(self.engine, future=True, expire_on_commit=False)
         self._before_commit: tuple[BeforeCommitHook, ...] = ()
         self._after_commit: tuple[AfterCommitHook, ...] = ()
-        self._outbox_id_collector: contextvars.ContextVar[list[int] | None] = (
-            contextvars.ContextVar("outbox_ids", default=None)
+        self._outbox_id_collector: contextvars.ContextVar[list[int] | None] = contextvars.ContextVar(
+            'outbox_ids', default=None
         )
-        self._actor: contextvars.ContextVar[Callable[[], Actor]] = (
-            contextvars.ContextVar("actor", default=lambda: NO_ACTOR)
+        self._actor: contextvars.ContextVar[Callable[[], Actor]] = contextvars.ContextVar(
+            'actor', default=lambda: NO_ACTOR
         )
-        self._preview: contextvars.ContextVar[tuple[Callable, list] | None] = (
-            contextvars.ContextVar("preview", default=None)
+        self._preview: contextvars.ContextVar[tuple[Callable, list] | None] = contextvars.ContextVar(
+            'preview', default=None
         )
 
     def with_commit_hooks(
-        self,
-        before_commit: Sequence[BeforeCommitHook] = (),
-        after_commit: Sequence[AfterCommitHook] = (),
-    ) -> "Database":
+        self, before_commit: Sequence[BeforeCommitHook] = (), after_commit: Sequence[AfterCommitHook] = ()
+    ) -> 'Database':
         """The same pool, whose units of work run these hooks: before commit, inside the transaction
         (the apply outbox), and after it (bus events)."""
         hooked = copy.copy(self)
@@ -200,7 +196,7 @@ class Database:
                 hook(uow.changes)
             except Exception:
                 # The change is committed; a notifier failing must not turn it into an error.
-                logger.exception("after-commit hook %r failed", hook)
+                logger.exception('after-commit hook %r failed', hook)
 
     @contextmanager
     def read_only(self):

@@ -19,24 +19,16 @@ def _in(uuids):
 
 def ancestor_uuids(child_uuids):
     """A selectable (column `uuid`) of every template the given nodes inherit from, directly or not."""
-    anchor = sa.select(_links.c.parent_uuid.label("uuid")).where(
-        _links.c.child_uuid.in_(_in(child_uuids))
-    )
-    found = anchor.cte("ancestors", recursive=True)
-    return found.union(
-        sa.select(_links.c.parent_uuid).join(found, _links.c.child_uuid == found.c.uuid)
-    )
+    anchor = sa.select(_links.c.parent_uuid.label('uuid')).where(_links.c.child_uuid.in_(_in(child_uuids)))
+    found = anchor.cte('ancestors', recursive=True)
+    return found.union(sa.select(_links.c.parent_uuid).join(found, _links.c.child_uuid == found.c.uuid))
 
 
 def descendant_uuids(template_uuids):
     """A selectable (column `uuid`) of everything inheriting from the given templates (uuids or a subquery)."""
-    anchor = sa.select(_links.c.child_uuid.label("uuid")).where(
-        _links.c.parent_uuid.in_(_in(template_uuids))
-    )
-    found = anchor.cte("descendants", recursive=True)
-    return found.union(
-        sa.select(_links.c.child_uuid).join(found, _links.c.parent_uuid == found.c.uuid)
-    )
+    anchor = sa.select(_links.c.child_uuid.label('uuid')).where(_links.c.parent_uuid.in_(_in(template_uuids)))
+    found = anchor.cte('descendants', recursive=True)
+    return found.union(sa.select(_links.c.child_uuid).join(found, _links.c.parent_uuid == found.c.uuid))
 
 
 def ancestor_rows(session, child_uuids):
@@ -45,11 +37,7 @@ def ancestor_rows(session, child_uuids):
     found = sa.select(ancestor_uuids(child_uuids).c.uuid).scalar_subquery()
     # = ANY(ARRAY(...)): a primary key lookup per ancestor; `IN (SELECT ...)` is planned as a scan of every row.
     return list(
-        session.execute(
-            sa.select(EndpointSIP).where(
-                EndpointSIP.uuid == sa.any_(sa.func.array(found))
-            )
-        ).scalars()
+        session.execute(sa.select(EndpointSIP).where(EndpointSIP.uuid == sa.any_(sa.func.array(found)))).scalars()
     )
 
 

@@ -11,19 +11,17 @@ Revises: 0005
 """
 from alembic import op
 
-revision = "0006"
-down_revision = "0005"
+revision = '0006'
+down_revision = '0005'
 branch_labels = None
 depends_on = None
 
 
 def upgrade():
-    op.create_index(
-        "engine_object__idx__engine_owner", "engine_object", ["engine", "owner_uuid"]
-    )
-    op.drop_index("engine_object__idx__owner", "engine_object")
+    op.create_index('engine_object__idx__engine_owner', 'engine_object', ['engine', 'owner_uuid'])
+    op.drop_index('engine_object__idx__owner', 'engine_object')
 
 
 def downgrade():
-    op.create_index("engine_object__idx__owner", "engine_object", ["owner_uuid"])
-    op.drop_index("engine_object__idx__engine_owner", "engine_object")
+    op.create_index('engine_object__idx__owner', 'engine_object', ['owner_uuid'])
+    op.drop_index('engine_object__idx__engine_owner', 'engine_object')
