@@ -6,7 +6,7 @@ from flask import Flask
 from flask_cors import CORS
 
 from . import plugins
-from .http import request_log, waiting
+from .http import actor, request_log, waiting
 from .http.api import WazoApi, register_error_handlers
 from .http.auth import Authenticator
 from .http.body import BoundedBodies
@@ -27,6 +27,7 @@ def create_app(core):
         CORS(app, allow_headers=cors.get('allow_headers'), expose_headers=['Location'])
     register_error_handlers(app)
     request_log.install(app)
+    actor.install(app, core.db)
     authenticator = Authenticator(core.auth_backend)
     waiting.install(app, authenticator, core.db, core.apply.worker)
     routes = plugins.Routes(WazoApi(app, prefix='/1.1', catch_all_404s=True), authenticator)

@@ -4,6 +4,7 @@
 """wazo-confd-pjsip: serve the API (default), or run one administrative command."""
 import argparse
 import contextlib
+import getpass
 import logging
 import logging.handlers
 import signal
@@ -172,9 +173,12 @@ def render_pjsip_conf(config, engine_name):
 
 
 def import_sip_conf(config, args):
+    from .database.session import Actor
     from .plugins.sip_import import command
 
-    with running_core(config) as core:
+    # The history names the system user who ran it.
+    cli_user = Actor(via='cli', auth_id=getpass.getuser())
+    with running_core(config) as core, core.db.acting_as(lambda: cli_user):
         return command.run(
             core,
             args.file,

@@ -30,6 +30,9 @@ from .plugins.asterisk_sync.service import AsteriskSyncService
 from .plugins.endpoint_sip.service import EndpointSIPService
 from .plugins.endpoint_sip.tenants import Tenants, TenantSync
 from .plugins.engine_settings.service import ENGINE_SETTINGS, EngineSettingsService
+from .plugins.history.pruner import HistoryPruner
+from .plugins.history.recorder import HistoryRecorder
+from .plugins.history.service import HistoryService
 from .plugins.sip_import.service import SipConfImporter
 from .plugins.status.service import StatusService
 from .plugins.transports.service import TransportService
@@ -47,6 +50,7 @@ class Services:
     sip_import: SipConfImporter
     tenants: Tenants
     status: StatusService
+    history: HistoryService
 
 
 @dataclasses.dataclass(frozen=True)
@@ -61,10 +65,13 @@ class Core:
     # name → callable returning {"status": "ok"|"fail", ...}, shown by /1.1/status
     status_reporters: Mapping[str, object]
     tenant_sync: TenantSync
+    history_pruner: HistoryPruner
 
     def start(self, *, worker=True, consumer=True, tenant_sync=True):
-        """What runs in the background: the apply worker, the bus consumer, the first tenant sync."""
+        """What runs in the background: the apply worker, the bus consumer, the first tenant sync,
+        the history's pruning."""
         self.auth_backend.start()
+        self.history_pruner.start()
         if self.bus is not None:
             self.bus.publisher.start()
             if consumer:
@@ -75,6 +82,7 @@ class Core:
             self.tenant_sync.start()
 
     def stop(self):
+        self.history_pruner.stop()
         self.tenant_sync.stop()
         self.apply.worker.stop()
         if self.bus is not None:
@@ -94,8 +102,13 @@ def build_core(
     apply = build_apply(config, database, catalogue)
     engine_names = list(apply.engines)
     publisher = build_publisher(config, bus_settings)
+    history = config['history']
     db = database.with_commit_hooks(
-        before_commit=[OutboxRecorder(engine_names), *before_commit],
+        before_commit=[
+            OutboxRecorder(engine_names),
+            *([HistoryRecorder()] if history['enabled'] else []),
+            *before_commit,
+        ],
         after_commit=([change_events_hook(publisher, config.get('uuid'))] if publisher else []) + list(after_commit),
     )
     auth_backend = make_auth_backend(config['auth'])
@@ -115,6 +128,7 @@ def build_core(
         sip_import=SipConfImporter(db, templates, endpoints, transports, engine_settings, describe=wire_messages),
         tenants=tenants,
         status=StatusService(auth_backend, status_reporters),
+        history=HistoryService(db, endpoints, templates, transports, engine_settings),
     )
     return Core(
         config=config,
@@ -126,6 +140,9 @@ def build_core(
         services=services,
         status_reporters=status_reporters,
         tenant_sync=TenantSync(tenants, auth_backend),
+        history_pruner=HistoryPruner(
+            db, history['retention_days'], history['max_per_resource'], history['prune_interval']
+        ),
     )
 
 

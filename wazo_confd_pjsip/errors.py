@@ -83,3 +83,13 @@ class Refused(DomainError):
     def __init__(self, problems: Sequence[tuple[Exception, str | None]]):
         super().__init__(problems)
         self.problems = list(problems)
+
+
+class Conflict(DomainError):
+    """A change that the current state forbids (a revert of a resource changed since...); cause: the
+    refusal of the write that found it, if any."""
+
+    def __init__(self, message: str, cause: DomainError | None = None):
+        super().__init__(message, cause)
+        self.message = message
+        self.cause = cause

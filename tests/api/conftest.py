@@ -26,8 +26,16 @@ SUB_TOKEN = 'sub-admin-token'
 OTHER_TOKEN = 'other-admin-token'
 READ_ONLY_TOKEN = 'read-only-token'
 NO_ACL_TOKEN = 'no-acl-token'
+HISTORY_READER_TOKEN = 'history-reader-token'  # may read histories, not the resources (nor their secrets)
 
-TOKEN_TENANTS = {MASTER_TOKEN: MAIN, SUB_TOKEN: SUB, OTHER_TOKEN: OTHER, READ_ONLY_TOKEN: MAIN, NO_ACL_TOKEN: MAIN}
+TOKEN_TENANTS = {
+    MASTER_TOKEN: MAIN,
+    SUB_TOKEN: SUB,
+    OTHER_TOKEN: OTHER,
+    READ_ONLY_TOKEN: MAIN,
+    NO_ACL_TOKEN: MAIN,
+    HISTORY_READER_TOKEN: MAIN,
+}
 
 RESET_TABLES = (
     'endpoint_sip_parent',
@@ -38,6 +46,7 @@ RESET_TABLES = (
     'apply_outbox',
     'engine_object',
     'engine_state',
+    'change_history',
 )
 ENGINE_SETTINGS_RESET = {
     'global': [['user_agent', 'Wazo PBX'], ['endpoint_identifier_order', 'auth_username,username,ip']],
@@ -57,6 +66,7 @@ def fake_auth():
     auth.add_token(OTHER_TOKEN, tenant_uuid=OTHER, acl=['confd.#', 'auth.tenants.read'])
     auth.add_token(READ_ONLY_TOKEN, tenant_uuid=MAIN, acl=['confd.#.read'])
     auth.add_token(NO_ACL_TOKEN, tenant_uuid=MAIN, acl=[])
+    auth.add_token(HISTORY_READER_TOKEN, tenant_uuid=MAIN, acl=['confd.history.read', 'confd.#.history.read'])
     with auth:
         yield auth
 

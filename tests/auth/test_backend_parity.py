@@ -56,6 +56,7 @@ def backends(tmp_path_factory):
             'tokens': [
                 {
                     'token': name,
+                    'name': USER,  # the fake wazo-auth's auth_id is the user's uuid
                     'user_uuid': USER,
                     'session_uuid': SESSION,
                     'tenant_uuid': tenant,

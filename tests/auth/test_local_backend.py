@@ -111,6 +111,12 @@ def test_token_info(tokens_path):
     assert backend.token_info('t') == TokenInfo('t', USER, SUB1, 's1', ('confd.#',))
 
 
+def test_a_token_name_is_its_auth_id(tokens_path):
+    # what the history records as the author of a change made with that token
+    backend = backend_with(tokens_path, [{**token('t'), 'name': 'provisioning-script'}])
+    assert backend.token_info('t').auth_id == 'provisioning-script'
+
+
 def test_visible_tenants_with_tenant_read_acl(tokens_path):
     backend = backend_with(tokens_path, [token('t', acl=['confd.#', 'auth.tenants.read'])])
     assert [t.uuid for t in backend.visible_tenants('t', MAIN)] == [MAIN, SUB1, SUB2, SUB1_CHILD]

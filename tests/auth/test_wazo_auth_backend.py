@@ -129,7 +129,9 @@ def test_connections_are_reused(fake, backend):
 
 
 def test_token_info(fake, backend):
-    assert backend.token_info('admin') == TokenInfo('admin', USER, MAIN, 'session-1', ('confd.#', 'auth.tenants.read'))
+    assert backend.token_info('admin') == TokenInfo(
+        'admin', USER, MAIN, 'session-1', ('confd.#', 'auth.tenants.read'), auth_id=USER
+    )
     [request] = fake.requests_of('GET', '/0.1/token/')
     assert request.path == '/0.1/token/admin'
     assert request.header('X-Auth-Token') == 'admin'

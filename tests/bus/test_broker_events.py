@@ -5,6 +5,7 @@
 import datetime
 import json
 import time
+import uuid
 
 from tests.api.conftest import MAIN, SUB_TOKEN
 from tests.api.endpoint_sip.helpers import ENDPOINTS, TEMPLATES, create_endpoint, create_transport, item_path
@@ -31,7 +32,9 @@ def body_bytes(message):
 
 
 def assert_wire_form(message, routing_key, headers, data):
+    """headers: all but change_id, the id of the change's history record (test_events_name_their_change)."""
     assert message.delivery_info['routing_key'] == routing_key
+    headers = {**headers, 'change_id': str(uuid.UUID(message.headers['change_id']))}
     assert message.headers == headers
     assert body_bytes(message) == json.dumps({**headers, 'data': data}).encode()
     assert (message.content_type, message.content_encoding) == ('application/json', 'utf-8')
@@ -96,6 +99,21 @@ def test_endpoint_edit_and_delete(api, bus, captured):
         'config.sip_endpoint.deleted',
     ]
     assert [json.loads(m.body)['data']['label'] for m in messages] == ['Alice B', 'Alice B']
+
+
+def test_events_name_their_change_in_the_history(api, bus, captured):
+    endpoint = create_endpoint(api, label='Alice')
+    api.put(item_path(ENDPOINTS, endpoint), json={'label': 'Alice B'})
+    assert api.put('/asterisk/pjsip/global', json={'options': {'max_forwards': '5'}}).status_code == 204
+
+    created, edited, global_updated = captured.take(7)[4:]
+
+    endpoint_history = api.get(f'{item_path(ENDPOINTS, endpoint)}/history').json['items']
+    global_history = api.get('/asterisk/pjsip/global/history').json['items']
+    assert [created.headers['change_id'], edited.headers['change_id']] == [
+        record['change_uuid'] for record in reversed(endpoint_history)
+    ]
+    assert global_updated.headers['change_id'] == global_history[0]['change_uuid']
 
 
 def test_engine_wide_events_are_not_tenant_events(api, bus, captured):

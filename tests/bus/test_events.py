@@ -1,7 +1,10 @@
 # Copyright 2026 The wazo-confd-pjsip Authors  (see the AUTHORS file)
 # SPDX-License-Identifier: GPL-3.0-or-later
 
-"""Event formatting against the reference table (wazo-auth.md, "Bus events"), literally."""
+"""Event formatting against the reference table (wazo-auth.md, "Bus events"), literally.
+
+Besides the reference's headers, `change_id` names the change's record in the history (last)."""
+import dataclasses
 import json
 
 from wazo_confd_pjsip.bus.events import event_for_change, events_for_changes
@@ -11,6 +14,7 @@ ORIGIN = '11111111-2222-3333-4444-555555555555'
 TENANT = 'eeeeeeee-eeee-eeee-eeee-eeeeeeeeeee1'
 UUID = '6f1c8a0e-0000-4000-8000-000000000001'
 NOW = '2024-05-01T12:00:00.123456+00:00'
+CHANGE = '0c0c0c0c-0000-4000-8000-00000000000c'
 
 ENDPOINT_DATA = {
     'uuid': UUID,
@@ -27,7 +31,7 @@ TRANSPORT_DATA = {'uuid': UUID, 'name': 'transport-udp', 'options': [['protocol'
 
 
 def format_change(change):
-    return event_for_change(change, ORIGIN, NOW)
+    return event_for_change(dataclasses.replace(change, id=CHANGE), ORIGIN, NOW)
 
 
 def test_endpoint_created():
@@ -43,6 +47,7 @@ def test_endpoint_created():
         'required_acl': 'events.config.sip_endpoint.created',
         'tenant_uuid': TENANT,
         'user_uuid:*': True,
+        'change_id': CHANGE,
     }
     assert event.payload() == (
         '{"name": "sip_endpoint_created", '
@@ -52,6 +57,7 @@ def test_endpoint_created():
         '"required_acl": "events.config.sip_endpoint.created", '
         '"tenant_uuid": "eeeeeeee-eeee-eeee-eeee-eeeeeeeeeee1", '
         '"user_uuid:*": true, '
+        '"change_id": "0c0c0c0c-0000-4000-8000-00000000000c", '
         '"data": {"uuid": "6f1c8a0e-0000-4000-8000-000000000001", '
         '"tenant_uuid": "eeeeeeee-eeee-eeee-eeee-eeeeeeeeeee1", "name": "abcdefgh", "label": "Alice", '
         '"auth_section_options": [["username", "alice"]], "registration_section_options": [], '
@@ -82,6 +88,7 @@ def test_template_events_carry_the_summary():
         'required_acl': 'events.config.sip_endpoint_template.deleted',
         'tenant_uuid': TENANT,
         'user_uuid:*': True,
+        'change_id': CHANGE,
         'data': TEMPLATE_DATA,
     }
 
@@ -96,6 +103,7 @@ def test_transport_event_is_not_a_tenant_event():
         'timestamp': NOW,
         'required_access': 'event.sip_transport_edited',
         'required_acl': 'events.config.sip.transports.edited',
+        'change_id': CHANGE,
     }
     assert event.payload() == (
         '{"name": "sip_transport_edited", '
@@ -103,6 +111,7 @@ def test_transport_event_is_not_a_tenant_event():
         '"timestamp": "2024-05-01T12:00:00.123456+00:00", '
         '"required_access": "event.sip_transport_edited", '
         '"required_acl": "events.config.sip.transports.edited", '
+        '"change_id": "0c0c0c0c-0000-4000-8000-00000000000c", '
         '"data": {"uuid": "6f1c8a0e-0000-4000-8000-000000000001", "name": "transport-udp", '
         '"options": [["protocol", "udp"], ["bind", "0.0.0.0:5060"]]}}'
     )
@@ -119,6 +128,7 @@ def test_engine_sections_updated():
             '"timestamp": "2024-05-01T12:00:00.123456+00:00", '
             f'"required_access": "event.pjsip_{section}_updated", '
             f'"required_acl": "events.config.pjsip_{section}.updated", '
+            '"change_id": "0c0c0c0c-0000-4000-8000-00000000000c", '
             '"data": {}}'
         )
 

@@ -21,6 +21,7 @@ class TokenInfo:
     tenant_uuid: str
     session_uuid: str | None
     acl: tuple[str, ...]
+    auth_id: str | None = None  # wazo-auth's auth_id; the local backend's token name
 
 
 @dataclass(frozen=True)

@@ -34,7 +34,7 @@ class LocalAuthBackend(AuthBackend):
 
     def token_info(self, token):
         valid = _valid_token(self._current(), token)
-        return TokenInfo(valid.token, valid.user_uuid, valid.tenant_uuid, valid.session_uuid, valid.acl)
+        return TokenInfo(valid.token, valid.user_uuid, valid.tenant_uuid, valid.session_uuid, valid.acl, valid.name)
 
     def visible_tenants(self, token, tenant_uuid):
         content = self._current()

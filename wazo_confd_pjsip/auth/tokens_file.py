@@ -26,6 +26,7 @@ class LocalToken:
     session_uuid: str | None
     acl: tuple[str, ...]
     expires_at: datetime.datetime | None
+    name: str | None = None  # who holds it, as the history names the author of a change
 
     def expired(self, now: datetime.datetime) -> bool:
         return self.expires_at is not None and self.expires_at <= now
@@ -72,6 +73,7 @@ def parse_tokens_file(content) -> TokensFile:
             session_uuid=_text(entry, 'session_uuid', optional=True),
             acl=_acl(entry),
             expires_at=_expiry(entry.get('expires_at')),
+            name=_text(entry, 'name', optional=True),
         )
         if token.tenant_uuid not in tenants:
             raise InvalidTokensFile(f'a token has an unknown tenant_uuid {token.tenant_uuid}')
@@ -102,6 +104,7 @@ def write_first_run_tokens_file(path) -> tuple[str | None, str | None]:
         'tokens': [
             {
                 'token': str(uuid.uuid4()),
+                'name': 'admin',
                 'user_uuid': str(uuid.uuid4()),
                 'tenant_uuid': master_uuid,
                 # auth.tenants.read: recursive lists see the sub-tenants, as with wazo-auth

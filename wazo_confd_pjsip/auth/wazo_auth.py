@@ -98,6 +98,7 @@ class WazoAuthBackend(AuthBackend):
             tenant_uuid=metadata['tenant_uuid'],
             session_uuid=data.get('session_uuid'),
             acl=tuple(data.get('acl') or ()),
+            auth_id=data.get('auth_id'),
         )
 
     def visible_tenants(self, token, tenant_uuid):

@@ -49,6 +49,7 @@ def event_for_change(change, origin_uuid, timestamp):
     if change.resource in TENANT_RESOURCES:
         headers['tenant_uuid'] = change.tenant_uuid
         headers['user_uuid:*'] = True
+    headers['change_id'] = change.id  # its record's change_uuid in the history
     return BusEvent(name, routing_key, headers, {**headers, 'data': change.data})
 
 

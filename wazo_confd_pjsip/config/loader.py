@@ -71,6 +71,15 @@ DEFAULT_CONFIG: dict[str, Any] = {
         'batch_size': 500,
         'max_backoff': 60.0,
     },
+    'history': {
+        # every committed change recorded with who made it and its bodies (GET .../history, revert)
+        'enabled': True,
+        # pruned in the background: records older than this many days (null: kept), and beyond the
+        # newest max_per_resource of each resource (null: no limit)
+        'retention_days': 365,
+        'max_per_resource': 1000,
+        'prune_interval': 3600.0,
+    },
     'bus': {
         'enabled': False,
         'host': 'localhost',

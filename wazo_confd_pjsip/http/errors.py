@@ -38,6 +38,8 @@ class ServiceUnavailableError(APIError):
 def status_of(error: Exception) -> int:
     if isinstance(error, APIError):
         return error.status_code
+    if isinstance(error, errors.Conflict):
+        return 409
     return 404 if isinstance(error, errors.NotFound) else 400
 
 
@@ -126,3 +128,9 @@ def _(error: errors.Refused):
         for problem, where in error.problems
         for message in wire_messages(problem)
     ]
+
+
+@wire_messages.register
+def _(error: errors.Conflict):
+    causes = wire_messages(error.cause) if error.cause is not None else []
+    return [f'Conflict Error - {error.message}' + (f': {"; ".join(causes)}' if causes else '')]

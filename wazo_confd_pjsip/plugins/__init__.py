@@ -16,6 +16,7 @@ PLUGINS = (
     'endpoint_sip',
     'asterisk_sync',
     'sip_import',
+    'history',
 )
 
 PLUGINS_DIR = Path(__file__).resolve().parent

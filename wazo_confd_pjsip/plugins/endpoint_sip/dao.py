@@ -14,9 +14,20 @@ FILTERABLE = ('name', 'label', 'asterisk_id')
 
 
 def insert(
-    session, *, tenant_uuid, template, name, label, options, parent_uuids=(), asterisk_id=None, transport_uuid=None
+    session,
+    *,
+    tenant_uuid,
+    template,
+    name,
+    label,
+    options,
+    parent_uuids=(),
+    asterisk_id=None,
+    transport_uuid=None,
+    uuid=None,
 ):
-    """A new endpoint or template and its parent links; its name must already be claimed (names.py)."""
+    """A new endpoint or template and its parent links; its name must already be claimed (names.py).
+    uuid: None for a new one."""
     row = EndpointSIP(
         tenant_uuid=tenant_uuid,
         template=template,
@@ -27,6 +38,8 @@ def insert(
         options=options,
         search_text=search_text(name, label, asterisk_id),
     )
+    if uuid is not None:
+        row.uuid = uuid
     session.add(row)
     session.flush()
     set_parents(session, row.uuid, list(parent_uuids))

@@ -72,4 +72,5 @@ def create_default_templates(uow, tenant_uuid):
             parent_uuids=[created[parent_label].uuid] if parent_label else [],
         )
         created[label] = row
-        notifier.record(uow, Action.CREATED, row)
+        parents = [(created[parent_label].uuid, parent_label)] if parent_label else []
+        notifier.record(uow, Action.CREATED, row, parents=parents)

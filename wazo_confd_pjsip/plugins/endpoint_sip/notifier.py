@@ -7,14 +7,29 @@ The unit of work hands it to the apply outbox before the commit (what reaches As
 the bus after it (the events), as the composition root (core.py) wired them.
 """
 from ...database.session import Action, Change, Resource
+from . import dao
+from .representation import represent
 
 
 def resource_of(row):
     return Resource.SIP_ENDPOINT_TEMPLATE if row.template else Resource.SIP_ENDPOINT
 
 
-def record(uow, action: Action, row):
-    uow.record(Change(resource_of(row), action, row.uuid, row.tenant_uuid, event_summary(row)))
+def state(row, parents):
+    """The row as its history keeps it: the wire body without links. parents: [(uuid, label)]."""
+    return represent(row, parents, template=row.template, links=False)
+
+
+def record(uow, action: Action, row, *, before=None, parents=None):
+    """before: state() before the change (None for a creation); parents: the row's after it (read here
+    when not given)."""
+    after = None
+    if action is not Action.DELETED:
+        if parents is None:
+            parents = dao.parents_of(uow.session, [row.uuid])[row.uuid]
+        after = state(row, parents)
+    change = Change(resource_of(row), action, row.uuid, row.tenant_uuid, event_summary(row), before=before, after=after)
+    uow.record(change)
 
 
 def _first_value(lines, key):

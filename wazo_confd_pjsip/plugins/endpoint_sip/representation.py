@@ -6,7 +6,8 @@ from ...http.links import link
 from ...sections import SECTIONS, field_name
 
 
-def represent(row, parents, *, template, sections=None, transport_uuid=...):
+def represent(row, parents, *, template, sections=None, transport_uuid=..., links=True):
+    """links=False: the body as the change history keeps it (no request to build URLs from)."""
     sections = row.options if sections is None else sections
     transport_uuid = row.transport_uuid if transport_uuid is ... else transport_uuid
     body = {'uuid': row.uuid, 'tenant_uuid': row.tenant_uuid, 'name': row.name, 'label': row.label}
@@ -15,10 +16,15 @@ def represent(row, parents, *, template, sections=None, transport_uuid=...):
     body['templates'] = [{'uuid': uuid, 'label': label} for uuid, label in parents]
     body['transport'] = {'uuid': transport_uuid} if transport_uuid else None
     body['asterisk_id'] = row.asterisk_id
-    if template:
-        body['links'] = [link('endpoint_sip_templates', 'endpoint_sip_template', uuid=row.uuid)]
-    else:
-        body['links'] = [link('endpoint_sip', 'endpoint_sip', uuid=row.uuid)]
+    if links:
+        body['links'] = [
+            (
+                link('endpoint_sip_templates', 'endpoint_sip_template', uuid=row.uuid)
+                if template
+                else link('endpoint_sip', 'endpoint_sip', uuid=row.uuid)
+            )
+        ]
+    if not template:
         body['trunk'] = None
         body['line'] = None
     return body

@@ -57,10 +57,11 @@ class EndpointSIPService:
             row, parents = self.create_in(uow, tenant.uuid, body)
         return row, parents
 
-    def create_in(self, uow, tenant_uuid, body):
+    def create_in(self, uow, tenant_uuid, body, uuid=None):
         """Create in the caller's unit of work (an import creates many objects in one transaction).
 
-        `body` is a loaded create body (see schema.load_create).
+        `body` is a loaded create body (see schema.load_create); uuid: the one to give it (a deleted
+        one restored from its history), else a new one.
         """
         validator.check_sections(self._catalogue, body)
         validator.check_asterisk_id(self._engine_names, body['asterisk_id'], self.template)
@@ -72,6 +73,7 @@ class EndpointSIPService:
         validator.check_transport(session, transport_uuid)
         row = dao.insert(
             session,
+            uuid=uuid,
             tenant_uuid=tenant_uuid,
             template=self.template,
             name=self._claim_name(session, body.get('name')),
@@ -81,50 +83,62 @@ class EndpointSIPService:
             options={section: body[field_name(section)] for section in SECTIONS},
             parent_uuids=parent_uuids,
         )
-        notifier.record(uow, Action.CREATED, row)
-        return row, dao.parents_of(session, [row.uuid])[row.uuid]
+        parents = dao.parents_of(session, [row.uuid])[row.uuid]
+        notifier.record(uow, Action.CREATED, row, parents=parents)
+        return row, parents
 
     def update(self, tenant, uuid, body):
+        with self._db.unit_of_work() as uow:
+            self.update_in(uow, tenant, uuid, body)
+
+    def update_in(self, uow, tenant, uuid, body):
+        """Update in the caller's unit of work; `body` is a loaded update body (schema.load_update)."""
         validator.check_sections(self._catalogue, body)
         if 'asterisk_id' in body:
             validator.check_asterisk_id(self._engine_names, body['asterisk_id'], self.template)
-        with self._db.unit_of_work() as uow:
-            session = uow.session
-            if self.template and 'templates' in body:
-                # Before the row lock, always in this order, so that two such updates cannot deadlock.
-                dao.lock_template_graph(session, self._find(session, tenant, uuid).tenant_uuid)
-            row = self._find(session, tenant, uuid, lock=True)
-            if 'templates' in body:
-                parent_uuids = [str(ref['uuid']) for ref in body['templates']]
-                validator.check_parents(session, row.uuid, row.tenant_uuid, parent_uuids, self.template)
-                dao.set_parents(session, row.uuid, parent_uuids)
-            if 'transport' in body:
-                transport_uuid = _transport_uuid(body)
-                # checked before it is set: the check's query would flush a dangling reference
-                validator.check_transport(session, transport_uuid)
-                row.transport_uuid = transport_uuid
-            if 'name' in body and body['name'] != row.name:
-                self._rename(session, row, body['name'])
-            for key in ('label', 'asterisk_id'):
-                if key in body:
-                    setattr(row, key, body[key])
-            options = dict(row.options)
-            for section in SECTIONS:
-                if field_name(section) in body:
-                    options[section] = body[field_name(section)]
-            row.options = options
-            row.search_text = dao.search_text(row.name, row.label, row.asterisk_id)
-            session.flush()
-            notifier.record(uow, Action.EDITED, row)
+        session = uow.session
+        if self.template and 'templates' in body:
+            # Before the row lock, always in this order, so that two such updates cannot deadlock.
+            dao.lock_template_graph(session, self._find(session, tenant, uuid).tenant_uuid)
+        row = self._find(session, tenant, uuid, lock=True)
+        parents = dao.parents_of(session, [row.uuid])[row.uuid]
+        before = notifier.state(row, parents)
+        if 'templates' in body:
+            parents = None  # read again once changed
+            parent_uuids = [str(ref['uuid']) for ref in body['templates']]
+            validator.check_parents(session, row.uuid, row.tenant_uuid, parent_uuids, self.template)
+            dao.set_parents(session, row.uuid, parent_uuids)
+        if 'transport' in body:
+            transport_uuid = _transport_uuid(body)
+            # checked before it is set: the check's query would flush a dangling reference
+            validator.check_transport(session, transport_uuid)
+            row.transport_uuid = transport_uuid
+        if 'name' in body and body['name'] != row.name:
+            self._rename(session, row, body['name'])
+        for key in ('label', 'asterisk_id'):
+            if key in body:
+                setattr(row, key, body[key])
+        options = dict(row.options)
+        for section in SECTIONS:
+            if field_name(section) in body:
+                options[section] = body[field_name(section)]
+        row.options = options
+        row.search_text = dao.search_text(row.name, row.label, row.asterisk_id)
+        session.flush()
+        notifier.record(uow, Action.EDITED, row, before=before, parents=parents)
 
     def delete(self, tenant, uuid):
         with self._db.unit_of_work() as uow:
-            session = uow.session
-            row = self._find(session, tenant, uuid, lock=True)
-            if self.template:
-                self._refuse_if_inherited(session, row)
-            dao.delete(session, [row])
-            notifier.record(uow, Action.DELETED, row)
+            self.delete_in(uow, tenant, uuid)
+
+    def delete_in(self, uow, tenant, uuid):
+        session = uow.session
+        row = self._find(session, tenant, uuid, lock=True)
+        if self.template:
+            self._refuse_if_inherited(session, row)
+        before = notifier.state(row, dao.parents_of(session, [row.uuid])[row.uuid])
+        dao.delete(session, [row])
+        notifier.record(uow, Action.DELETED, row, before=before)
 
     # helpers
 

@@ -89,10 +89,12 @@ class Tenants:
             # Endpoints first: nothing inherits from them, and their parent links go with them.
             parents = dao.tenant_template_parents(session, tenant_uuid)
             ordered = endpoints + [templates[uuid] for uuid in children_first(templates, parents)]
+            parents_of = dao.parents_of(session, [row.uuid for row in ordered])
+            before = {row.uuid: notifier.state(row, parents_of[row.uuid]) for row in ordered}
             dao.delete(session, ordered)
             session.execute(sa.delete(Tenant).where(Tenant.uuid == tenant_uuid))
             for row in ordered:
-                notifier.record(uow, Action.DELETED, row)
+                notifier.record(uow, Action.DELETED, row, before=before[row.uuid])
             uow.on_commit(lambda: self.forget(tenant_uuid))
         logger.info('tenant %s removed: %d endpoints, %d templates', tenant_uuid, len(endpoints), len(templates))
 

@@ -7,5 +7,9 @@ from ...database.session import Action, Change, Resource
 RESOURCES = {'global': Resource.PJSIP_GLOBAL, 'system': Resource.PJSIP_SYSTEM}
 
 
-def record_updated(uow, section):
-    uow.record(Change(RESOURCES[section], Action.UPDATED))
+def record_updated(uow, section, before_lines, after_lines):
+    """The lines [[key, value], ...] before and after, as the section's history keeps them."""
+    before, after = {'options': [list(line) for line in before_lines]}, {
+        'options': [list(line) for line in after_lines]
+    }
+    uow.record(Change(RESOURCES[section], Action.UPDATED, before=before, after=after))

@@ -23,9 +23,12 @@ class EngineSettingsService:
             return dict(dao.options_of(session, self.section))
 
     def replace(self, options):
-        check_options(self._catalogue, self.section, options)
         with self._db.unit_of_work() as uow:
-            self._write(uow, [[key, value] for key, value in options.items()])
+            self.replace_in(uow, options)
+
+    def replace_in(self, uow, options):
+        check_options(self._catalogue, self.section, options)
+        self._write(uow, [[key, value] for key, value in options.items()])
 
     def merge_in(self, uow, options):
         """In the caller's unit of work: these keys replace their values in place or are added; the others stay."""
@@ -36,5 +39,6 @@ class EngineSettingsService:
         self._write(uow, lines + [[key, value] for key, value in options.items() if key not in present])
 
     def _write(self, uow, lines):
+        before = dao.options_of(uow.session, self.section, lock=True)
         dao.set_options(uow.session, self.section, lines)
-        notifier.record_updated(uow, self.section)
+        notifier.record_updated(uow, self.section, before, lines)

@@ -25,8 +25,10 @@ def find(session, uuid, lock=False):
     return session.execute(query).scalar_one_or_none()
 
 
-def insert(session, name, options):
+def insert(session, name, options, uuid=None):
     transport = SIPTransport(name=name, options=options)
+    if uuid is not None:
+        transport.uuid = uuid
     session.add(transport)
     session.flush()
     return transport
