@@ -53,7 +53,24 @@ from .conftest import (
 DOCUMENT_PATH = '/1.1/api/api.yml'
 EXAMPLES_PER_OPERATION = 160
 # Its answer is large to check and its one input is Wazo-Tenant: fewer requests say as much.
-FEWER_EXAMPLES = {'GET /1.1/asterisk/pjsip/doc': 20}
+FEWER_EXAMPLES = {
+    'GET /1.1/asterisk/pjsip/doc': 20,
+    # the history's routes share one dao and one answer shape: fewer requests each say as much
+    **{
+        f'{method} /1.1{path}': 40
+        for method, path in (
+            ('GET', '/history'),
+            ('POST', '/history/change_sets/{uuid}/revert'),
+            ('GET', '/endpoints/sip/{uuid}/history'),
+            ('POST', '/endpoints/sip/{uuid}/history/{change_uuid}/revert'),
+            ('GET', '/endpoints/sip/templates/{uuid}/history'),
+            ('POST', '/endpoints/sip/templates/{uuid}/history/{change_uuid}/revert'),
+            ('GET', '/sip/transports/{uuid}/history'),
+            ('GET', '/asterisk/pjsip/global/history'),
+            ('GET', '/asterisk/pjsip/system/history'),
+        )
+    },
+}
 TOKENS = (MASTER_TOKEN, SUB_TOKEN, OTHER_TOKEN)
 MIN_REQUESTS = 10_000
 # About 90 s on an idle 2-core machine, for about 11,600 requests; the limit leaves room for a busy one.
@@ -106,7 +123,9 @@ def with_seeded_items(test, schema, items):
     uuids = sorted(uuid for tenant_items in items.values() for uuid in tenant_items)
 
     def path_parameters(context, strategy):
-        return st.one_of(st.sampled_from(uuids).map(lambda uuid: {'uuid': uuid}), strategy)
+        # the other path parameters (a revert's change_uuid) as generated
+        seeded = st.tuples(st.sampled_from(uuids), strategy).map(lambda drawn: {**(drawn[1] or {}), 'uuid': drawn[0]})
+        return st.one_of(seeded, strategy)
 
     def headers(context, strategy):
         return st.one_of(

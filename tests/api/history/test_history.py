@@ -187,6 +187,9 @@ def test_the_list_filters_by_resource_user_time_and_change_set(api, fake_auth):
         "Input Error - from: Not a valid ISO 8601 date and time."
     ]
     assert api.get('/history', query={'resource': 'sip_line'}).status_code == 400
+    far_offset = api.get('/history', query={'from': '0329-06-08T12:26:55+16:14'})  # PostgreSQL: at most 15:59
+    assert far_offset.status_code == 200, far_offset.json
+    assert api.get('/history', query={'from': '0001-01-01T00:00:00+01:00'}).status_code == 400
     assert api.get('/history', query={'change_set_uuid': 'x'}).status_code == 400
 
 

@@ -187,7 +187,13 @@ def _time(name, raw):
         moment = datetime.datetime.fromisoformat(raw)
     except ValueError:
         raise InvalidInput(name, 'Not a valid ISO 8601 date and time.')
-    return moment if moment.tzinfo else moment.replace(tzinfo=datetime.timezone.utc)
+    if moment.tzinfo is None:
+        return moment.replace(tzinfo=datetime.timezone.utc)
+    try:
+        # in UTC: PostgreSQL takes offsets up to 15:59 only, Python up to 23:59
+        return moment.astimezone(datetime.timezone.utc)
+    except OverflowError:
+        raise InvalidInput(name, 'Not a valid ISO 8601 date and time.')
 
 
 def _uuid(name, raw):
