@@ -47,6 +47,10 @@ class _HistoryResource(AuthResource):
             return False  # unsure: masked
         return True
 
+    def _token_of_master_tenant(self):
+        """Engine-wide records are for them, as the engine-wide routes are."""
+        return g.tenant.token_tenant_uuid == self._authenticator.backend.master_tenant_uuid()
+
     def _of_resource(self, resource, uuid):
         tenants = None if resource not in _TENANT_RESOURCES else sorted(g.tenant.visible_uuids())
         limit, offset = _paging()
@@ -150,10 +154,7 @@ class EndpointSIPTemplateRevert(_HistoryResource):
 class ChangeSetRevert(_HistoryResource):
     @required_acl('confd.history.change_sets.{uuid}.revert')
     def post(self, uuid):
-        return _reverted(*self.service.revert_change_set(g.tenant, str(uuid), self._is_master()))
-
-    def _is_master(self):
-        return g.tenant.token_tenant_uuid == self._authenticator.backend.master_tenant_uuid()
+        return _reverted(*self.service.revert_change_set(g.tenant, str(uuid), self._token_of_master_tenant()))
 
 
 class History(_HistoryResource):
@@ -169,7 +170,7 @@ class History(_HistoryResource):
             raise InvalidInput('resource', f'Must be among: {", ".join(READ_ACLS)}.')
         query = HistoryQuery(
             tenant_uuids=g.tenant.list_scope(parse_bool('recurse', args.get('recurse'))),
-            engine_wide=g.tenant.token_tenant_uuid == self._authenticator.backend.master_tenant_uuid(),
+            engine_wide=self._token_of_master_tenant(),
             resources=resources,
             user_uuid=parse_text('user_uuid', args.get('user_uuid')),
             since=_time('from', args.get('from')),
