@@ -6,7 +6,7 @@ from flask import Flask
 from flask_cors import CORS
 
 from . import plugins
-from .http import actor, request_log, waiting
+from .http import actor, dry_run, request_log, waiting
 from .http.api import WazoApi, register_error_handlers
 from .http.auth import Authenticator
 from .http.body import BoundedBodies
@@ -30,6 +30,7 @@ def create_app(core):
     actor.install(app, core.db)
     authenticator = Authenticator(core.auth_backend)
     waiting.install(app, authenticator, core.db, core.apply.worker)
+    dry_run.install(app, authenticator, core.db, core.preview)
     routes = plugins.Routes(WazoApi(app, prefix='/1.1', catch_all_404s=True), authenticator)
     plugins.load_plugins(routes, core)
     return app

@@ -13,17 +13,18 @@ import dataclasses
 import logging
 import os
 import uuid as uuid_lib
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 
 from .apply.components import ApplyComponents, build_apply
 from .apply.outbox import OutboxRecorder
+from .apply.preview import preview
 from .auth import make_auth_backend, write_first_run_tokens_file
 from .auth.interface import AuthBackend
 from .bus import BusComponents, BusSettings, build_consumer, build_publisher, change_events_hook
 from .database.embedded import EmbeddedPostgres
 from .database.migrate import upgrade_to_head
-from .database.session import Database
+from .database.session import Database, UnitOfWork
 from .http.errors import wire_messages
 from .options.catalogue import OptionCatalogue
 from .plugins.asterisk_sync.service import AsteriskSyncService
@@ -66,6 +67,8 @@ class Core:
     status_reporters: Mapping[str, object]
     tenant_sync: TenantSync
     history_pruner: HistoryPruner
+    # a dry-run unit of work → its preview (apply/preview.py; http/dry_run.py answers it)
+    preview: Callable[[UnitOfWork], Callable[[], dict]]
 
     def start(self, *, worker=True, consumer=True, tenant_sync=True):
         """What runs in the background: the apply worker, the bus consumer, the first tenant sync,
@@ -143,6 +146,7 @@ def build_core(
         history_pruner=HistoryPruner(
             db, history['retention_days'], history['max_per_resource'], history['prune_interval']
         ),
+        preview=preview,
     )
 
 

@@ -44,34 +44,13 @@ class OutboxRecorder:
         self._engine_names = list(engine_names)
 
     def __call__(self, uow):
-        owners, sections_changed = self._affected(uow.session, uow.changes)
+        owners, sections_changed = affected(uow.session, uow.changes)
         if owners:
             uow.outbox_ids += self._enqueue_endpoints(uow.session, owners)
         if sections_changed:
             enqueue_engines(uow, KIND_SECTIONS, self._engine_names)
         elif owners:
             _notify(uow.session)
-
-    def _affected(self, session, changes):
-        owners = set()
-        templates = set()
-        transports = set()
-        sections_changed = False
-        for change in changes:
-            if change.resource is Resource.SIP_ENDPOINT:
-                owners.add(change.uuid)
-            elif change.resource is Resource.SIP_ENDPOINT_TEMPLATE:
-                templates.add(change.uuid)
-            elif change.resource in ENGINE_WIDE_RESOURCES:
-                sections_changed = True
-                if change.resource is Resource.SIP_TRANSPORT:
-                    transports.add(change.uuid)
-                    transports.update(change.affects)
-        if templates:
-            owners.update(session.execute(_descendant_endpoints(list(templates))).scalars())
-        if transports:
-            owners.update(session.execute(_transport_users(list(transports))).scalars())
-        return owners, sections_changed
 
     def _enqueue_endpoints(self, session, owners):
         # Every configured engine, not only the endpoint's: a deleted or moved endpoint must leave the
@@ -85,6 +64,32 @@ class OutboxRecorder:
         )
         parameters = {'kind': KIND_ENDPOINT, 'engines': self._engine_names, 'owners': sorted(owners)}
         return list(session.execute(insert, parameters).scalars())
+
+
+def affected(session, changes):
+    """The endpoints a change set touches, and whether it changes engine-wide sections.
+
+    Shared by the outbox (what to push) and the dry run (what to preview).
+    """
+    owners = set()
+    templates = set()
+    transports = set()
+    sections_changed = False
+    for change in changes:
+        if change.resource is Resource.SIP_ENDPOINT:
+            owners.add(change.uuid)
+        elif change.resource is Resource.SIP_ENDPOINT_TEMPLATE:
+            templates.add(change.uuid)
+        elif change.resource in ENGINE_WIDE_RESOURCES:
+            sections_changed = True
+            if change.resource is Resource.SIP_TRANSPORT:
+                transports.add(change.uuid)
+                transports.update(change.affects)
+    if templates:
+        owners.update(session.execute(_descendant_endpoints(list(templates))).scalars())
+    if transports:
+        owners.update(session.execute(_transport_users(list(transports))).scalars())
+    return owners, sections_changed
 
 
 def enqueue_engines(uow, kind, engine_names):

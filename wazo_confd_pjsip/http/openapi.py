@@ -34,6 +34,7 @@ def build_document(fragment_paths):
     document = yaml.safe_load(BASE_DOCUMENT.read_text())
     for path in fragment_paths:
         _deep_merge(document, yaml.safe_load(Path(path).read_text()) or {})
+    _document_dry_run(document)
     _document_wait_applied(document)
     return document
 
@@ -48,3 +49,27 @@ def _document_wait_applied(document):
             for code, response in operation.get('responses', {}).items():
                 if str(code).startswith('2'):
                     response.setdefault('headers', {}).update(APPLY_STATUS)
+
+
+# http/dry_run.py serves `?dry_run=` on the writes of these paths (one unit of work each).
+DRY_RUN_PATHS = ('/endpoints/sip', '/sip/transports', '/asterisk/pjsip/global', '/asterisk/pjsip/system')
+DRY_RUN_RESPONSE = {
+    'description': 'With `dry_run`: the impact preview',
+    'schema': {'$ref': '#/definitions/DryRunPreview'},
+}
+
+
+def dry_run_path(path):
+    return path.startswith(DRY_RUN_PATHS) and not path.endswith('/asterisk')
+
+
+def _document_dry_run(document):
+    for path, item in document.get('paths', {}).items():
+        if not dry_run_path(path):
+            continue
+        for method in WRITE_METHODS:
+            operation = item.get(method)
+            if operation is None:
+                continue
+            operation.setdefault('parameters', []).append({'$ref': '#/parameters/dry_run'})
+            operation.setdefault('responses', {}).setdefault('200', dict(DRY_RUN_RESPONSE))

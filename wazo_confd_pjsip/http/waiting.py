@@ -11,6 +11,7 @@ it: see GET /1.1/asterisk/pjsip/sync).
 from flask import g, request
 
 from ..errors import InvalidInput
+from . import dry_run
 
 MAX_WAIT_SECONDS = 30.0
 DEFAULT_WAIT_SECONDS = 10.0
@@ -41,7 +42,9 @@ def install(app, authenticator, db, worker):
     units of work of `db` wrote collected, and the response held until `worker` applied them."""
 
     def check_wait_parameter():
-        g.apply_wait = requested_wait() if request.method in ('POST', 'PUT', 'DELETE') else None
+        # A dry run commits nothing: nothing to wait for (http/dry_run.py).
+        writing = request.method in ('POST', 'PUT', 'DELETE') and not dry_run.requested()
+        g.apply_wait = requested_wait() if writing else None
 
     authenticator.authenticated_request_checks.append(check_wait_parameter)
 
