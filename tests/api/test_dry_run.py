@@ -5,7 +5,14 @@
 import sqlalchemy as sa
 
 DRY = {'dry_run': 'true'}
-TABLES = ('endpoint_sip', 'endpoint_sip_parent', 'sip_transport', 'pjsip_engine_section', 'apply_outbox', 'change_history')
+TABLES = (
+    'endpoint_sip',
+    'endpoint_sip_parent',
+    'sip_transport',
+    'pjsip_engine_section',
+    'apply_outbox',
+    'change_history',
+)
 
 
 def snapshot(core):
@@ -111,11 +118,16 @@ def test_transport_update_previews_its_users_and_delete_a_reload(api, core):
     unused = api.post('/sip/transports', json={'name': 'tcp', 'options': [['protocol', 'tcp']]}).json
     before = snapshot(core)
 
-    updated = api.put(f'/sip/transports/{transport["uuid"]}', json={**transport, 'options': [['protocol', 'tcp']]}, query=DRY)
+    updated = api.put(
+        f'/sip/transports/{transport["uuid"]}', json={**transport, 'options': [['protocol', 'tcp']]}, query=DRY
+    )
     deleted = api.delete(f'/sip/transports/{unused["uuid"]}', query=DRY)
 
     assert updated.status_code == 200, updated.json
-    assert updated.json == {'endpoints': {'total': 1, 'items': [{'uuid': user['uuid'], 'name': 'user'}]}, 'reload_required': True}
+    assert updated.json == {
+        'endpoints': {'total': 1, 'items': [{'uuid': user['uuid'], 'name': 'user'}]},
+        'reload_required': True,
+    }
     assert deleted.status_code == 200, deleted.json
     assert deleted.json['reload_required'] is True
     assert snapshot(core) == before
