@@ -23,7 +23,7 @@ class Population:
     """What the benchmark created; grows, never shrinks, so a larger size reuses the smaller one's data."""
 
     def __init__(self, client, tenants, workers):
-        self._client = client
+        self.client = client  # the service's API; a restarted service is given its new one
         self._tenants = tenants
         self._workers = workers
         self._leaf_templates = {}  # tenant uuid -> uuid of its t3
@@ -55,7 +55,7 @@ class Population:
         parent = None
         for body in dataset.template_chain_bodies(tenant_index):
             templates = [{'uuid': parent}] if parent else []
-            response, _ = self._client.call('POST', TEMPLATES, tenant.token, 201, json={**body, 'templates': templates})
+            response, _ = self.client.call('POST', TEMPLATES, tenant.token, 201, json={**body, 'templates': templates})
             parent = response.json()['uuid']
         return parent
 
@@ -63,5 +63,5 @@ class Population:
         tenant_index = serial % len(self._tenants)
         tenant = self._tenants[tenant_index]
         body = dataset.endpoint_body(serial, tenant_index, self._leaf_templates[tenant.uuid])
-        response, elapsed_ms = self._client.call('POST', ENDPOINTS, tenant.token, 201, json=body)
+        response, elapsed_ms = self.client.call('POST', ENDPOINTS, tenant.token, 201, json=body)
         return Endpoint(response.json()['uuid'], tenant, body), elapsed_ms

@@ -108,33 +108,60 @@ def _new_tenant():
     return Tenant(str(uuid.uuid4()), str(uuid.uuid4()))
 
 
+@dataclass(frozen=True)
+class ServiceHome:
+    """What a service's runs share: its folder (data, embedded PostgreSQL) and its tenants and tokens."""
+
+    directory: Path
+    master: Tenant
+    tenants: tuple[Tenant, ...]
+    tokens_file: Path
+
+
 @contextlib.contextmanager
-def running_service(tenant_count, config_overrides=None):
-    """Start the service, wait until /1.1/status answers, yield a RunningService; always SIGTERM it after."""
+def service_home(tenant_count):
+    """A temporary ServiceHome, removed after: several `running_service` in turn can serve the same data."""
     with tempfile.TemporaryDirectory(prefix='wazo-confd-pjsip-bench-') as temp:
         directory = Path(temp)
         master = _new_tenant()
         tenants = tuple(_new_tenant() for _ in range(tenant_count))
         tokens_file = directory / 'tokens.yml'
         tokens_file.write_text(yaml.safe_dump(tokens_file_content(master, tenants), sort_keys=False))
-        port = free_port()
-        config = service_config(directory, port, tokens_file, config_overrides)
-        config_file = directory / 'config.yml'
-        config_file.write_text(yaml.safe_dump(config, sort_keys=False))
-        log_file = directory / 'service.log'
-        with open(log_file, 'wb') as log:
-            process = subprocess.Popen(
-                [sys.executable, '-m', 'wazo_confd_pjsip', '-c', str(config_file)],
-                stdout=log,
-                stderr=subprocess.STDOUT,
-                stdin=subprocess.DEVNULL,
-            )
-        service = RunningService(f'http://127.0.0.1:{port}/1.1', process.pid, master, tenants, Path(config['data_dir']))
-        try:
-            _wait_until_ready(process, service, log_file)
-            yield service
-        finally:
-            _stop(process, service, log_file)
+        yield ServiceHome(directory, master, tenants, tokens_file)
+
+
+@contextlib.contextmanager
+def running_service(tenant_count, config_overrides=None, home=None, name='service'):
+    """Start the service, wait until /1.1/status answers, yield a RunningService; always SIGTERM it after.
+
+    In `home` when given (its tenants, not tenant_count's), else in a home of its own; `name` names its
+    configuration and log files there (two services of one home at once: two names).
+    """
+    if home is None:
+        with service_home(tenant_count) as home:
+            with running_service(tenant_count, config_overrides, home, name) as service:
+                yield service
+        return
+    port = free_port()
+    config = service_config(home.directory, port, home.tokens_file, config_overrides)
+    config_file = home.directory / f'{name}.yml'
+    config_file.write_text(yaml.safe_dump(config, sort_keys=False))
+    log_file = home.directory / f'{name}.log'
+    with open(log_file, 'wb') as log:
+        process = subprocess.Popen(
+            [sys.executable, '-m', 'wazo_confd_pjsip', '-c', str(config_file)],
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+        )
+    service = RunningService(
+        f'http://127.0.0.1:{port}/1.1', process.pid, home.master, home.tenants, Path(config['data_dir'])
+    )
+    try:
+        _wait_until_ready(process, service, log_file)
+        yield service
+    finally:
+        _stop(process, service, log_file)
 
 
 def _wait_until_ready(process, service, log_file):

@@ -138,3 +138,25 @@ def test_table_gives_the_verdict_of_each_target():
 
     assert [line.split()[-1] for line in lines[2:]] == ['ok', 'MISS', 'ok', '-']
     assert '<= 200 MB' in lines[4] and 'p95 <= 5 ms' in lines[2]
+
+
+def test_quick_history_benchmark_compares_the_same_writes_with_and_without_history():
+    result = subprocess.run(
+        [sys.executable, '-m', 'benchmarks', 'history', '--quick', '--sizes', '6', '--samples', '3'],
+        cwd=REPOSITORY,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+
+    assert result.returncode == 0, result.stderr[-3000:]
+    cells = _table_cells(result.stdout)
+    assert [(row[0], row[1], row[2]) for row in cells] == [
+        ('update (PUT), history off', '6', '3'),
+        ('update (PUT), history on', '6', '3'),
+        ('update (PUT): history overhead of the p50', '6', '1'),
+        ('create (POST), history off', '6', '3'),
+        ('create (POST), history on', '6', '3'),
+        ('create (POST): history overhead of the p50', '6', '1'),
+    ]
+    assert all(row[-1] in ('ok', 'MISS') for row in cells if 'overhead' in row[0])

@@ -106,13 +106,14 @@ def test_import_follows_includes_and_writes_the_report(database, config_file, si
     code = import_sip_conf(config_file, sip_conf, '--tenant', TENANT, '--report', report_path)
 
     assert code == 0
+    report = json.loads(report_path.read_text())
     assert capsys.readouterr().out == (
         f'{sip_conf} imported into tenant {TENANT}\n'
         'created: 2 templates, 1 endpoints (0 with a registration), 1 transports, 1 [global] and 0 [system] options\n'
         'skipped: 0, conflicts: 0, unmapped: 1, warnings: 0, errors: 0\n'
+        f'change set {report["change_set_uuid"]}: POST /1.1/history/change_sets/{{uuid}}/revert undoes it\n'
     )
     assert endpoint_rows(database) == {'alice': TENANT, 'phones': TENANT, GENERAL: TENANT}
-    report = json.loads(report_path.read_text())
     # Lines of an included file are located in that file.
     assert report['unmapped'] == [
         {

@@ -18,7 +18,7 @@ from pathlib import Path
 
 from .apply.components import ApplyComponents, build_apply
 from .apply.outbox import OutboxRecorder
-from .apply.preview import preview
+from .apply.preview import ImpactPreview
 from .auth import make_auth_backend, write_first_run_tokens_file
 from .auth.interface import AuthBackend
 from .bus import BusComponents, BusSettings, build_consumer, build_publisher, change_events_hook
@@ -146,7 +146,7 @@ def build_core(
         history_pruner=HistoryPruner(
             db, history['retention_days'], history['max_per_resource'], history['prune_interval']
         ),
-        preview=preview,
+        preview=ImpactPreview(db, apply.engines, apply.desired, catalogue),
     )
 
 

@@ -10,7 +10,14 @@ import time
 import pytest
 
 from tests.fakes.wazo_auth import FakeWazoAuth
-from wazo_confd_pjsip.auth import AuthServiceUnavailable, TenantInfo, TokenInfo, Unauthorized, WazoAuthBackend
+from wazo_confd_pjsip.auth import (
+    AuthServiceUnavailable,
+    TenantInfo,
+    TokenInfo,
+    Unauthorized,
+    WazoAuthBackend,
+    wazo_auth,
+)
 from wazo_confd_pjsip.auth.wazo_auth import base_url
 
 from .conftest import MAIN, SUB1, SUB1_CHILD, SUB2, TENANTS
@@ -135,6 +142,41 @@ def test_token_info(fake, backend):
     [request] = fake.requests_of('GET', '/0.1/token/')
     assert request.path == '/0.1/token/admin'
     assert request.header('X-Auth-Token') == 'admin'
+
+
+def test_token_info_is_kept_a_while_the_token_checked_each_time(fake, make_backend):
+    now = [1000.0]
+    backend = make_backend({'clock': lambda: now[0]})
+    for _ in range(3):
+        backend.check_token('admin', 'confd.status.read')
+        assert backend.token_info('admin').user_uuid == USER
+    assert (len(fake.requests_of('HEAD', '/0.1/token/')), len(fake.requests_of('GET', '/0.1/token/'))) == (3, 1)
+
+    now[0] += wazo_auth.TOKEN_INFO_SECONDS
+    backend.token_info('admin')  # out of date: asked again, then kept
+    backend.token_info('admin')
+    assert len(fake.requests_of('GET', '/0.1/token/')) == 2
+
+
+def test_a_refused_token_info_is_not_kept(fake, backend):
+    fake.set_mode('broken')
+    with pytest.raises(Unauthorized):
+        backend.token_info('admin')
+    fake.set_mode('normal')
+    assert backend.token_info('admin').tenant_uuid == MAIN
+
+
+def test_token_info_keeps_only_the_latest_tokens(fake, backend, monkeypatch):
+    monkeypatch.setattr(wazo_auth, 'TOKEN_INFO_CACHE_SIZE', 1)
+    backend.token_info('admin')
+    backend.token_info('sub1')
+    backend.token_info('sub1')
+    backend.token_info('admin')
+    assert [request.path for request in fake.requests_of('GET', '/0.1/token/')] == [
+        '/0.1/token/admin',
+        '/0.1/token/sub1',
+        '/0.1/token/admin',
+    ]
 
 
 @pytest.mark.parametrize('token', ['unknown', 'expired'])

@@ -6,13 +6,38 @@
 What is pushed is the merged view (one line per setting, codecs as one `allow`), the same
 configuration `?view=merged` shows and Asterisk would end up with from pjsip.conf templates.
 """
+import dataclasses
+from collections.abc import Mapping
+
 import sqlalchemy as sa
 
 from ..asterisk.builder import build_objects
-from ..database.effective import effective_configs
+from ..database.effective import ResolverInputs, read_inputs, resolve
 from ..database.models import EndpointSIP, SIPTransport
 from ..engine_ids import engine_of
 from .engines import on_engine
+
+
+@dataclasses.dataclass(frozen=True)
+class EndpointFacts:
+    """What names an endpoint's objects and places them, besides its options."""
+
+    name: str
+    tenant_uuid: str
+    engine: str
+
+    @classmethod
+    def of(cls, row):
+        return cls(row.name, row.tenant_uuid, engine_of(row.asterisk_id))
+
+
+@dataclasses.dataclass(frozen=True)
+class DesiredInputs:
+    """Everything building the objects of some endpoints reads from the database, as plain data."""
+
+    resolver: ResolverInputs
+    endpoints: Mapping[str, EndpointFacts]  # the rows of `resolver`
+    transport_names: Mapping[str, str]  # transport uuid → name
 
 
 class DesiredState:
@@ -26,7 +51,7 @@ class DesiredState:
         ).scalars()
         rows = [row for row in rows if engine_of(row.asterisk_id) == engine]
         result = {uuid: [] for uuid in owner_uuids}
-        result.update(self._build(session, rows, None))
+        result.update(self.build(self.read(session, rows)))
         return result
 
     def for_engine(self, session, engine):
@@ -34,19 +59,31 @@ class DesiredState:
         condition = on_engine(EndpointSIP.asterisk_id, engine)
         rows = list(session.execute(sa.select(EndpointSIP).where(EndpointSIP.template.is_(False), condition)).scalars())
         templates = session.execute(sa.select(EndpointSIP).where(EndpointSIP.template.is_(True))).scalars()
-        return self._build(session, rows, list(templates))
+        return self.build(self.read(session, rows, list(templates)))
 
     def for_row(self, session, row):
-        return self._build(session, [row], None)[row.uuid]
+        return self.build(self.read(session, [row]))[row.uuid]
 
-    def _build(self, session, rows, template_rows):
-        effective = effective_configs(session, rows, self._catalogue.is_repeatable, template_rows)
-        transport_names = dict(session.execute(sa.select(SIPTransport.uuid, SIPTransport.name)).all())
+    def read(self, session, rows, template_rows=None):
+        """The DesiredInputs of endpoint rows; `build` may run once the session is gone (a dry run)."""
+        return DesiredInputs(
+            read_inputs(session, rows, template_rows),
+            {row.uuid: EndpointFacts.of(row) for row in rows},
+            dict(session.execute(sa.select(SIPTransport.uuid, SIPTransport.name)).all()),
+        )
+
+    def build(self, inputs, engine=None):
+        """owner uuid → objects, for the endpoints of `inputs` (only those on `engine`, when given)."""
+        endpoints = {
+            uuid: facts for uuid, facts in inputs.endpoints.items() if engine is None or facts.engine == engine
+        }
+        rows = {uuid: inputs.resolver.rows[uuid] for uuid in endpoints}
+        effective = resolve(dataclasses.replace(inputs.resolver, rows=rows), self._catalogue.is_repeatable)
         result = {}
-        for row in rows:
-            found = effective[row.uuid]
+        for uuid, facts in endpoints.items():
+            found = effective[uuid]
             resolved = {section: [tuple(line) for line in lines] for section, lines in found.sections.items()}
-            result[row.uuid] = build_objects(
-                row.name, row.tenant_uuid, resolved, transport_names.get(found.transport_uuid)
+            result[uuid] = build_objects(
+                facts.name, facts.tenant_uuid, resolved, inputs.transport_names.get(found.transport_uuid)
             )
         return result

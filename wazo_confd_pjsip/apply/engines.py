@@ -60,6 +60,13 @@ class AsteriskEngine:
                 self._merges_set_var = (startup_time, probe.merges_set_var(self.client()))
             return self._merges_set_var[1]
 
+    def known_merges_set_var(self, startup_time):
+        """The probe's answer for the Asterisk that started at `startup_time`, None if not probed yet."""
+        with self._probe_lock:
+            if self._merges_set_var is None or self._merges_set_var[0] != startup_time:
+                return None
+            return self._merges_set_var[1]
+
     @property
     def has_ari(self):
         return bool(self.config.ari_url)

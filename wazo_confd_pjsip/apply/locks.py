@@ -67,3 +67,7 @@ def sections_lock_name(engine_name):
 
 def owner_lock_name(engine_name, owner_uuid):
     return f'apply-owner:{engine_name}:{owner_uuid}'
+
+
+def probe_lock_name(engine_name):
+    return f'apply-probe:{engine_name}'

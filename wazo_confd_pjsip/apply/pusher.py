@@ -22,7 +22,7 @@ from ..asterisk.objects import CREATION_ORDER
 from ..asterisk.plan import Action, Operation, catalogue_reset_value, phase_full_push, plan_changes
 from ..database.models import ApplyOutbox
 from . import acknowledged, engine_settings, engine_state, queue
-from .locks import advisory_lock, advisory_locks, engine_lock_name, owner_lock_name, sections_lock_name
+from .locks import advisory_lock, advisory_locks, engine_lock_name, owner_lock_name, probe_lock_name, sections_lock_name
 from .outbox import KIND_ENDPOINT, KIND_RESYNC
 
 logger = logging.getLogger(__name__)
@@ -30,12 +30,28 @@ logger = logging.getLogger(__name__)
 _outbox = ApplyOutbox.__table__
 
 
+class EndpointPlanner:
+    """What is sent for one endpoint, from what the engine acknowledged to the objects wanted.
+
+    Also what a dry run previews (apply/preview.py): the preview is the push.
+    """
+
+    def __init__(self, catalogue):
+        self._is_repeatable = catalogue.is_repeatable
+        self._reset_value = catalogue_reset_value(catalogue)
+
+    def __call__(self, current, wanted, merges_set_var):
+        operations = plan_changes(
+            current, wanted, self._is_repeatable, self._reset_value, merges_set_var=merges_set_var
+        )
+        return _delete_before_create(operations, current)
+
+
 class EnginePusher:
     def __init__(self, db, desired, catalogue, parallelism):
         self._db = db
         self._desired = desired
-        self._is_repeatable = catalogue.is_repeatable
-        self._reset_value = catalogue_reset_value(catalogue)
+        self._plan = EndpointPlanner(catalogue)
         self._parallelism = parallelism
         self._pool = None
         self._executor_lock = threading.Lock()
@@ -60,18 +76,12 @@ class EnginePusher:
                 with Session(bind=connection, future=True) as session:
                     wanted = self._desired.for_owners(session, owner_uuids, engine.name)
                 state = engine_state.read(connection, engine.name)
-                merges_set_var = engine.merges_set_var(state.startup_time if state else None)
+                merges_set_var = self._merges_set_var(connection, engine, state.startup_time if state else None)
                 plans, unchanged = {}, []
                 for owner in owner_uuids:
-                    operations = plan_changes(
-                        current[owner],
-                        wanted[owner],
-                        self._is_repeatable,
-                        self._reset_value,
-                        merges_set_var=merges_set_var,
-                    )
+                    operations = self._plan(current[owner], wanted[owner], merges_set_var)
                     if operations:
-                        plans[owner] = _delete_before_create(operations, current[owner])
+                        plans[owner] = operations
                     else:
                         unchanged += rows_of[owner]
                 queue.settle(connection, unchanged)
@@ -96,6 +106,14 @@ class EnginePusher:
                     connection.commit()
                 if unavailable is not None:
                     raise unavailable
+
+    def _merges_set_var(self, connection, engine, startup_time):
+        known = engine.known_merges_set_var(startup_time)
+        if known is not None:
+            return known
+        # One probe at a time per engine, across workers: two probes on its one object spoil each other.
+        with advisory_lock(connection, probe_lock_name(engine.name)):
+            return engine.merges_set_var(startup_time)
 
     def close(self):
         """Stop the push threads (and so their ARI connections); the next push starts new ones."""

@@ -2,6 +2,7 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 
 """Authentication by wazo-auth, over its small HTTP protocol (its Python client is not on PyPI)."""
+import collections
 import logging
 import threading
 import time
@@ -28,6 +29,10 @@ SERVICE_TOKEN_EXPIRATION = 21600  # seconds, as every Wazo service asks
 RENEWAL_FRACTION = 0.75  # renew once this part of the service token's life is gone
 # Each web server thread may be waiting on wazo-auth at once; keep one connection per thread.
 CONNECTION_POOL_SIZE = 32
+# Who a token belongs to never changes: its details are kept a while, so that saying who made a write
+# (the history) costs no call per write. Validity and ACLs are still asked on every request (HEAD).
+TOKEN_INFO_SECONDS = 60.0
+TOKEN_INFO_CACHE_SIZE = 1024
 
 
 def base_url(config: dict) -> str:
@@ -45,7 +50,14 @@ class WazoAuthBackend(AuthBackend):
     unless ``master_tenant_uuid`` is configured.
     """
 
-    def __init__(self, config: dict, *, service_token_expiration=SERVICE_TOKEN_EXPIRATION, retry_interval=5.0):
+    def __init__(
+        self,
+        config: dict,
+        *,
+        service_token_expiration=SERVICE_TOKEN_EXPIRATION,
+        retry_interval=5.0,
+        clock=time.monotonic,
+    ):
         settings = {**DEFAULT_CONFIG, **config}
         self._url = base_url(settings)
         self._timeout = settings['timeout']
@@ -68,6 +80,8 @@ class WazoAuthBackend(AuthBackend):
         self._service_token = None
         self._service_token_valid_until = 0.0  # time.monotonic()
         self._service_token_tenant = None
+        self._clock = clock  # of the kept token details
+        self._token_infos: collections.OrderedDict[str, tuple[float, TokenInfo]] = collections.OrderedDict()
 
     def check_token(self, token, required_acl, tenant=None):
         if not token:
@@ -85,6 +99,19 @@ class WazoAuthBackend(AuthBackend):
     def token_info(self, token):
         if not token:
             raise Unauthorized('no token')
+        with self._lock:
+            kept = self._token_infos.get(token)
+        if kept is not None and kept[0] > self._clock():
+            return kept[1]
+        info = self._ask_token_info(token)
+        with self._lock:
+            self._token_infos[token] = (self._clock() + TOKEN_INFO_SECONDS, info)
+            self._token_infos.move_to_end(token)
+            while len(self._token_infos) > TOKEN_INFO_CACHE_SIZE:
+                self._token_infos.popitem(last=False)
+        return info
+
+    def _ask_token_info(self, token):
         response = self._request('GET', _token_path(token), token=token)
         if response.status_code != 200:
             raise Unauthorized(f'wazo-auth answered {response.status_code} about the token')

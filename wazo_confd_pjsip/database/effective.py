@@ -7,6 +7,7 @@ from the database, then resolved by `inheritance` into what each row ends up wit
 `?view=merged`, what is pushed to Asterisk and the full pjsip.conf render all come from here.
 """
 import dataclasses
+from collections.abc import Mapping
 
 from ..inheritance import ConfigNode, Resolver, merged_view
 from . import template_graph
@@ -20,18 +21,40 @@ class Effective:
     transport_uuid: str | None
 
 
-def effective_configs(session, rows, is_repeatable, template_rows=None):
-    """row uuid → Effective. template_rows: every template any row may inherit from (default: their
+@dataclasses.dataclass(frozen=True)
+class ResolverInputs:
+    """What resolving rows needs, read once: their nodes and those of every template they may inherit from.
+
+    Plain data, detached from the session: it can be resolved after the transaction that read it.
+    """
+
+    rows: Mapping[str, ConfigNode]
+    templates: Mapping[str, ConfigNode]
+
+
+def read_inputs(session, rows, template_rows=None):
+    """ResolverInputs of rows. template_rows: every template any row may inherit from (default: their
     ancestors, read here)."""
     if template_rows is None:
         template_rows = template_graph.ancestor_rows(session, [row.uuid for row in rows])
     nodes = config_nodes(session, [*rows, *template_rows])
-    resolver = Resolver({row.uuid: nodes[row.uuid] for row in template_rows})
-    effective = {}
-    for row in rows:
-        node = nodes[row.uuid]
-        effective[row.uuid] = Effective(merged_view(resolver.lines(node), is_repeatable), resolver.transport(node))
-    return effective
+    return ResolverInputs(
+        {row.uuid: nodes[row.uuid] for row in rows}, {row.uuid: nodes[row.uuid] for row in template_rows}
+    )
+
+
+def resolve(inputs, is_repeatable):
+    """row uuid → Effective, for the rows of `inputs`."""
+    resolver = Resolver(inputs.templates)
+    return {
+        uuid: Effective(merged_view(resolver.lines(node), is_repeatable), resolver.transport(node))
+        for uuid, node in inputs.rows.items()
+    }
+
+
+def effective_configs(session, rows, is_repeatable, template_rows=None):
+    """row uuid → Effective (read_inputs, then resolve)."""
+    return resolve(read_inputs(session, rows, template_rows), is_repeatable)
 
 
 def config_nodes(session, rows):

@@ -11,27 +11,17 @@ there is nothing to wait for.
 """
 from flask import g, jsonify, request
 
-from ..errors import InvalidInput
 from .openapi import dry_run_path
+from .params import parse_bool
 
 WRITE_METHODS = ('POST', 'PUT', 'DELETE')
-_TRUE = ('true', 'yes', '1')
-_FALSE = ('false', 'no', '0')
-
-
-def parse_dry_run(raw):
-    if raw is None or raw.lower() in _FALSE:
-        return False
-    if raw.lower() in _TRUE:
-        return True
-    raise InvalidInput('dry_run', 'Must be a boolean: true, false, yes, no, 1 or 0.')
 
 
 def requested():
     """Whether this request is a dry run (a bad value: 400 naming `dry_run`)."""
     if request.method not in WRITE_METHODS or not dry_run_path(request.path.removeprefix('/1.1')):
         return False
-    return parse_dry_run(request.args.get('dry_run'))
+    return parse_bool('dry_run', request.args.get('dry_run'))
 
 
 def install(app, authenticator, db, preview):

@@ -52,7 +52,13 @@ def _document_wait_applied(document):
 
 
 # http/dry_run.py serves `?dry_run=` on the writes of these paths (one unit of work each).
-DRY_RUN_PATHS = ('/endpoints/sip', '/sip/transports', '/asterisk/pjsip/global', '/asterisk/pjsip/system')
+DRY_RUN_PATHS = (
+    '/endpoints/sip',
+    '/sip/transports',
+    '/asterisk/pjsip/global',
+    '/asterisk/pjsip/system',
+    '/history/change_sets',
+)
 DRY_RUN_RESPONSE = {
     'description': 'With `dry_run`: the impact preview',
     'schema': {'$ref': '#/definitions/DryRunPreview'},

@@ -134,6 +134,11 @@ def test_secrets_are_masked_for_who_may_not_read_the_resource(api):
     assert masked['after']['outbound_auth_section_options'] == masked_lines
     [masked_diff] = history(reader, item_path(ENDPOINTS, endpoint), view='diff')
     assert {'field': 'auth_section_options', 'key': 'password', 'before': None, 'after': MASK} in masked_diff['changes']
+    new_secrets = [['username', 'alice'], ['password', 'other-secret']]
+    api.put(item_path(ENDPOINTS, endpoint), json={**endpoint, 'auth_section_options': new_secrets})
+    changed = history(reader, item_path(ENDPOINTS, endpoint), view='diff')[0]['changes']
+    assert {'field': 'auth_section_options', 'key': 'password', 'before': MASK, 'after': MASK} in changed
+    assert 'other-secret' not in str(changed)
     [transport_masked] = history(reader, f"/sip/transports/{transport['uuid']}")
     assert transport_masked['after']['options'] == [['protocol', 'tls'], ['password', MASK]]
     listed = reader.get('/history').json['items']
@@ -203,3 +208,15 @@ def test_a_tenant_removal_is_one_change_set(api, core):
     assert len(removal) == 5  # the endpoint and the tenant's 4 default templates
     assert len({item['change_set_uuid'] for item in removal}) == 1
     assert removal[0]['actor']['via'] == 'service'
+
+
+def test_saying_who_writes_asks_wazo_auth_about_a_token_once(api, fake_auth):
+    as_sub = api.as_(SUB_TOKEN, tenant=SUB)  # with Wazo-Tenant: the writes themselves need no token details
+    asked = len(fake_auth.requests_of('GET', f'/0.1/token/{SUB_TOKEN}'))
+
+    for n in range(3):
+        create_endpoint(as_sub, name=f'written-{n}')
+
+    assert len(fake_auth.requests_of('GET', f'/0.1/token/{SUB_TOKEN}')) - asked == 1
+    items = api.get('/history', query={'recurse': 'true'}).json['items']
+    assert {item['actor']['tenant_uuid'] for item in items} == {SUB}

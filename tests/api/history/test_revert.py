@@ -148,8 +148,8 @@ def test_a_whole_import_is_reverted_in_one_call(api, database):
     response = api.post(IMPORT, data=SIP_CONF.encode(), headers={'Content-Type': 'text/plain'})
     assert response.status_code == 201, response.json
     assert {'1001', '1002'} <= set(rows_by_name(database))
-    imported = api.get('/history', query={'resource': 'sip_endpoint'}).json['items'][0]
-    change_set = imported['change_set_uuid']
+    change_set = response.json['change_set_uuid']
+    assert api.get('/history', query={'resource': 'sip_endpoint'}).json['items'][0]['change_set_uuid'] == change_set
     members = api.get('/history', query={'change_set_uuid': change_set}).json
     assert {item['resource'] for item in members['items']} >= {'sip_endpoint', 'sip_endpoint_template', 'pjsip_global'}
 

@@ -26,7 +26,8 @@ def test_dry_run_writes_nothing_and_reports_what_the_import_does(api, database, 
     assert row_counts(database) == before
     assert delivered.changes == []
     real = imported(api, text)
-    assert dry == {**real, 'dry_run': True}
+    assert dry == {**real, 'dry_run': True, 'change_set_uuid': None}
+    assert real['change_set_uuid']
     assert real['created']['endpoints']
     assert row_counts(database)['apply_outbox'] > 0
     assert {change.uuid for change in delivered.changes if change.resource == 'sip_endpoint'}

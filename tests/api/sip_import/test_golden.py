@@ -13,6 +13,7 @@ from .conftest import imported, rows_by_name
 def test_golden_example(api, database):
     report = imported(api, GOLDEN)
 
+    assert report.pop('change_set_uuid') == api.get('/history').json['items'][0]['change_set_uuid']
     assert report == {
         'dry_run': False,
         'created': {

@@ -13,9 +13,9 @@ from ...database.session import Resource
 from ...errors import InvalidInput
 from ...http.auth import AuthResource, master_tenant_only, required_acl
 from ...http.params import parse_bool, parse_non_negative_int, parse_text
+from ...option_diff import option_changes
+from ...secrets import masked, masked_changes
 from .dao import HistoryQuery
-from .diff import option_changes
-from .secrets import masked
 
 # The ACL that shows a resource's secrets through its own GET: the history shows them to the same tokens.
 READ_ACLS = {
@@ -67,11 +67,6 @@ def _paging():
 
 
 def _record(row, secrets_visible, view):
-    before, after = (
-        (row.before, row.after)
-        if secrets_visible
-        else (masked(row.before, row.resource), masked(row.after, row.resource))
-    )
     record = {
         'change_uuid': row.change_uuid,
         'change_set_uuid': row.change_set_uuid,
@@ -89,9 +84,12 @@ def _record(row, secrets_visible, view):
         'request_id': row.request_id,
     }
     if view == 'diff':
-        record['changes'] = option_changes(before, after)
+        changes = option_changes(row.before, row.after)
+        record['changes'] = changes if secrets_visible else masked_changes(changes, row.resource)
+    elif secrets_visible:
+        record['before'], record['after'] = row.before, row.after
     else:
-        record['before'], record['after'] = before, after
+        record['before'], record['after'] = masked(row.before, row.resource), masked(row.after, row.resource)
     return record
 
 

@@ -126,6 +126,8 @@ def summary(report, path, tenant_uuid):
     lines += [f"error: {_located(e)}" for e in report.errors]
     if report.failed:
         lines.append('fix the conflicts and errors, then import again')
+    elif report.change_set_uuid:
+        lines.append(f'change set {report.change_set_uuid}: POST /1.1/history/change_sets/{{uuid}}/revert undoes it')
     return '\n'.join(lines) + '\n'
 
 

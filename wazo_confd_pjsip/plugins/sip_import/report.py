@@ -37,6 +37,7 @@ class ImportReport:
             'system': {},
         }
     )
+    change_set_uuid: str | None = None  # of a committed import (its history change set)
     skipped: list = dataclasses.field(default_factory=list)
     conflicts: list = dataclasses.field(default_factory=list)
     unmapped: list = dataclasses.field(default_factory=list)

@@ -69,6 +69,8 @@ class SipConfImporter:
                     self._create(uow, job)
                 if dry_run or report.failed:
                     raise _RollBack()
+                # The history's id of the whole import: POST /1.1/history/change_sets/{uuid}/revert undoes it.
+                report.change_set_uuid = uow.change_set_id
         except _RollBack:
             if report.failed and not dry_run:
                 report.nothing_created()

@@ -1,8 +1,8 @@
 # Copyright 2026 The wazo-confd-pjsip Authors  (see the AUTHORS file)
 # SPDX-License-Identifier: GPL-3.0-or-later
 
-"""What a change did, option by option: the `?view=diff` of the history."""
-from ...sections import SECTIONS, field_name
+"""What a change did, option by option: the history's `?view=diff` and the dry run's example."""
+from .sections import SECTIONS, field_name
 
 _OPTION_FIELDS = ('options',) + tuple(field_name(section) for section in SECTIONS)
 

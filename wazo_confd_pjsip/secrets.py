@@ -1,8 +1,8 @@
 # Copyright 2026 The wazo-confd-pjsip Authors  (see the AUTHORS file)
 # SPDX-License-Identifier: GPL-3.0-or-later
 
-"""The options whose values are credentials: masked in the history for who may not read them."""
-from ...sections import SECTION_OBJECT_TYPES, field_name
+"""The options whose values are credentials: masked in the history (for who may not read them) and in dry runs."""
+from .sections import SECTION_OBJECT_TYPES, field_name
 
 MASK = '********'
 SECRET_OPTIONS = {
@@ -30,3 +30,15 @@ def masked(body, resource):
         key: _masked_lines(value, _SECRET_FIELDS[key]) if key in _SECRET_FIELDS else value
         for key, value in body.items()
     }
+
+
+def masked_changes(changes, resource):
+    """`option_diff.option_changes` of unmasked bodies, each secret value masked: a changed password
+    shows as changed, not its value."""
+    secret_keys_of = {'options': SECRET_OPTIONS['transport']} if resource == 'sip_transport' else _SECRET_FIELDS
+    result = []
+    for change in changes:
+        if change['key'] in secret_keys_of.get(change['field'], ()):
+            change = {**change, **{side: MASK for side in ('before', 'after') if change[side] is not None}}
+        result.append(change)
+    return result
