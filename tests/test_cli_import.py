@@ -173,6 +173,39 @@ def test_a_file_that_does_not_parse_is_reported_with_its_line(database, config_f
     assert endpoint_rows(database) == {}
 
 
+def test_a_report_that_cannot_be_written_fails_before_parsing(database, config_file, sip_conf, tmp_path, capsys):
+    # Root may write anywhere: a path under a regular file is unwritable for every user.
+    report_path = tmp_path / 'sip.conf' / 'report.json'
+    (tmp_path / 'sip.d' / 'peers.conf').write_text('[loop]\n#include ../sip.conf\n')  # would fail to parse
+
+    code = import_sip_conf(config_file, sip_conf, '--tenant', TENANT, '--report', report_path)
+
+    assert code == 2
+    out, err = capsys.readouterr()
+    assert (out, err) == ('', f'--report {report_path}: cannot write: Not a directory\n')
+    assert endpoint_rows(database) == {}
+
+
+SUB_TENANT = 'bbbbbbbb-0000-4000-8000-000000000003'
+
+
+def test_a_sub_tenant_import_skips_the_engine_wide_keys(database, config_file, sip_conf, tmp_path, capsys):
+    record_tenant(database, SUB_TENANT)
+    report_path = tmp_path / 'report.json'
+
+    code = import_sip_conf(config_file, sip_conf, '--tenant', SUB_TENANT, '--report', report_path)
+
+    assert code == 0
+    report = json.loads(report_path.read_text())
+    assert report['created']['global'] == {}
+    assert report['created']['transports'] == []
+    reason = "engine-wide: only the master tenant's administrators may import it"
+    assert {'kind': 'global', 'name': 'user_agent', 'reason': reason} in report['skipped']
+    with database.engine.connect() as connection:
+        options = connection.execute(sa.text("SELECT options FROM pjsip_engine_section WHERE name = 'global'")).scalar()
+    assert ['user_agent', 'Migrated'] not in (options or [])
+
+
 def test_a_tenant_must_be_a_uuid(database, config_file, sip_conf, capsys):
     assert import_sip_conf(config_file, sip_conf, '--tenant', 'main') == 2
     assert capsys.readouterr().err == '--tenant: not a tenant uuid: main\n'

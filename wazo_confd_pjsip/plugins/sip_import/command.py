@@ -3,8 +3,8 @@
 
 """`wazo-confd-pjsip import-sip-conf`: the importer on a file, with a progress bar and a summary.
 
-The command runs as the platform's administrator: engine-wide keys ([general] transports,
-[global], [system]) are imported, as for the master tenant.
+Engine-wide keys ([general] transports, [global], [system]) are imported into the master tenant
+only; for a sub-tenant they are reported as skipped, as by the API.
 """
 import json
 import sys
@@ -82,18 +82,26 @@ def run(core, path, tenant, dry_run=False, report_path=None, new_tenant=False):
         print(f'{path}: cannot read: {e.strerror or e}', file=err)
         return EXIT_USAGE
 
+    # Opened before parsing: a report that cannot be written must not cost a whole import.
+    try:
+        report_file = open(report_path, 'w', encoding='utf-8') if report_path else None
+    except OSError as e:
+        print(f'--report {report_path}: cannot write: {e.strerror or e}', file=err)
+        return EXIT_USAGE
+    master = tenant_uuid == core.auth_backend.master_tenant_uuid()
     progress = ProgressBar(err)
     try:
         report = core.services.sip_import.run(
-            tenant_uuid, data, master=True, dry_run=dry_run, file=path, read_include=_read_include, progress=progress
+            tenant_uuid, data, master=master, dry_run=dry_run, file=path, read_include=_read_include, progress=progress
         )
     except SipConfError as e:
         report = ImportReport(dry_run)
         report.add_plan_error(Issue(e.message, None, e.file, e.line))
     finally:
         progress.finish()
-    if report_path:
-        Path(report_path).write_text(json.dumps(report.as_json(), indent=2) + '\n', encoding='utf-8')
+    if report_file:
+        with report_file:
+            report_file.write(json.dumps(report.as_json(), indent=2) + '\n')
     out.write(summary(report, path, tenant_uuid))
     return EXIT_REFUSED if report.failed else EXIT_OK
 
