@@ -808,7 +808,6 @@ def test_every_unmapped_key_is_reported_with_its_file_and_line():
         Unmapped('general', 'sip.conf', 2, 'allowguest', 'no PJSIP equivalent'),
         Unmapped('general', 'sip.conf', 3, 'srvlookup', 'no PJSIP equivalent'),
         Unmapped('general', 'sip.conf', 4, 'registertimeout', 'no effect in this configuration'),
-        Unmapped('t', 'peers.conf', 2, 'qualify', 'no PJSIP equivalent'),
         # 'port' and 'username' only make a static contact: p registers (host=dynamic).
         Unmapped('t', 'peers.conf', 3, 'port', 'no effect in this configuration'),
         Unmapped('p', 'peers.conf', 9, 'call-limit', 'no PJSIP equivalent'),
@@ -979,3 +978,31 @@ def test_insecure_invite_drops_the_inbound_auth_of_a_static_peer_with_a_warning(
     assert plan.warnings == [
         Issue("insecure=invite: no inbound auth for 'p', its calls are matched by address only", 'p', 'sip.conf', 5)
     ]
+
+
+@pytest.mark.parametrize(
+    'lines, aor',
+    [
+        ('qualify=yes', [('max_contacts', '1'), ('qualify_frequency', '60')]),
+        ('qualify=no', [('max_contacts', '1'), ('qualify_frequency', '0')]),
+        ('qualify=2500', [('max_contacts', '1'), ('qualify_frequency', '60'), ('qualify_timeout', '2.5')]),
+        # qualifyfreq gives the frequency; qualify=no still turns it off.
+        ('qualifyfreq=30\nqualify=yes', [('qualify_frequency', '30'), ('max_contacts', '1')]),
+        (
+            'qualifyfreq=30\nqualify=no',
+            [('qualify_frequency', '30'), ('max_contacts', '1'), ('qualify_frequency', '0')],
+        ),
+    ],
+)
+def test_qualify_becomes_the_aor_qualify_frequency(lines, aor):
+    plan = plan_of(f'[p]\ntype=friend\nhost=dynamic\n{lines}\n')
+
+    assert entry(plan.endpoints, 'p').sections['aor'] == aor
+    assert plan.unmapped == []
+
+
+def test_a_qualify_value_not_understood_is_a_warning():
+    plan = plan_of('[p]\ntype=friend\nhost=dynamic\nqualify=sometimes\n')
+
+    assert entry(plan.endpoints, 'p').sections['aor'] == [('max_contacts', '1')]
+    assert plan.warnings == [Issue("qualify 'sometimes' is not understood and ignored", 'p', 'sip.conf', 4)]

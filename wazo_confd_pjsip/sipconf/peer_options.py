@@ -103,6 +103,7 @@ PEER_KEYS = frozenset(
         'subscribemwi',
         'encryption',
         'dtlsenable',
+        'qualify',
     }
 )
 PEER_TYPES = ('friend', 'peer', 'user')
@@ -319,6 +320,11 @@ def peer_options(name, lines, on_warning=None):
     options += _auth_options(
         name, value, calls_out and address is not None, lambda message: _warn(on_warning, last['insecure'], message)
     )
+    if dynamic or address:
+        frequency_given = any(canonical_key(line.key) == 'qualifyfreq' for line in lines)
+        options += _qualify(
+            value('qualify'), frequency_given, lambda message: _warn(on_warning, last['qualify'], message)
+        )
     mailbox = value('mailbox')
     if mailbox:
         options.append(('aor' if is_true(value('subscribemwi')) else 'endpoint', 'mailboxes', mailbox))
@@ -337,6 +343,25 @@ def _static_address(value):
     if port and not is_port(port):
         raise ValueError(f"invalid port '{port}'")
     return address, port or host_port, value('defaultuser') or None
+
+
+# chan_sip's qualifyfreq when qualify is on and no qualifyfreq is given (seconds).
+DEFAULT_QUALIFY_FREQUENCY = '60'
+
+
+def _qualify(qualify, frequency_given, warn):
+    """chan_sip qualify=yes|<max ms>|no: PJSIP qualifies a contact only when qualify_frequency > 0."""
+    if not qualify:
+        return []
+    if is_false(qualify) or qualify == '0':
+        return [('aor', 'qualify_frequency', '0')]
+    if not (is_true(qualify) or qualify.isdigit()):
+        warn(f"qualify '{qualify}' is not understood and ignored")
+        return []
+    options = [] if frequency_given else [('aor', 'qualify_frequency', DEFAULT_QUALIFY_FREQUENCY)]
+    if qualify.isdigit():  # the round trip (ms) beyond which chan_sip called the peer unreachable
+        options.append(('aor', 'qualify_timeout', f'{int(qualify) / 1000:g}'))
+    return options
 
 
 def _auth_options(name, value, calls_out_to_static_host, warn_insecure):
