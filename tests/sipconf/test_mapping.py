@@ -1006,3 +1006,21 @@ def test_a_qualify_value_not_understood_is_a_warning():
 
     assert entry(plan.endpoints, 'p').sections['aor'] == [('max_contacts', '1')]
     assert plan.warnings == [Issue("qualify 'sometimes' is not understood and ignored", 'p', 'sip.conf', 4)]
+
+
+@pytest.mark.parametrize(
+    'line, option',
+    [
+        ('rtpkeepalive=15', ('rtp_keepalive', '15')),
+        ('g726nonstandard=yes', ('g726_non_standard', 'yes')),
+        ('usereqphone=yes', ('user_eq_phone', 'yes')),
+        ('t38pt_usertpsource=yes', ('t38_udptl_nat', 'yes')),
+        ('vmexten=*97', ('voicemail_extension', '*97')),
+        ('preferred_codec_only=yes', ('preferred_codec_only', 'yes')),
+    ],
+)
+def test_keys_found_by_the_mapping_audit_have_their_endpoint_option(line, option):
+    plan = plan_of(f'[p]\ntype=friend\nhost=dynamic\n{line}\n')
+
+    assert option in entry(plan.endpoints, 'p').sections['endpoint']
+    assert (plan.unmapped, plan.errors) == ([], [])
