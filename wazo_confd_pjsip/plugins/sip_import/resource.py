@@ -37,8 +37,9 @@ class SipImportResource(AuthResource):
         return report.as_json(), 200 if dry_run else 201
 
     def _may_change_engine_wide_objects(self):
-        """As for their own routes: a token of the master tenant, holding their write ACLs."""
-        if g.tenant.token_tenant_uuid != self.auth_backend.master_tenant_uuid():
+        """Into the master tenant only, and as for their own routes: a token of the master tenant, holding their
+        write ACLs."""
+        if not self.auth_backend.master_tenant_uuid() == g.tenant.uuid == g.tenant.token_tenant_uuid:
             return False
         try:
             for acl in ENGINE_WIDE_WRITE_ACLS:
