@@ -64,11 +64,29 @@ def test_an_existing_transport_of_the_same_name_is_kept(api, database):
 
     report = imported(api, GOLDEN)
 
+    kept_reason = 'a transport of that name exists: kept as it is'
     assert report['skipped'] == [
-        {'kind': 'transport', 'name': 'transport-udp', 'reason': 'a transport of that name exists: kept as it is'}
+        {'kind': 'transport', 'name': 'transport-udp', 'reason': kept_reason},
+        {'kind': 'transport option', 'name': 'transport-udp: protocol = udp', 'reason': kept_reason},
+        {'kind': 'transport option', 'name': 'transport-udp: bind = 0.0.0.0', 'reason': kept_reason},
     ]
     assert report['created']['transports'] == []
     assert api.get('/sip/transports').json['items'] == [kept]
+
+
+def test_the_nat_keys_of_a_kept_transport_are_each_reported(api):
+    api.post('/sip/transports', json={'name': 'transport-udp', 'options': [['protocol', 'udp']]})
+    text = '[general]\nudpbindaddr=0.0.0.0\nexternip=198.51.100.7\nlocalnet=10.0.0.0/8\nlocalnet=192.168.0.0/16\n'
+
+    report = imported(api, text)
+
+    skipped = [entry['name'] for entry in report['skipped'] if entry['kind'] == 'transport option']
+    assert {
+        'transport-udp: external_media_address = 198.51.100.7',
+        'transport-udp: external_signaling_address = 198.51.100.7',
+        'transport-udp: local_net = 10.0.0.0/8',
+        'transport-udp: local_net = 192.168.0.0/16',
+    } <= set(skipped)
 
 
 def test_plan_errors_refuse_the_import(api, database, seen):

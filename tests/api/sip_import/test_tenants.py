@@ -15,6 +15,8 @@ def test_a_sub_tenant_imports_its_endpoints_and_skips_the_engine_wide_keys(api, 
 
     assert report['skipped'] == [
         {'kind': 'transport', 'name': 'transport-udp6', 'reason': ENGINE_WIDE},
+        {'kind': 'transport option', 'name': 'transport-udp6: protocol = udp', 'reason': ENGINE_WIDE},
+        {'kind': 'transport option', 'name': 'transport-udp6: bind = [::]:5060', 'reason': ENGINE_WIDE},
         {'kind': 'global', 'name': 'user_agent', 'reason': ENGINE_WIDE},
         {'kind': 'system', 'name': 'timer_t1', 'reason': ENGINE_WIDE},
     ]
@@ -36,6 +38,8 @@ def test_a_master_token_into_a_sub_tenant_skips_the_engine_wide_keys_too(api, da
 
     assert [(skipped['name'], skipped['reason']) for skipped in report['skipped']] == [
         ('transport-udp6', ENGINE_WIDE),
+        ('transport-udp6: protocol = udp', ENGINE_WIDE),
+        ('transport-udp6: bind = [::]:5060', ENGINE_WIDE),
         ('user_agent', ENGINE_WIDE),
         ('timer_t1', ENGINE_WIDE),
     ]

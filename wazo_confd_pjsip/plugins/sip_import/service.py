@@ -23,6 +23,7 @@ from .report import ImportReport
 
 ENGINE_WIDE = "engine-wide: only the master tenant's administrators may import it"
 TRANSPORT_KEPT = 'a transport of that name exists: kept as it is'
+TRANSPORT_OPTION = 'transport option'
 GENERAL_SECTION = 'general'
 # The statistics are refreshed from FIRST_ANALYZE endpoints on (see endpoint_sip.dao.refresh_statistics).
 FIRST_ANALYZE = 64
@@ -127,7 +128,7 @@ class _Job:
         for kind, name, position in candidates:
             holder = taken.get(name)
             if kind == 'transport' and holder == 'transport':
-                self.report.skip('transport', name, TRANSPORT_KEPT)
+                self._skip_transport(name, TRANSPORT_KEPT)
             elif holder is not None:
                 self.report.add_conflict(kind, name, *position)
             else:
@@ -177,10 +178,17 @@ class _Job:
 
     def _skip_engine_wide(self):
         for transport in self.plan.transports:
-            self.report.skip('transport', transport.name, ENGINE_WIDE)
+            self._skip_transport(transport.name, ENGINE_WIDE)
         for kind, options in (('global', self.plan.global_options), ('system', self.plan.system_options)):
             for key in options:
                 self.report.skip(kind, key, ENGINE_WIDE)
+
+    def _skip_transport(self, name, reason):
+        """The transport and each of its options: a dropped externip or localnet means one-way audio behind NAT."""
+        self.report.skip('transport', name, reason)
+        options = next(t.options for t in self.plan.transports if t.name == name)
+        for key, value in options:
+            self.report.skip(TRANSPORT_OPTION, f'{name}: {key} = {value}', reason)
 
     def _position(self, entry):
         """(sip.conf section, file, line) an entry comes from; a registration's line is in [general]."""
