@@ -75,4 +75,6 @@ def test_each_tenant_gets_its_own_general_template_labelled_sip_general(api, dat
         {'endpoint': [['context', 'from-other']]},
     )
     labels = {t['name']: t['label'] for t in api.as_(SUB_TOKEN).get('/endpoints/sip/templates').json['items']}
-    assert (labels[f'sip-general-{SUB}'], labels['phones']) == ('sip-general', None)
+    assert (labels[f'sip-general-{SUB}'], labels['phones']) == ('sip-general', 'phones')
+    endpoint_labels = {e['name']: e['label'] for e in api.as_(SUB_TOKEN).get('/endpoints/sip').json['items']}
+    assert endpoint_labels['a100'] == 'a100'

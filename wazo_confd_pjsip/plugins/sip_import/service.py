@@ -157,14 +157,14 @@ class _Job:
         template_uuids = {}
         for entry in self.templates:
             self.current = (entry.name, *self._position(entry))
-            row, _ = template_service.create_in(uow, self.tenant_uuid, _body(entry, template_uuids))
+            row, _ = template_service.create_in(uow, self.tenant_uuid, _body(entry, template_uuids, self._label(entry)))
             template_uuids[entry.name] = row.uuid
             self._step(total)
         for count, entry in enumerate(self.endpoints):
             if count >= FIRST_ANALYZE and count & (count - 1) == 0:  # each time the count doubles
                 endpoint_dao.refresh_statistics(uow.session)
             self.current = (entry.name, *self._position(entry))
-            endpoint_service.create_in(uow, self.tenant_uuid, _body(entry, template_uuids))
+            endpoint_service.create_in(uow, self.tenant_uuid, _body(entry, template_uuids, self._label(entry)))
             self._step(total)
         # Last: merge_in locks the engine section's row until the commit, blocking the API's edits of it.
         for section in ('global', 'system'):
@@ -190,6 +190,10 @@ class _Job:
         for key, value in options:
             self.report.skip(TRANSPORT_OPTION, f'{name}: {key} = {value}', reason)
 
+    def _label(self, entry):
+        """What wazo-ui shows: the sip.conf section's name (a register line's endpoint: its own name)."""
+        return entry.label or self._sections.get((entry.file, entry.line), entry.name)
+
     def _position(self, entry):
         """(sip.conf section, file, line) an entry comes from; a registration's line is in [general]."""
         section = self._sections.get((entry.file, entry.line), GENERAL_SECTION)
@@ -203,9 +207,9 @@ def _registration_transport(placed):
     return dict(placed.registration.sections['registration']).get('transport')
 
 
-def _body(entry, template_uuids):
+def _body(entry, template_uuids, label):
     """The entry as the endpoint API takes it, loaded by the API's own schema."""
     body = {field_name(section): [list(line) for line in entry.sections.get(section, ())] for section in SECTIONS}
     templates = [{'uuid': template_uuids[parent]} for parent in entry.parents]
-    body.update(name=entry.name, label=entry.label, templates=templates)
+    body.update(name=entry.name, label=label, templates=templates)
     return load_create(body)
