@@ -130,6 +130,43 @@ def test_dry_run_writes_nothing(database, config_file, sip_conf, capsys):
     assert endpoint_rows(database) == {}
 
 
+def test_a_prefix_imports_a_second_customer_beside_the_first(database, config_file, sip_conf, capsys):
+    assert import_sip_conf(config_file, sip_conf, '--tenant', TENANT) == 0
+    other = 'bbbbbbbb-0000-4000-8000-000000000002'
+    record_tenant(database, other)
+
+    code = import_sip_conf(config_file, sip_conf, '--tenant', other, '--prefix', 'c2-', '--rename', 'phones=c2-desk')
+
+    assert code == 0, capsys.readouterr().out
+    with database.engine.connect() as connection:
+        names = dict(
+            connection.execute(
+                sa.text('SELECT name, CAST(tenant_uuid AS text) FROM endpoint_sip WHERE tenant_uuid = :t'), {'t': other}
+            ).all()
+        )
+    assert names == {'c2-alice': other, 'c2-desk': other, f'c2-sip-general-{other}': other}
+
+
+def test_a_re_import_with_update_updates_what_the_first_made(database, config_file, sip_conf, capsys):
+    assert import_sip_conf(config_file, sip_conf, '--tenant', TENANT) == 0
+    assert import_sip_conf(config_file, sip_conf, '--tenant', TENANT) == 1
+    capsys.readouterr()
+
+    code = import_sip_conf(config_file, sip_conf, '--tenant', TENANT, '--update')
+
+    out = capsys.readouterr().out
+    assert code == 0, out
+    assert 'created: 0 templates, 0 endpoints' in out
+    assert 'updated: 2 templates, 1 endpoints' in out.splitlines()
+    assert endpoint_rows(database) == {'alice': TENANT, 'phones': TENANT, GENERAL: TENANT}
+
+
+def test_a_malformed_rename_is_a_usage_error(database, config_file, sip_conf, capsys):
+    assert import_sip_conf(config_file, sip_conf, '--tenant', TENANT, '--rename', 'alice') == 2
+    assert capsys.readouterr().err == "--rename: 'alice': expected OLD=NEW\n"
+    assert endpoint_rows(database) == {}
+
+
 def test_conflicts_refuse_the_import(database, config_file, sip_conf, capsys):
     assert import_sip_conf(config_file, sip_conf, '--tenant', TENANT) == 0
     capsys.readouterr()

@@ -33,6 +33,19 @@ def _parser():
     sip_import.add_argument('--dry-run', action='store_true', help='check and report, write nothing')
     sip_import.add_argument('--report', metavar='FILE.json', help='write the full report (every unmapped key) there')
     sip_import.add_argument('--new-tenant', action='store_true', help='create the tenant if it is not known yet')
+    sip_import.add_argument('--prefix', default='', help='put this before every template and endpoint name')
+    sip_import.add_argument(
+        '--rename',
+        action='append',
+        default=[],
+        metavar='OLD=NEW',
+        help='give the template or endpoint of section OLD the name NEW (no prefix); repeatable',
+    )
+    sip_import.add_argument(
+        '--update',
+        action='store_true',
+        help="re-import: update the tenant's templates and endpoints of the same names instead of refusing",
+    )
     return parser
 
 
@@ -186,6 +199,9 @@ def import_sip_conf(config, args):
             dry_run=args.dry_run,
             report_path=args.report,
             new_tenant=args.new_tenant,
+            prefix=args.prefix,
+            renames=args.rename,
+            update=args.update,
         )
 
 

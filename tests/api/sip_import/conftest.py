@@ -13,9 +13,9 @@ IMPORT = '/asterisk/sip/import'
 TABLES = ('tenant', 'endpoint_sip', 'endpoint_sip_parent', 'pjsip_object_name', 'sip_transport', 'apply_outbox')
 
 
-def post_sip_conf(api, text, dry_run=None, content_type='text/plain', headers=None):
+def post_sip_conf(api, text, dry_run=None, content_type='text/plain', headers=None, query=None):
     data = text.encode() if isinstance(text, str) else text
-    query = {'dry_run': dry_run} if dry_run is not None else None
+    query = {**(query or {}), **({'dry_run': dry_run} if dry_run is not None else {})} or None
     return api.post(IMPORT, data=data, query=query, headers={'Content-Type': content_type, **(headers or {})})
 
 

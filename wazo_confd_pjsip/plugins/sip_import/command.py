@@ -13,6 +13,7 @@ import uuid as uuid_lib
 from pathlib import Path
 
 from ...sipconf import Issue, SipConfError
+from ...sipconf.naming import Naming
 from .report import ImportReport, where
 
 EXIT_OK = 0
@@ -58,11 +59,12 @@ class ProgressBar:
         self._next_draw = self._clock() + self._interval
 
 
-def run(core, path, tenant, dry_run=False, report_path=None, new_tenant=False):
+def run(core, path, tenant, dry_run=False, report_path=None, new_tenant=False, prefix=None, renames=(), update=False):
     """Import the file, print the summary; the exit code.
 
     new_tenant: the tenant may be one this service has never seen (it is then created); without it,
     a mistyped uuid would silently put the endpoints in a tenant nobody administers.
+    prefix, renames ('OLD=NEW'), update: see SipConfImporter.run and sipconf.naming.
     """
     out, err = sys.stdout, sys.stderr
     try:
@@ -75,6 +77,11 @@ def run(core, path, tenant, dry_run=False, report_path=None, new_tenant=False):
             f'--tenant: no tenant {tenant_uuid} is known here (check the uuid, or give --new-tenant to create it)',
             file=err,
         )
+        return EXIT_USAGE
+    try:
+        naming = Naming.of(prefix, renames)
+    except ValueError as e:
+        print(f'--rename: {e}', file=err)
         return EXIT_USAGE
     try:
         data = Path(path).read_bytes()
@@ -92,7 +99,15 @@ def run(core, path, tenant, dry_run=False, report_path=None, new_tenant=False):
     progress = ProgressBar(err)
     try:
         report = core.services.sip_import.run(
-            tenant_uuid, data, master=master, dry_run=dry_run, file=path, read_include=_read_include, progress=progress
+            tenant_uuid,
+            data,
+            master=master,
+            dry_run=dry_run,
+            naming=naming,
+            update=update,
+            file=path,
+            read_include=_read_include,
+            progress=progress,
         )
     except SipConfError as e:
         report = ImportReport(dry_run)
@@ -124,6 +139,10 @@ def summary(report, path, tenant_uuid):
         f" ({carried} with a registration), {len(created['transports'])} transports,"
         f" {len(created['global'])} [global] and {len(created['system'])} [system] options"
     )
+    updated = report.updated
+    if updated['templates'] or updated['endpoints']:
+        verb = 'would update' if report.dry_run else 'updated'
+        lines.append(f"{verb}: {len(updated['templates'])} templates, {len(updated['endpoints'])} endpoints")
     lines.append(
         f'skipped: {len(report.skipped)}, conflicts: {len(report.conflicts)}, unmapped: {len(report.unmapped)},'
         f' warnings: {len(report.warnings)}, errors: {len(report.errors)}'

@@ -37,6 +37,8 @@ class ImportReport:
             'system': {},
         }
     )
+    # what a re-import (update) found in the tenant under its name and updated, or a dry run would
+    updated: dict = dataclasses.field(default_factory=lambda: {'templates': [], 'endpoints': []})
     change_set_uuid: str | None = None  # of a committed import (its history change set)
     skipped: list = dataclasses.field(default_factory=list)
     conflicts: list = dataclasses.field(default_factory=list)
@@ -77,8 +79,9 @@ class ImportReport:
         self.skipped.append({'kind': kind, 'name': name, 'reason': reason})
 
     def nothing_created(self):
-        for key, value in self.created.items():
-            self.created[key] = type(value)()
+        for made in (self.created, self.updated):
+            for key, value in made.items():
+                made[key] = type(value)()
 
     def as_json(self):
         body = dataclasses.asdict(dataclasses.replace(self, problems=[]))  # errors are not data to copy

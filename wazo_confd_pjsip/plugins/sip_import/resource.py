@@ -9,8 +9,9 @@ from ...auth import AuthServiceUnavailable, Unauthorized
 from ...errors import InvalidInput, Refused
 from ...http.auth import AuthResource, required_acl
 from ...http.errors import ServiceUnavailableError
-from ...http.params import parse_bool
+from ...http.params import parse_bool, parse_text
 from ...sipconf import DEFAULT_MAX_BYTES, SipConfError
+from ...sipconf.naming import Naming
 
 SIP_CONF_FILE = 'sip.conf'  # how errors name the request body
 ENGINE_WIDE_WRITE_ACLS = (
@@ -24,11 +25,23 @@ class SipImportResource(AuthResource):
     @required_acl('confd.asterisk.sip.import.create')
     def post(self):
         dry_run = parse_bool('dry_run', request.args.get('dry_run'))
+        update = parse_bool('update', request.args.get('update'))
+        try:
+            naming = Naming.of(parse_text('prefix', request.args.get('prefix')), request.args.getlist('rename'))
+        except ValueError as e:
+            raise InvalidInput('rename', str(e))
         data, encoding = _sip_conf_body()
         master = self._may_change_engine_wide_objects()
         try:
             report = self.service.run(
-                g.tenant.uuid, data, master=master, dry_run=dry_run, file=SIP_CONF_FILE, encoding=encoding
+                g.tenant.uuid,
+                data,
+                master=master,
+                dry_run=dry_run,
+                naming=naming,
+                update=update,
+                file=SIP_CONF_FILE,
+                encoding=encoding,
             )
         except SipConfError as e:
             raise InvalidInput(None, str(e))
