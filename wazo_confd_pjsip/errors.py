@@ -47,10 +47,11 @@ class NotFound(_AboutOne):
 class RelatedNotFound(DomainError):
     """A resource the body refers to is missing: the body is what is wrong."""
 
-    def __init__(self, field: str, resource: str, **ids):
+    def __init__(self, field: str, resource: str, *, hint: str | None = None, **ids):
         super().__init__(field, resource, ids)
         self.field = field
         self.resource = resource
+        self.hint = hint  # what the reader should look for, after wazo-confd's wording
         self.ids: Mapping[str, object] = ids
 
 

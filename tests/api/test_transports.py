@@ -460,13 +460,13 @@ def test_injection_refused_on_update(api):
     assert api.get(f'/sip/transports/{created["uuid"]}').json['options'] == UDP
 
 
-def test_unknown_key_lists_the_allowed_keys(api):
+def test_unknown_key_lists_the_nearest_allowed_keys(api):
     response = api.post('/sip/transports', json={'name': 'udp', 'options': [['protocl', 'udp']]})
 
     assert response.status_code == 400
     (message,) = response.json
-    assert message.startswith("Input Error - 'options: invalid variable (protocl)' must be one of (")
-    assert 'protocol' in message and 'local_net' in message
+    assert message.startswith("Input Error - 'options: invalid variable (protocl)' must be one of (protocol, ")
+    assert 'did you mean protocol?' in message and message.endswith('are in GET /1.1/asterisk/pjsip/doc')
 
 
 BAD_OPTIONS = [

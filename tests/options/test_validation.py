@@ -75,10 +75,30 @@ def test_unknown_key_gets_the_wazo_confd_wording():
     assert error.message == 'invalid variable (auth_typo)'
     assert error.allowed == CATALOGUE.option_names('auth')
     assert error.describe('auth_section_options') == (
-        "'auth_section_options: invalid variable (auth_typo)' must be one of ("
-        + ', '.join(CATALOGUE.option_names('auth'))
-        + ')'
+        "'auth_section_options: invalid variable (auth_typo)' must be one of (auth_type, ...): "
+        f"did you mean auth_type? all {len(CATALOGUE.option_names('auth'))} are in GET /1.1/asterisk/pjsip/doc"
     )
+
+
+@pytest.mark.parametrize(
+    'object_type,key,expected',
+    [
+        ('endpoint', 'contxt', "must be one of (context, ...): did you mean context?"),
+        ('endpoint', 'Context', "must be one of (context, overlap_context, message_context, ...): did you mean context?"),
+        (
+            'aor',
+            'qualify_frequncy',
+            "must be one of (qualify_frequency, qualify_timeout, qualify_2xx_only, ...): did you mean qualify_frequency?",
+        ),
+        ('endpoint', 'zzzz', "must be one of (100rel, accept_multiple_sdp_answers, accountcode, ...): all"),
+    ],
+)
+def test_an_unknown_key_gets_the_nearest_ones_and_a_short_message(object_type, key, expected):
+    [error] = validate_options(CATALOGUE, object_type, [[key, 'x']])
+
+    message = error.describe('field')
+    assert message.startswith(f"'field: invalid variable ({key})' {expected}")
+    assert message.endswith(' are in GET /1.1/asterisk/pjsip/doc') and len(message) < 250
 
 
 def test_key_of_another_section_is_unknown():

@@ -102,7 +102,8 @@ def _(error: errors.NotFound):
 
 @wire_messages.register
 def _(error: errors.RelatedNotFound):
-    return [_input(f"field '{error.field}'", f'{error.resource} was not found ({_ids(error.ids)})')]
+    message = f'{error.resource} was not found ({_ids(error.ids)})'
+    return [_input(f"field '{error.field}'", f'{message}: {error.hint}' if error.hint else message)]
 
 
 @wire_messages.register

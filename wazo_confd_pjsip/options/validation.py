@@ -8,12 +8,15 @@ Nothing here raises on malformed input: every defect becomes an `OptionError`.
 
 from __future__ import annotations
 
+import difflib
 from dataclasses import dataclass
 
 from ..asterisk.syntax import CUSTOM_KEY_PREFIX
 from .values import key_syntax_error, safety_error, value_error
 
 _SHOWN_KEY_LENGTH = 100
+_NEAREST_KEYS = 3
+_NEAR_ENOUGH = 0.6  # difflib's ratio: 'contxt' is 0.92 from 'context'
 
 
 @dataclass(frozen=True)
@@ -26,8 +29,17 @@ class OptionError:
     def describe(self, field_name):
         """The wazo-confd wording for the field `field_name`, to follow "Input Error - "."""
         if self.allowed:
-            return f"'{field_name}: {self.message}' must be one of ({', '.join(self.allowed)})"
+            return _unknown_key(f"'{field_name}: {self.message}'", self.key, self.allowed)
         return f'{field_name}: {self.message}'
+
+
+def _unknown_key(start, key, allowed):
+    """wazo-confd's words with its list cut short: the keys nearest to the one given (a section has up to
+    ~200), the one to try, and where the whole list is."""
+    nearest = difflib.get_close_matches(key[:_SHOWN_KEY_LENGTH].lower(), allowed, n=_NEAREST_KEYS, cutoff=_NEAR_ENOUGH)
+    listed = ', '.join(nearest or allowed[:_NEAREST_KEYS])
+    guess = f' did you mean {nearest[0]}?' if nearest else ''
+    return f'{start} must be one of ({listed}, ...):{guess} all {len(allowed)} are in GET /1.1/asterisk/pjsip/doc'
 
 
 def validate_options(catalogue, object_type, options, *, allow_custom_keys=False) -> list[OptionError]:

@@ -90,3 +90,7 @@ def stored_row(database, uuid):
             .first()
         )
         return dict(row) if row else None
+
+
+# A missing parent's message ends with this (after wazo-confd's own words, which name a table).
+MISSING_TEMPLATE = 'no SIP endpoint template of this tenant has this uuid'

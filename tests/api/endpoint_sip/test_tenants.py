@@ -5,7 +5,16 @@
 import pytest
 
 from ..conftest import MAIN, MASTER_TOKEN, OTHER, OTHER_TOKEN, SUB, SUB_OF_SUB, SUB_TOKEN
-from .helpers import ENDPOINTS, TEMPLATES, create_endpoint, create_template, create_transport, item_path, parents
+from .helpers import (
+    ENDPOINTS,
+    MISSING_TEMPLATE,
+    TEMPLATES,
+    create_endpoint,
+    create_template,
+    create_transport,
+    item_path,
+    parents,
+)
 
 
 def not_found(base, item):
@@ -14,7 +23,9 @@ def not_found(base, item):
 
 
 def template_not_found(template):
-    return [f"Input Error - field 'templates': endpoint_sip was not found ('templates': '{template['uuid']}')"]
+    return [
+        f"Input Error - field 'templates': endpoint_sip was not found ('templates': '{template['uuid']}'): {MISSING_TEMPLATE}"
+    ]
 
 
 @pytest.fixture

@@ -4,7 +4,6 @@
 """Refused bodies: the 400's exact text, and nothing written (on create as on update)."""
 import pytest
 
-from wazo_confd_pjsip.options.catalogue import OptionCatalogue
 
 from .helpers import ENDPOINTS, SECTION_FIELDS, TEMPLATES, create_endpoint, create_template, item_path, row_counts
 
@@ -47,8 +46,8 @@ BAD_VALUE = {
 
 
 def unknown_key(field, key):
-    allowed = ', '.join(OptionCatalogue.bundled().option_names(OBJECT_TYPES[field]))
-    return f"Input Error - '{field}: invalid variable ({key})' must be one of ({allowed})"
+    """The start of the message (its end: the nearest keys, tests/options/test_validation.py)."""
+    return f"Input Error - '{field}: invalid variable ({key})' must be one of ("
 
 
 @pytest.fixture(params=[ENDPOINTS, TEMPLATES])
@@ -86,18 +85,18 @@ def test_every_section_accepts_its_valid_options(api, base):
 
 def test_an_unknown_key_names_the_section_field_and_the_allowed_keys(refused):
     for field in SECTION_FIELDS:
-        refused({field: [VALID_LINE[field], ['auth_typo', 'x']]}, [unknown_key(field, 'auth_typo')])
+        refused({field: [VALID_LINE[field], ['auth_typo', 'x']]}, prefix=unknown_key(field, 'auth_typo'))
 
 
 def test_an_option_of_another_section_is_unknown(refused):
     for field in SECTION_FIELDS:
         foreign = 'qualify_frequency' if OBJECT_TYPES[field] != 'aor' else 'context'
-        refused({field: [[foreign, '1']]}, [unknown_key(field, foreign)])
+        refused({field: [[foreign, '1']]}, prefix=unknown_key(field, foreign))
 
 
 def test_type_is_never_accepted(refused):
     for field in SECTION_FIELDS:
-        refused({field: [['type', OBJECT_TYPES[field]]]}, [unknown_key(field, 'type')])
+        refused({field: [['type', OBJECT_TYPES[field]]]}, prefix=unknown_key(field, 'type'))
 
 
 def test_a_bad_value_names_the_section_the_option_and_what_is_allowed(refused):
@@ -154,7 +153,7 @@ def test_custom_keys_are_accepted_on_aor_and_endpoint(api, base):
 
 def test_custom_keys_are_refused_elsewhere(refused):
     for field in sorted(set(SECTION_FIELDS) - set(CUSTOM_KEY_FIELDS)):
-        refused({field: [['@custom', 'x']]}, [unknown_key(field, '@custom')])
+        refused({field: [['@custom', 'x']]}, prefix=unknown_key(field, '@custom'))
 
 
 def test_a_custom_key_needs_a_name(refused):

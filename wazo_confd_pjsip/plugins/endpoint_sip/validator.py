@@ -39,6 +39,9 @@ def check_asterisk_id(engines, asterisk_id, is_template):
 MAX_TEMPLATE_COPIES = 16
 
 
+UNKNOWN_TEMPLATE = 'no SIP endpoint template of this tenant has this uuid'
+
+
 def check_parents(session, node_uuid, tenant_uuid, parent_uuids, is_template):
     """Parents must be distinct templates of the node's own tenant, and must not create a loop."""
     if len(set(parent_uuids)) != len(parent_uuids):
@@ -50,7 +53,8 @@ def check_parents(session, node_uuid, tenant_uuid, parent_uuids, is_template):
         template = found.get(uuid)
         # Another tenant's template is reported exactly like a missing one: its existence is not ours to reveal.
         if template is None or template.tenant_uuid != tenant_uuid:
-            raise RelatedNotFound('templates', 'endpoint_sip', templates=uuid)
+            # wazo-confd's words name the table; the hint says it is a template that is missing.
+            raise RelatedNotFound('templates', 'endpoint_sip', hint=UNKNOWN_TEMPLATE, templates=uuid)
     updating_a_template = is_template and node_uuid is not None
     if len(parent_uuids) < 2 and not updating_a_template:
         # One parent adds no path: its own copies were bounded when it got its parents.
