@@ -12,7 +12,8 @@ import yaml
 from tests.api.conftest import reset_database
 from wazo_confd_pjsip import cli
 from wazo_confd_pjsip.database.session import Database
-from wazo_confd_pjsip.plugins.sip_import.command import ProgressBar
+from wazo_confd_pjsip.plugins.sip_import.command import progress_of
+from wazo_confd_pjsip.plugins.sip_import.progress import JsonProgress, LoggedProgress, ProgressBar
 
 TENANT = 'bbbbbbbb-0000-4000-8000-000000000001'
 GENERAL = f'sip-general-{TENANT}'
@@ -293,10 +294,54 @@ def test_progress_bar_is_redrawn_at_most_every_interval():
 
 
 def test_no_progress_bar_outside_a_terminal():
-    stream, clock = io.StringIO(), Clock()
-    bar = ProgressBar(stream, clock=clock)
-    clock.now = 10
-    bar(1, 2)
-    bar.finish()
+    stream, terminal = io.StringIO(), FakeTerminal()
 
+    assert isinstance(progress_of('auto', terminal), ProgressBar)
+    progress = progress_of('auto', stream)
+    progress(1, 2)
+    progress.finish()
     assert stream.getvalue() == ''
+
+
+def test_json_progress_is_a_line_per_interval_and_always_a_last_one():
+    stream, clock = io.StringIO(), Clock()
+    progress = JsonProgress(stream, interval=1.0, clock=clock)
+
+    progress(1, 3)
+    clock.now = 1.5
+    progress(2, 3)
+    progress(3, 3)  # too soon
+    progress.finish()
+    quick = io.StringIO()
+    done_at_once = JsonProgress(quick, clock=Clock())
+    done_at_once(1, 1)
+    done_at_once.finish()
+
+    assert [json.loads(line) for line in stream.getvalue().splitlines()] == [
+        {'progress': 'sip-import', 'done': 2, 'total': 3},
+        {'progress': 'sip-import', 'done': 3, 'total': 3},
+    ]
+    assert json.loads(quick.getvalue()) == {'progress': 'sip-import', 'done': 1, 'total': 1}
+
+
+def test_the_cli_prints_json_progress_for_scripts(database, config_file, sip_conf, capsys):
+    code = import_sip_conf(config_file, sip_conf, '--tenant', TENANT, '--progress', 'json')
+
+    assert code == 0
+    [last] = capsys.readouterr().err.splitlines()[-1:]
+    assert json.loads(last) == {'progress': 'sip-import', 'done': 4, 'total': 4}  # a transport, 2 templates, 1 endpoint
+
+
+def test_an_api_import_logs_its_progress(caplog):
+    clock = Clock()
+    progress = LoggedProgress('t-1', interval=5.0, clock=clock)
+    with caplog.at_level('INFO', logger='wazo_confd_pjsip.plugins.sip_import.progress'):
+        clock.now = 6
+        progress(10, 20)
+        progress(20, 20)
+        progress.finish()
+
+    assert [record.getMessage() for record in caplog.records] == [
+        'sip.conf import into tenant t-1: 10/20 objects created',
+        'sip.conf import into tenant t-1: 20/20 objects created',
+    ]

@@ -42,6 +42,12 @@ def _parser():
         help='give the template or endpoint of section OLD the name NEW (no prefix); repeatable',
     )
     sip_import.add_argument(
+        '--progress',
+        choices=('auto', 'json', 'none'),
+        default='auto',
+        help='auto: a bar on a terminal; json: a JSON line on stderr every second, for scripts',
+    )
+    sip_import.add_argument(
         '--update',
         action='store_true',
         help="re-import: update the tenant's templates and endpoints of the same names instead of refusing",
@@ -202,6 +208,7 @@ def import_sip_conf(config, args):
             prefix=args.prefix,
             renames=args.rename,
             update=args.update,
+            progress_mode=args.progress,
         )
 
 

@@ -8,12 +8,12 @@ only; for a sub-tenant they are reported as skipped, as by the API.
 """
 import json
 import sys
-import time
 import uuid as uuid_lib
 from pathlib import Path
 
 from ...sipconf import Issue, SipConfError
 from ...sipconf.naming import Naming
+from .progress import JsonProgress, NoProgress, ProgressBar
 from .report import ImportReport, where
 
 EXIT_OK = 0
@@ -21,50 +21,33 @@ EXIT_REFUSED = 1  # conflicts or errors: nothing written
 EXIT_USAGE = 2
 
 
-class ProgressBar:
-    """`importing [#####-----] 2500/5000` on one line of a terminal, redrawn at most every `interval` s.
-
-    Nothing is drawn when the stream is not a terminal (a log would fill with redrawn lines), nor
-    for an import that ends within the first interval.
-    """
-
-    WIDTH = 30
-
-    def __init__(self, stream, interval=0.2, clock=time.monotonic):
-        self._stream = stream
-        self._interval = interval
-        self._clock = clock
-        self._enabled = stream.isatty()
-        self._next_draw = clock() + interval
-        self._last = None
-        self._drawn = False
-
-    def __call__(self, done, total):
-        self._last = (done, total)
-        if self._enabled and self._clock() >= self._next_draw:
-            self._draw()
-
-    def finish(self):
-        if self._drawn:
-            self._draw()
-            self._stream.write('\n')
-            self._stream.flush()
-
-    def _draw(self):
-        done, total = self._last
-        filled = self.WIDTH * done // total if total else self.WIDTH
-        self._stream.write(f"\rimporting [{'#' * filled}{'-' * (self.WIDTH - filled)}] {done}/{total}")
-        self._stream.flush()
-        self._drawn = True
-        self._next_draw = self._clock() + self._interval
+def progress_of(mode, stream):
+    """The progress display of `--progress`: auto is a bar on a terminal and nothing elsewhere."""
+    if mode == 'json':
+        return JsonProgress(stream)
+    if mode == 'auto' and stream.isatty():
+        return ProgressBar(stream)
+    return NoProgress()
 
 
-def run(core, path, tenant, dry_run=False, report_path=None, new_tenant=False, prefix=None, renames=(), update=False):
+def run(
+    core,
+    path,
+    tenant,
+    dry_run=False,
+    report_path=None,
+    new_tenant=False,
+    prefix=None,
+    renames=(),
+    update=False,
+    progress_mode='auto',
+):
     """Import the file, print the summary; the exit code.
 
     new_tenant: the tenant may be one this service has never seen (it is then created); without it,
     a mistyped uuid would silently put the endpoints in a tenant nobody administers.
     prefix, renames ('OLD=NEW'), update: see SipConfImporter.run and sipconf.naming.
+    progress_mode: auto, json or none (progress_of).
     """
     out, err = sys.stdout, sys.stderr
     try:
@@ -96,7 +79,7 @@ def run(core, path, tenant, dry_run=False, report_path=None, new_tenant=False, p
         print(f'--report {report_path}: cannot write: {e.strerror or e}', file=err)
         return EXIT_USAGE
     master = tenant_uuid == core.auth_backend.master_tenant_uuid()
-    progress = ProgressBar(err)
+    progress = progress_of(progress_mode, err)
     try:
         report = core.services.sip_import.run(
             tenant_uuid,

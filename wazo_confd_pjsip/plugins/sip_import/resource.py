@@ -12,6 +12,7 @@ from ...http.errors import ServiceUnavailableError
 from ...http.params import parse_bool, parse_text
 from ...sipconf import DEFAULT_MAX_BYTES, SipConfError
 from ...sipconf.naming import Naming
+from .progress import LoggedProgress
 
 SIP_CONF_FILE = 'sip.conf'  # how errors name the request body
 ENGINE_WIDE_WRITE_ACLS = (
@@ -32,6 +33,7 @@ class SipImportResource(AuthResource):
             raise InvalidInput('rename', str(e))
         data, encoding = _sip_conf_body()
         master = self._may_change_engine_wide_objects()
+        progress = LoggedProgress(g.tenant.uuid)
         try:
             report = self.service.run(
                 g.tenant.uuid,
@@ -42,9 +44,12 @@ class SipImportResource(AuthResource):
                 update=update,
                 file=SIP_CONF_FILE,
                 encoding=encoding,
+                progress=progress,
             )
         except SipConfError as e:
             raise InvalidInput(None, str(e))
+        finally:
+            progress.finish()
         if report.failed and not dry_run:
             raise Refused(report.problems)
         return report.as_json(), 200 if dry_run else 201
