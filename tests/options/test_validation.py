@@ -84,11 +84,16 @@ def test_unknown_key_gets_the_wazo_confd_wording():
     'object_type,key,expected',
     [
         ('endpoint', 'contxt', "must be one of (context, ...): did you mean context?"),
-        ('endpoint', 'Context', "must be one of (context, overlap_context, message_context, ...): did you mean context?"),
+        (
+            'endpoint',
+            'Context',
+            "must be one of (context, overlap_context, message_context, ...): did you mean context?",
+        ),
         (
             'aor',
             'qualify_frequncy',
-            "must be one of (qualify_frequency, qualify_timeout, qualify_2xx_only, ...): did you mean qualify_frequency?",
+            'must be one of (qualify_frequency, qualify_timeout, qualify_2xx_only, ...): '
+            'did you mean qualify_frequency?',
         ),
         ('endpoint', 'zzzz', "must be one of (100rel, accept_multiple_sdp_answers, accountcode, ...): all"),
     ],

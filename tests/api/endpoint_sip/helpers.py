@@ -92,5 +92,9 @@ def stored_row(database, uuid):
         return dict(row) if row else None
 
 
-# A missing parent's message ends with this (after wazo-confd's own words, which name a table).
-MISSING_TEMPLATE = 'no SIP endpoint template of this tenant has this uuid'
+def missing_template(uuid):
+    """The 400 of a parent that is no template of the tenant: wazo-confd's words (which name a table), then ours."""
+    return [
+        f"Input Error - field 'templates': endpoint_sip was not found ('templates': '{uuid}'): "
+        'no SIP endpoint template of this tenant has this uuid'
+    ]

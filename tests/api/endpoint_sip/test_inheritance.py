@@ -11,11 +11,11 @@ import pytest
 from ..conftest import ApiClient
 from .helpers import (
     ENDPOINTS,
-    MISSING_TEMPLATE,
     TEMPLATES,
     create_endpoint,
     create_template,
     item_path,
+    missing_template,
     parents,
     row_counts,
 )
@@ -47,9 +47,7 @@ def test_an_unknown_or_endpoint_parent_is_refused(api, database, base):
         response = api.post(base, json={'templates': [{'uuid': parent_uuid}]})
         assert (response.status_code, response.json) == (
             400,
-            [
-                f"Input Error - field 'templates': endpoint_sip was not found ('templates': '{parent_uuid}'): {MISSING_TEMPLATE}"
-            ],
+            missing_template(parent_uuid),
         )
     assert row_counts(database) == before
 
@@ -171,9 +169,7 @@ def test_a_template_deleted_while_a_child_is_created_gives_a_400_not_a_500(app, 
     assert results == {'delete': 204}
     assert (response.status_code, response.json) == (
         400,
-        [
-            f"Input Error - field 'templates': endpoint_sip was not found ('templates': '{doomed['uuid']}'): {MISSING_TEMPLATE}"
-        ],
+        missing_template(doomed['uuid']),
     )
 
 

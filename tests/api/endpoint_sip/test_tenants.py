@@ -7,12 +7,12 @@ import pytest
 from ..conftest import MAIN, MASTER_TOKEN, OTHER, OTHER_TOKEN, SUB, SUB_OF_SUB, SUB_TOKEN
 from .helpers import (
     ENDPOINTS,
-    MISSING_TEMPLATE,
     TEMPLATES,
     create_endpoint,
     create_template,
     create_transport,
     item_path,
+    missing_template,
     parents,
 )
 
@@ -23,9 +23,7 @@ def not_found(base, item):
 
 
 def template_not_found(template):
-    return [
-        f"Input Error - field 'templates': endpoint_sip was not found ('templates': '{template['uuid']}'): {MISSING_TEMPLATE}"
-    ]
+    return missing_template(template['uuid'])
 
 
 @pytest.fixture

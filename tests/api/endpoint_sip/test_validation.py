@@ -4,7 +4,6 @@
 """Refused bodies: the 400's exact text, and nothing written (on create as on update)."""
 import pytest
 
-
 from .helpers import ENDPOINTS, SECTION_FIELDS, TEMPLATES, create_endpoint, create_template, item_path, row_counts
 
 OBJECT_TYPES = {

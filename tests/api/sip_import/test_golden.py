@@ -24,6 +24,7 @@ def test_golden_example(api, database):
             'global': {},
             'system': {},
         },
+        'updated': {'templates': [], 'endpoints': []},
         'skipped': [],
         'conflicts': [],
         'unmapped': [],

@@ -15,9 +15,9 @@ import sqlalchemy as sa
 from marshmallow import ValidationError
 
 from ... import names
+from ...database.models import EndpointSIP
 from ...errors import DomainError
 from ...sections import SECTIONS, field_name
-from ...database.models import EndpointSIP
 from ...sipconf import Issue, general_template_name, map_sip_conf, once_each, parse, place_registrations
 from ...sipconf.naming import Naming, renamed
 from ..endpoint_sip import dao as endpoint_dao
