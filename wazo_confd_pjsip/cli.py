@@ -96,6 +96,31 @@ def configuration(argv):
 def main(argv=None):
     args, config = configuration(sys.argv[1:] if argv is None else argv)
     _setup_logging(config)
+    from sqlalchemy.exc import OperationalError
+
+    from .core import CannotStart
+
+    try:
+        return _run(args, config)
+    except (CannotStart, OperationalError) as e:
+        # The operator's to fix: one line on stderr (postinst shows it), the traceback in the debug log.
+        logger.debug('cannot run %s', args.command or 'serve', exc_info=True)
+        print(f'wazo-confd-pjsip: {_cannot_start_message(e, config)}', file=sys.stderr)
+        return 1
+
+
+def _cannot_start_message(error, config):
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import OperationalError
+
+    if not isinstance(error, OperationalError):
+        return str(error)
+    cause = '; '.join(line.strip() for line in str(error.orig).splitlines() if line.strip())
+    where = make_url(config['db_uri']).render_as_string(hide_password=True) if config['db_uri'] else 'the embedded one'
+    return f'cannot use the database ({where}): {cause}'
+
+
+def _run(args, config):
     if args.command == 'upgrade-db':
         return upgrade_db(config)
     if args.command == 'apply-worker':

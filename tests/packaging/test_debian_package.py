@@ -93,6 +93,18 @@ def test_ships_the_service_files(contents):
     assert f'/etc/nginx/locations/https-available/{PACKAGE}' in contents
 
 
+def test_ships_the_readme_the_man_page_and_the_contrib_files_it_points_to(contents):
+    doc = f'/usr/share/doc/{PACKAGE}'
+    assert {f'{doc}/README.md', f'{doc}/architecture.md', f'/usr/share/man/man1/{PACKAGE}.1.gz'} <= contents
+    readme = (ROOT / 'README.md').read_text()
+    pointed = {path for path in (ROOT / 'contrib').rglob('*') if path.is_file()}
+    assert 'contrib/asterisk/' in readme  # the README does point at them
+    missing = sorted(
+        str(path.relative_to(ROOT)) for path in pointed if f'{doc}/{path.relative_to(ROOT)}' not in contents
+    )
+    assert missing == []
+
+
 def test_ships_the_alembic_migrations(contents):
     alembic = f'{SITE_PACKAGES}/{MODULE}/alembic'
     assert f'{alembic}/env.py' in contents
@@ -180,3 +192,31 @@ def _run_python(arguments, environment, cwd):
     )
     assert result.returncode == 0, result.stderr
     return result.stdout
+
+
+CYCLE_SCRIPT = ROOT / 'tests' / 'packaging' / 'package_cycle.sh'
+CYCLE_TIMEOUT = 900  # seconds: apt-get installs PostgreSQL and nginx on a fresh machine
+
+
+def _cycle_unmet():
+    if os.geteuid() != 0:
+        return 'it runs as root'
+    debian = Path('/etc/debian_version')
+    if shutil.which('apt-get') is None or not debian.exists() or not debian.read_text().startswith('12'):
+        return 'it needs a Debian 12 machine'
+    return None
+
+
+def test_install_configure_use_remove_reinstall_purge_cycle(deb):
+    """The whole life of the package on this machine with Debian's PostgreSQL (package_cycle.sh says each step)."""
+    unmet = _cycle_unmet()
+    if os.environ.get('CI') != 'true':
+        pytest.skip(unmet or 'it changes the machine (apt-get install, purge): CI runs it, or run package_cycle.sh')
+    if unmet:
+        pytest.fail(f'the package cycle cannot run: {unmet}; CI must run it')
+    result = subprocess.run(
+        ['bash', str(CYCLE_SCRIPT), str(deb)], capture_output=True, text=True, timeout=CYCLE_TIMEOUT
+    )
+
+    assert result.returncode == 0, f'{result.stdout[-3000:]}\n{result.stderr[-3000:]}'
+    assert result.stdout.splitlines()[-1] == '== the package cycle passed'

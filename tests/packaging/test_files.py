@@ -80,11 +80,20 @@ def test_postinst_creates_database_and_upgrades_schema_as_service_user():
     assert 'systemctl enable' not in text and 'systemctl start' not in text
 
 
-def test_postrm_purge_removes_data_but_keeps_database_and_user():
-    text = (DEBIAN / f'{PACKAGE}.postrm').read_text()
-    commands = [line.strip() for line in text.splitlines() if not line.strip().startswith('#')]
-    assert f'rm -rf {_shell_variable("postinst", "DATA_DIR")}' in commands
-    assert not [line for line in commands if re.match(r'(dropdb|dropuser|deluser|userdel)\b', line)]
+def test_purge_drops_only_the_database_postinst_created_and_says_what_it_did():
+    postinst, postrm = ((DEBIAN / f'{PACKAGE}.{name}').read_text() for name in ('postinst', 'postrm'))
+    for variable in ('DATA_DIR', 'DATABASE', 'SERVICE_USER'):
+        assert _shell_variable('postinst', variable) == _shell_variable('postrm', variable), variable
+    marker = 'DATABASE_MARKER="$DATA_DIR/.database-created-by-package"'
+    assert marker in postinst and marker in postrm
+    # Marked right after the createdb that made it, not for a database that was already there.
+    assert (
+        'createdb --owner="$SERVICE_USER" --encoding=UTF8 --template=template0 "$DATABASE"\n'
+        '        touch "$DATABASE_MARKER"' in postinst
+    )
+    purge = postrm[postrm.index('    purge)') : postrm.index(';;', postrm.index('    purge)'))]
+    assert purge.index('drop_database') < purge.index('rm -rf "$DATA_DIR"')  # the marker is read first
+    assert 'dropdb --if-exists "$DATABASE"' in postrm
 
 
 def test_nginx_location_forwards_the_proxy_headers():

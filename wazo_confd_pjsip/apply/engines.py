@@ -95,7 +95,9 @@ class AsteriskEngine:
 
 
 def engines_from_config(config):
+    """The configured engines; `name: null` removes one (the built-in `default`, when the engines are others)."""
     return {
         name: AsteriskEngine(EngineConfig.from_config(name, engine))
         for name, engine in config['asterisk']['engines'].items()
+        if engine is not None
     }

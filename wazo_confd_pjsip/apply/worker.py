@@ -64,6 +64,7 @@ class ApplyWorker:
         self._lease_seconds = lease_seconds
         self._health_interval = health_interval
         self._max_backoff = max_backoff
+        self._waiting_for_ari = set()  # engines told to have no ARI url yet
         self._last_health_check = {}
         self._unreachable = set()  # engine names
         self._seen_startup = {}  # engine name → the startup time whose full push this worker saw done
@@ -213,10 +214,16 @@ class ApplyWorker:
 
     def _process_engine(self, engine_name, rows):
         engine = self._engines.get(engine_name)
-        if engine is None or not engine.has_ari:
-            reason = 'is not configured' if engine is None else 'has no ARI'
-            logger.error('%d change(s) for engine %r not applied: it %s', len(rows), engine_name, reason)
-            queue.fail(self._db, rows, f'engine {engine_name!r} {reason}')
+        if engine is None:
+            logger.error('%d change(s) for engine %r not applied: it is not configured', len(rows), engine_name)
+            queue.fail(self._db, rows, f'engine {engine_name!r} is not configured')
+            return
+        if not engine.has_ari:
+            # Declared, no Asterisk yet (ari.url null): its changes wait; its first contact pushes everything.
+            if engine_name not in self._waiting_for_ari:
+                logger.info('engine %s has no ARI url yet: its changes wait until one is configured', engine_name)
+                self._waiting_for_ari.add(engine_name)
+            queue.retry_later(self._db, rows, f'engine {engine_name!r} has no ARI url yet', self._max_backoff)
             return
         remaining = list(rows)
         try:
@@ -304,7 +311,17 @@ class ApplyWorker:
             engine_state.update(connection, engine.name, **values)
             connection.commit()
         if not unreachable:
-            logger.error('engine %s: applying failed: %s', engine.name, error, exc_info=error)
+            # Retried with backoff, maybe for days (no /etc/asterisk yet): said once, not at each retry.
+            if state is not None and state.last_error == str(error):
+                logger.debug('engine %s: applying failed again: %s', engine.name, error)
+            else:
+                # A file the service cannot write says all in its message; anything else needs its traceback.
+                logger.error(
+                    'engine %s: applying failed: %s',
+                    engine.name,
+                    error,
+                    exc_info=None if isinstance(error, OSError) else error,
+                )
         elif state is None or state.reachable:
             logger.warning('engine %s unreachable: %s', engine.name, error)
         else:

@@ -134,6 +134,10 @@ def _read_doc_file(path):
     try:
         with gzip.open(path, 'rt', encoding='utf-8') as doc_file:
             raw = json.load(doc_file)
+    except FileNotFoundError:
+        # The usual case: Debian 12 ships no asterisk-doc. Nothing to warn about at every start.
+        logger.info('no Asterisk PJSIP documentation at %s: the bundled option facts document the API', path)
+        return {}
     except (OSError, EOFError, ValueError) as e:
         logger.warning('Asterisk PJSIP documentation %s unreadable (%s): using bundled option facts only', path, e)
         return {}

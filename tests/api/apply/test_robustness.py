@@ -145,6 +145,26 @@ def test_a_failure_other_than_an_outage_is_retried_and_reported(api, core, fake_
     assert 0 < queue.seconds_until_due(core.db) <= 0.5  # backoff, no busy loop
 
 
+def test_a_failure_that_repeats_is_logged_once_without_a_traceback(api, core, fake_ari, tmp_path, caplog):
+    blocked = tmp_path / 'not-a-directory'
+    blocked.write_text('')
+    core.config['asterisk']['engines']['default']['pjsip_conf_file'] = str(blocked / 'pjsip.conf')
+    worker = build_apply(core.config, core.db, core.catalogue).worker
+    worker.check_engines(force=True)
+    api.put('/asterisk/pjsip/global', json={'options': {'user_agent': 'X'}})
+
+    with caplog.at_level('DEBUG', logger='wazo_confd_pjsip.apply.worker'):
+        for _ in range(3):
+            with core.db.engine.begin() as connection:
+                connection.execute(sa.text('UPDATE apply_outbox SET next_attempt_at = now()'))
+            worker.drain()
+
+    failures = [(record.levelname, record.exc_info) for record in caplog.records if 'applying failed' in record.msg]
+    assert len(failures) >= 3  # each drain tried again
+    assert failures[0] == ('ERROR', None)  # an OSError's message says it all
+    assert set(failures[1:]) == {('DEBUG', None)}
+
+
 def test_a_leased_row_is_not_due_until_its_lease_ends(api, worker, core):
     create_endpoint(api, 'alice')
     claimed = queue.claim(core.db, 10, lease_seconds=60)
