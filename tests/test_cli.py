@@ -3,6 +3,7 @@
 
 """`render-pjsip-conf` and `apply-worker` on a first-run setup: local auth, no tokens file yet."""
 import selectors
+import shlex
 import signal
 import subprocess
 import sys
@@ -122,3 +123,18 @@ def test_a_tokens_file_that_cannot_be_written_is_one_line(tmp_path, capsys, db_u
         "wazo-confd-pjsip: cannot write the first run's tokens file "
         f"{blocked / 'tokens.yml'}: File exists ({blocked})\n"
     )
+
+
+def test_the_welcome_curl_is_one_quoted_url_any_shell_takes(capsys):
+    # zsh refuses an unquoted '?' (no match); the printed line must be pasted as it is.
+    cli._print_welcome('127.0.0.1', 9487, ('tenant-uuid', 'the-token'))
+
+    [command] = [line.strip() for line in capsys.readouterr().out.splitlines() if line.strip().startswith('curl')]
+    assert shlex.split(command) == [
+        'curl',
+        '-s',
+        '-H',
+        'X-Auth-Token: the-token',
+        'http://127.0.0.1:9487/1.1/endpoints/sip/templates?recurse=true',
+    ]
+    assert "'http://127.0.0.1:9487/1.1/endpoints/sip/templates?recurse=true'" in command
