@@ -14,7 +14,6 @@ generation of requests costs more than the app, and the machine has 2 cores.
 import collections
 import datetime
 import multiprocessing
-import time
 import traceback
 
 import hypothesis
@@ -73,8 +72,9 @@ FEWER_EXAMPLES = {
 }
 TOKENS = (MASTER_TOKEN, SUB_TOKEN, OTHER_TOKEN)
 MIN_REQUESTS = 10_000
-# About 90 s on an idle 2-core machine, for about 11,600 requests; the limit leaves room for a busy one.
-TIME_LIMIT_SECONDS = 180
+# About 90 s on an idle 2-core machine, for about 11,600 requests. Not a timing check (benchmarks do
+# timings): only how long a hung shard, or one request, is waited for.
+TIME_LIMIT_SECONDS = 600
 SHARDS = 2
 CHECKS = (not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance)
 TENANTS = (MAIN, SUB, SUB_OF_SUB, OTHER)
@@ -284,7 +284,6 @@ def test_schemathesis_finds_nothing(postgres_server_uri, fake_auth, tmp_path):
         context.Process(target=_fuzz_shard_in_child, args=(queue, *shard_args, str(tmp_path / str(shard)), shard))
         for shard in range(1, SHARDS)
     ]
-    started = time.monotonic()
     for child in children:
         child.start()
     try:
@@ -295,11 +294,9 @@ def test_schemathesis_finds_nothing(postgres_server_uri, fake_auth, tmp_path):
             child.join(timeout=10)
             if child.is_alive():
                 child.kill()
-    elapsed = time.monotonic() - started
 
     assert [summary['error'] for summary in summaries if 'error' in summary] == []
     failures = {key: message for summary in summaries for key, message in summary['failures'].items()}
     statuses = sum((collections.Counter(summary['statuses']) for summary in summaries), collections.Counter())
     assert not failures, '\n\n'.join(f'{key}\n{message}' for key, message in failures.items())
     assert sum(summary['requests'] for summary in summaries) >= MIN_REQUESTS, statuses
-    assert elapsed < TIME_LIMIT_SECONDS, statuses
