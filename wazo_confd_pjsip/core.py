@@ -34,6 +34,7 @@ from .plugins.engine_settings.service import ENGINE_SETTINGS, EngineSettingsServ
 from .plugins.history.pruner import HistoryPruner
 from .plugins.history.recorder import HistoryRecorder
 from .plugins.history.service import HistoryService
+from .plugins.line_endpoint.service import LINE, TRUNK, EndpointAssociations
 from .plugins.sip_import.service import SipConfImporter
 from .plugins.status.service import StatusService
 from .plugins.transports.service import TransportService
@@ -52,6 +53,8 @@ class Services:
     tenants: Tenants
     status: StatusService
     history: HistoryService
+    line_endpoints: EndpointAssociations  # with wazo-confd's lines
+    trunk_endpoints: EndpointAssociations
 
 
 @dataclasses.dataclass(frozen=True)
@@ -132,6 +135,8 @@ def build_core(
         tenants=tenants,
         status=StatusService(auth_backend, status_reporters),
         history=HistoryService(db, endpoints, templates, transports, engine_settings),
+        line_endpoints=EndpointAssociations(db, LINE),
+        trunk_endpoints=EndpointAssociations(db, TRUNK),
     )
     return Core(
         config=config,

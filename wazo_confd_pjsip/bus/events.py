@@ -9,7 +9,7 @@ them and adds `data`. The body is serialised here, once, so what leaves is exact
 import dataclasses
 import json
 
-from ..database.session import Resource
+from ..database.session import Action, Resource
 
 # resource of a Change → routing key prefix; the event name is always `<resource>_<action>`.
 ROUTING_KEY_PREFIXES = {
@@ -19,8 +19,11 @@ ROUTING_KEY_PREFIXES = {
     Resource.PJSIP_GLOBAL: 'config.pjsip_global',
     Resource.PJSIP_SYSTEM: 'config.pjsip_system',
 }
+# An association's key names both ends (wazo-bus): config.lines.{id}.endpoints.sip.{uuid}.updated.
+ASSOCIATIONS = {Resource.LINE_ENDPOINT_SIP: ('lines', 'line'), Resource.TRUNK_ENDPOINT_SIP: ('trunks', 'trunk')}
+ASSOCIATION_VERBS = {Action.ASSOCIATED: 'updated', Action.DISSOCIATED: 'deleted'}
 # Events about one tenant's objects: visible to that tenant's users.
-TENANT_RESOURCES = frozenset({Resource.SIP_ENDPOINT, Resource.SIP_ENDPOINT_TEMPLATE})
+TENANT_RESOURCES = frozenset({Resource.SIP_ENDPOINT, Resource.SIP_ENDPOINT_TEMPLATE, *ASSOCIATIONS})
 
 
 @dataclasses.dataclass(frozen=True)
@@ -36,9 +39,8 @@ class BusEvent:
 
 def event_for_change(change, origin_uuid, timestamp):
     """The event announcing a committed Change."""
-    prefix = ROUTING_KEY_PREFIXES[change.resource]
     name = f'{change.resource.value}_{change.action.value}'
-    routing_key = f'{prefix}.{change.action.value}'
+    routing_key = _routing_key(change)
     headers = {
         'name': name,
         'origin_uuid': origin_uuid,
@@ -51,6 +53,16 @@ def event_for_change(change, origin_uuid, timestamp):
         headers['user_uuid:*'] = True
     headers['change_id'] = change.id  # its record's change_uuid in the history
     return BusEvent(name, routing_key, headers, {**headers, 'data': change.data})
+
+
+def _routing_key(change):
+    if change.resource in ASSOCIATIONS:
+        collection, owner = ASSOCIATIONS[change.resource]
+        endpoint_uuid = change.data['endpoint_sip']['uuid']
+        return f'config.{collection}.{change.data[owner]["id"]}.endpoints.sip.{endpoint_uuid}.' + (
+            ASSOCIATION_VERBS[change.action]
+        )
+    return f'{ROUTING_KEY_PREFIXES[change.resource]}.{change.action.value}'
 
 
 def events_for_changes(changes, origin_uuid, timestamp):

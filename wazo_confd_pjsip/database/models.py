@@ -64,8 +64,17 @@ class EndpointSIP(Base):
     options = sa.Column(JSONB, nullable=False, server_default=sa.text("'{}'::jsonb"))
     # lower-cased, accent-stripped name and label: what `search=` matches
     search_text = sa.Column(sa.Text, nullable=False, server_default='')
+    # the wazo-confd line or trunk it is associated with (migration 0008)
+    line_id = sa.Column(sa.Integer, unique=True)
+    trunk_id = sa.Column(sa.Integer, unique=True)
 
-    __table_args__ = (sa.Index('endpoint_sip__idx__tenant_template', 'tenant_uuid', 'template'),)
+    __table_args__ = (
+        sa.Index('endpoint_sip__idx__tenant_template', 'tenant_uuid', 'template'),
+        sa.CheckConstraint(
+            'num_nonnulls(line_id, trunk_id) <= 1 AND (NOT template OR num_nonnulls(line_id, trunk_id) = 0)',
+            name='endpoint_sip_one_line_or_trunk',
+        ),
+    )
 
 
 class EndpointSIPParent(Base):

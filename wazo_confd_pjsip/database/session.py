@@ -30,6 +30,8 @@ class Resource(str, enum.Enum):
     SIP_TRANSPORT = 'sip_transport'
     PJSIP_GLOBAL = 'pjsip_global'
     PJSIP_SYSTEM = 'pjsip_system'
+    LINE_ENDPOINT_SIP = 'line_endpoint_sip'  # an endpoint and a wazo-confd line
+    TRUNK_ENDPOINT_SIP = 'trunk_endpoint_sip'
 
 
 class Action(str, enum.Enum):
@@ -37,6 +39,8 @@ class Action(str, enum.Enum):
     EDITED = 'edited'
     DELETED = 'deleted'
     UPDATED = 'updated'  # the singleton sections [global] and [system]
+    ASSOCIATED = 'associated'  # of a line or trunk with an endpoint
+    DISSOCIATED = 'dissociated'
 
 
 @dataclasses.dataclass(frozen=True)

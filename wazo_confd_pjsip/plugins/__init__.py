@@ -14,6 +14,7 @@ PLUGINS = (
     'engine_settings',
     'pjsip_doc',
     'endpoint_sip',
+    'line_endpoint',
     'asterisk_sync',
     'sip_import',
     'history',

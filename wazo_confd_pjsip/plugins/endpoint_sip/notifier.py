@@ -45,6 +45,6 @@ def event_summary(row):
     client_uri = _first_value(row.options.get('registration', ()), 'client_uri')
     summary['auth_section_options'] = [username] if username else []
     summary['registration_section_options'] = [client_uri] if client_uri else []
-    summary['trunk'] = None
-    summary['line'] = None
+    summary['trunk'] = {'id': row.trunk_id} if row.trunk_id is not None else None
+    summary['line'] = {'id': row.line_id} if row.line_id is not None else None
     return summary

@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 
 """The wire form of endpoints and templates, fields in wazo-confd's order."""
-from ...http.links import link
+from ...http.links import api_link, link
 from ...sections import SECTIONS, field_name
 
 
@@ -25,6 +25,13 @@ def represent(row, parents, *, template, sections=None, transport_uuid=..., link
             )
         ]
     if not template:
-        body['trunk'] = None
-        body['line'] = None
+        body['trunk'] = _associated(row.trunk_id, 'trunks', links)
+        body['line'] = _associated(row.line_id, 'lines', links)
     return body
+
+
+def _associated(owner_id, collection, links):
+    """wazo-confd's `line`/`trunk`: its id, and a link to it in wazo-confd (same API root)."""
+    if owner_id is None:
+        return None
+    return {'id': owner_id, 'links': [api_link(collection, f'{collection}/{owner_id}')]} if links else {'id': owner_id}

@@ -9,13 +9,26 @@ work share its change set id (an import, a tenant removal: one change set, rever
 import sqlalchemy as sa
 
 from ...database.models import ChangeHistory
+from ...database.session import Resource
+
+# What the history routes show and revert; an association with a wazo-confd line or trunk is not kept.
+RECORDED = frozenset(
+    {
+        Resource.SIP_ENDPOINT,
+        Resource.SIP_ENDPOINT_TEMPLATE,
+        Resource.SIP_TRANSPORT,
+        Resource.PJSIP_GLOBAL,
+        Resource.PJSIP_SYSTEM,
+    }
+)
 
 
 class HistoryRecorder:
     """A before-commit hook of the Database: one change_history row per Change of the unit of work."""
 
     def __call__(self, uow):
-        if not uow.changes:
+        changes = [change for change in uow.changes if change.resource in RECORDED]
+        if not changes:
             return
         actor = uow.actor()
         rows = [
@@ -34,6 +47,6 @@ class HistoryRecorder:
                 'before': change.before,
                 'after': change.after,
             }
-            for change in uow.changes
+            for change in changes
         ]
         uow.session.execute(sa.insert(ChangeHistory), rows)

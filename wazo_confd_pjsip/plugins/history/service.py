@@ -135,7 +135,9 @@ class HistoryService:
 
 
 def _comparable(body):
-    """A body as a revert compares it: parents by uuid only (a parent's label may change meanwhile)."""
+    """A body as a revert compares it: parents by uuid only (a parent's label may change meanwhile), and
+    without its line or trunk (a revert restores options, not associations)."""
     if body is None or 'templates' not in body:
         return body
-    return {**body, 'templates': [template['uuid'] for template in body['templates']]}
+    kept = {key: value for key, value in body.items() if key not in ('line', 'trunk')}
+    return {**kept, 'templates': [template['uuid'] for template in body['templates']]}

@@ -1,0 +1,14 @@
+# Copyright 2026 The wazo-confd-pjsip Authors  (see the AUTHORS file)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+from .resource import LineEndpointSIP, TrunkEndpointSIP
+
+
+class Plugin:
+    def load(self, routes, core):
+        routes.add(
+            LineEndpointSIP, '/lines/<int:line_id>/endpoints/sip/<uuid:uuid>', service=core.services.line_endpoints
+        )
+        routes.add(
+            TrunkEndpointSIP, '/trunks/<int:trunk_id>/endpoints/sip/<uuid:uuid>', service=core.services.trunk_endpoints
+        )
