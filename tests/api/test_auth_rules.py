@@ -10,6 +10,7 @@ must get through the checks is tried on the real application.
 """
 import dataclasses
 import json
+import re
 import uuid
 from unittest import mock
 
@@ -23,6 +24,7 @@ from .conftest import MAIN, MASTER_TOKEN, NO_ACL_TOKEN, OTHER, READ_ONLY_TOKEN, 
 from .test_status import app_with_auth  # noqa: F401 (fixture)
 
 UNAUTHORIZED = ['Unauthorized: invalid token or unauthorized access']
+ITEM_ID = 42
 ITEM_UUID = '0f1e2d3c-4b5a-4968-8776-a5b4c3d2e1f0'
 PUBLIC_PATHS = {'/1.1/api/api.yml'}
 WRITE_METHODS = {'POST', 'PUT', 'DELETE'}
@@ -74,7 +76,7 @@ class Route:
 
     @property
     def expected_scope(self):
-        return self.acl.replace('{uuid}', ITEM_UUID)
+        return re.sub(r'\{(\w+_id)\}', str(ITEM_ID), self.acl.replace('{uuid}', ITEM_UUID))
 
     def __str__(self):
         return f'{self.method} {self.rule}'
@@ -93,7 +95,10 @@ def _routes():
         if rule.endpoint == 'static':
             continue
         view_class = app.view_functions[rule.endpoint].view_class
-        path = urls.build(rule.endpoint, {name: ITEM_UUID for name in rule.arguments})
+        # Route arguments: uuids, but the ids of wazo-confd's lines and trunks.
+        path = urls.build(
+            rule.endpoint, {name: ITEM_ID if name.endswith('_id') else ITEM_UUID for name in rule.arguments}
+        )
         for method in sorted(rule.methods - {'HEAD', 'OPTIONS'}):
             handler = getattr(view_class, method.lower())
             routes.append(
