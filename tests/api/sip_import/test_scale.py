@@ -7,6 +7,7 @@ import time
 import sqlalchemy as sa
 
 from tests.sipconf.test_scale import generated_sip_conf
+from wazo_confd_pjsip.plugins.endpoint_sip import dao as endpoint_dao
 from wazo_confd_pjsip.sipconf import parse
 
 from ..conftest import MAIN
@@ -58,3 +59,23 @@ def test_statistics_left_empty_by_a_dry_run_do_not_slow_the_import(importer, dat
     assert not dry.failed and not report.failed
     # Trusting those statistics, each creation scans every row created so far: ten times slower, and worse.
     assert seconds < 3 * dry_seconds + 1
+
+
+def test_the_loop_check_of_each_creation_reads_the_templates_links_only(importer, database):
+    """An endpoint with two parents reads its tenant's template graph: reading every endpoint's
+    links instead makes each creation of an import cost more than the last (quadratic in the peers)."""
+    report = importer.run(MAIN, generated_sip_conf(peers=1000, templates=20), master=True, dry_run=False)
+    assert not report.failed
+    with database.engine.begin() as connection:
+        connection.execute(sa.text('ANALYZE endpoint_sip, endpoint_sip_parent'))
+    with database.read_only() as session:
+        graph = endpoint_dao.tenant_template_parents(session, MAIN)
+        read = session.execute(
+            sa.text(
+                'SELECT seq_tup_read + coalesce(idx_tup_fetch, 0) FROM pg_stat_xact_user_tables'
+                " WHERE relname = 'endpoint_sip_parent'"
+            )
+        ).scalar()
+    links = sum(len(parents) for parents in graph.values())
+    assert links > 20  # the 20 templates' links, and the tenant's defaults'
+    assert read == links  # not the 1,000 endpoints' 2,000 and more
