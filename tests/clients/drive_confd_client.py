@@ -6,7 +6,7 @@
 Run by the python of a venv holding the client (never imported by the tests: the client's pinned
 dependencies stay out of the test process):
 
-    python drive_confd_client.py URL TOKEN TENANT SUB_TENANT
+    python drive_confd_client.py URL TOKEN TENANT SUB_TENANT SUB_TOKEN
 
 Prints one JSON object: for each step its name and what the client returned, or the status and
 reason of the requests.HTTPError it raised.
@@ -171,6 +171,15 @@ def refusals(step, client, template):
     step('endpoint_list_bad_order', client.endpoints_sip.list, order='nope')
 
 
+def sub_tenant_refusals(step, client):
+    """Engine-wide settings are the master tenant's: a sub-tenant's token neither reads nor writes them."""
+    step('sub_global_get', client.pjsip_global.get)
+    step('sub_system_update', client.pjsip_system.update, {'options': {}})
+    step('sub_transport_create', client.sip_transports.create, {'name': 'sub-transport', 'options': []})
+    step('sub_transport_list', client.sip_transports.list)
+    step('sub_endpoint_list', client.endpoints_sip.list, search='client-')
+
+
 def deletions(step, client, endpoint, template, transport):
     for name, command, resource in (
         ('endpoint', client.endpoints_sip, endpoint),
@@ -184,7 +193,7 @@ def deletions(step, client, endpoint, template, transport):
     step('endpoint_delete_sub_tenant', client.endpoints_sip.delete, sub[0])
 
 
-def main(url, token, tenant, sub_tenant):
+def main(url, token, tenant, sub_tenant, sub_token):
     client = client_for(url, token, tenant)
     step = Steps()
     transport = transports(step, client)
@@ -193,6 +202,7 @@ def main(url, token, tenant, sub_tenant):
     associations(step, client, endpoint)
     engine_settings(step, client)
     refusals(step, client, template)
+    sub_tenant_refusals(step, client_for(url, sub_token, None))
     deletions(step, client, endpoint, template, transport)
     json.dump(step.results, sys.stdout)
 

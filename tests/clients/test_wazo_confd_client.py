@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from integration_tests.asterisk.service import MASTER_TENANT, MASTER_TOKEN, SUB_TENANT, ServiceProcess
+from integration_tests.asterisk.service import MASTER_TENANT, MASTER_TOKEN, SUB_TENANT, SUB_TOKEN, ServiceProcess
 
 from ..databases import create_database, drop_database
 from ..fakes.fake_ari import FakeAri
@@ -65,7 +65,7 @@ def service(tmp_path_factory, postgres_server_uri):
 def steps(client_python, service):
     """What each step of drive_confd_client.py got back: {'result': ...} or {'error': {status, reason}}."""
     result = subprocess.run(
-        [str(client_python), str(SCRIPT), service.url, MASTER_TOKEN, MASTER_TENANT, SUB_TENANT],
+        [str(client_python), str(SCRIPT), service.url, MASTER_TOKEN, MASTER_TENANT, SUB_TENANT, SUB_TOKEN],
         capture_output=True,
         text=True,
         timeout=300,
@@ -265,6 +265,14 @@ def test_refusals_reach_the_client_in_the_services_words(steps):
         f"Resource Error - SIPEndpointTemplate is inherited by: SIPEndpoint 'client-endpoint' ({endpoint['uuid']})",
     )
     assert refusal(steps, 'endpoint_list_bad_order') == (400, "Input Error - order: column 'nope' was not found")
+
+
+def test_a_sub_tenant_sees_its_own_and_not_the_engine_settings(steps):
+    unauthorized = (401, 'Unauthorized: invalid token or unauthorized access')
+    for step in ('sub_global_get', 'sub_system_update', 'sub_transport_create'):
+        assert refusal(steps, step) == unauthorized
+    assert names(result(steps, 'sub_transport_list')) == ['client-transport']
+    assert names(result(steps, 'sub_endpoint_list')) == ['client-sub']
 
 
 @pytest.mark.parametrize(
