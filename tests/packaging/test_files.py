@@ -197,3 +197,10 @@ def test_nginx_sends_the_line_and_trunk_associations_here_and_nothing_else_of_li
         '/1.1/lines/1/endpoints/sip/u'
     )
     assert re.findall(r'proxy_pass (\S+);', body) == [f'http://{rest_api["listen"]}:{rest_api["port"]}']
+
+
+def test_postinst_tells_a_plain_nginx_how_to_include_the_location():
+    # Without Wazo's https-enabled folder, enabling would silently do nothing: say what to add instead.
+    text = (DEBIAN / f'{PACKAGE}.postinst').read_text()
+    plain = text[text.index('elif [ -z "$1" ] && [ -d /etc/nginx ]; then') :]
+    assert 'include /etc/nginx/locations/https-available/$NGINX_LOCATION;' in plain[: plain.index('EOM\n    fi')]
