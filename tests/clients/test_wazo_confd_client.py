@@ -17,7 +17,8 @@ from ..databases import create_database, drop_database
 from ..fakes.fake_ari import FakeAri
 
 ROOT = Path(__file__).resolve().parents[2]
-CLIENTS = ROOT.parent / 'shared' / 'wazo-clients'
+# Beside the project, as ../shared/asterisk is (integration_tests/asterisk/engine.py); or where this says.
+CLIENTS = Path(os.environ.get('WAZO_SHARED_CLIENTS', ROOT.parent / 'shared' / 'wazo-clients'))
 TARBALLS = ('wazo-lib-rest-client-301b6a9.tar.gz', 'wazo-confd-client-a435b41.tar.gz')
 SCRIPT = Path(__file__).with_name('drive_confd_client.py')
 COMMAND = Path(sys.executable).with_name('wazo-confd-pjsip')

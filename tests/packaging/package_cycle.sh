@@ -17,6 +17,7 @@ NGINX_LINK=/etc/nginx/locations/https-enabled/$PACKAGE
 URL=http://127.0.0.1:9487/1.1
 OUT=$(mktemp)
 SERVICE_PID=
+INSTALLED=  # set once this script installed the package: only then does it clean up after itself
 
 export DEBIAN_FRONTEND=noninteractive
 step() { echo "== $*"; }
@@ -24,13 +25,20 @@ fail() {
     echo "FAIL: $*" >&2
     echo "--- last output:" >&2
     cat "$OUT" >&2
+    echo "--- the service's user and folder:" >&2
+    id "$PACKAGE" >&2 || true
+    ls -la "/var/lib/$PACKAGE" >&2 || true
     exit 1
 }
 said() { grep -qF -- "$1" "$OUT" || fail "not said: $1"; }
 cleanup() {
-    stop_service
-    rm -f "$LOCAL_CONFIG"
-    if dpkg -s "$PACKAGE" >/dev/null 2>&1; then apt-get purge -y -qq "$PACKAGE" >/dev/null 2>&1 || true; fi
+    if [ -n "$INSTALLED" ]; then
+        stop_service
+        rm -f "$LOCAL_CONFIG"
+        postgresql start >/dev/null 2>&1 || true  # so that the purge drops the database it made
+        if dpkg -s "$PACKAGE" >/dev/null 2>&1; then apt-get purge -y -qq "$PACKAGE" >/dev/null 2>&1 || true; fi
+        postgresql stop >/dev/null 2>&1 || true
+    fi
     rm -f "$OUT"
 }
 trap cleanup EXIT
@@ -66,9 +74,16 @@ apt-get update -qq
 apt-get install -y -qq postgresql nginx curl >/dev/null
 PG_VERSION=$(ls /etc/postgresql | sort -V | tail -1)
 mkdir -p /etc/nginx/locations/https-enabled
-postgresql stop || true
+postgresql start || true
+# A machine that already has the package, or its database, is not one to run this on.
+if dpkg -s "$PACKAGE" >/dev/null 2>&1 || database_exists || [ -e "/var/lib/$PACKAGE" ]; then
+    echo "SKIP: $PACKAGE, its database or /var/lib/$PACKAGE is already here" >&2
+    exit 3
+fi
+postgresql stop
 
 step 'install while PostgreSQL is down: postinst says what to do'
+INSTALLED=yes
 apt-get install -y -qq "$DEB" >"$OUT" 2>&1 || fail 'apt-get install failed'
 said 'no local PostgreSQL is running, so its database was not set up'
 said "runuser -u postgres -- createdb --owner=$PACKAGE --encoding=UTF8 --template=template0 wazo_confd_pjsip"
@@ -121,5 +136,7 @@ status=$(api -o /dev/null -w '%{http_code}' -X POST "$URL/endpoints/sip" -d '{"n
 [ "$status" = 201 ] || fail "the old name is still taken ($status)"
 stop_service
 
+apt-get purge -y -qq "$PACKAGE" >"$OUT" 2>&1 || fail 'the last purge failed'
+if database_exists; then fail 'the last purge kept the database'; fi
 postgresql stop
 step 'the package cycle passed'
