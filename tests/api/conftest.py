@@ -4,6 +4,7 @@
 """The real application on the real database, authenticated against a fake wazo-auth over HTTP."""
 import contextlib
 import json
+import tempfile
 
 import pytest
 import sqlalchemy as sa
@@ -73,7 +74,10 @@ def fake_auth():
 
 def make_config(fake_auth, **overrides):
     auth_config = {'backend': 'wazo-auth', 'master_tenant_uuid': MAIN, **fake_auth.config()}
-    return merge_configs(overrides, {'auth': auth_config}, DEFAULT_CONFIG)
+    # Not the default /var/lib/wazo-confd-pjsip: the service keeps its uuid there, and the package's
+    # own tests (tests/packaging) need a machine without it.
+    data_dir = tempfile.mkdtemp(prefix='wazo-confd-pjsip-test-data-')
+    return merge_configs(overrides, {'auth': auth_config, 'data_dir': data_dir}, DEFAULT_CONFIG)
 
 
 @pytest.fixture(scope='session')
