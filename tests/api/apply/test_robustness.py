@@ -257,12 +257,27 @@ def _worker_session(db):
     return connection, queue.register_worker(connection)
 
 
+def _until_gone(db, worker_id):
+    """PostgreSQL releases a closed session's locks when its backend exits, a moment after the close."""
+    query = (
+        sa.select(sa.func.count()).select_from(queue._LIVE_WORKERS).where(queue._LIVE_WORKERS.c.worker_id == worker_id)
+    )
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        with db.engine.connect() as connection:
+            if connection.execute(query).scalar() == 0:
+                return
+        time.sleep(0.02)
+    raise AssertionError(f'worker {worker_id} still holds its liveness lock 10 s after its session closed')
+
+
 def test_the_claims_of_a_dead_worker_are_taken_over_at_once(api, core):
     create_endpoint(api, 'alice')
     session, dead_worker = _worker_session(core.db)
     assert len(queue.claim(core.db, 10, lease_seconds=120, worker_id=dead_worker)) == 1
 
     session.close()  # what a SIGKILL does to the worker's database session
+    _until_gone(core.db, dead_worker)
 
     taken_over = queue.claim(core.db, 10, lease_seconds=120, worker_id=None)
     assert len(taken_over) == 1
@@ -275,6 +290,7 @@ def test_a_live_worker_of_another_database_with_the_same_id_keeps_no_claim_alive
     session, dead_worker = _worker_session(core.db)
     assert len(queue.claim(core.db, 10, lease_seconds=120, worker_id=dead_worker)) == 1
     session.close()
+    _until_gone(core.db, dead_worker)
     other_uri, other_name = create_database(postgres_server_uri)
     other = sa.create_engine(other_uri)
     try:
