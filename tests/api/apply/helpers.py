@@ -2,8 +2,8 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 
 
-def create_endpoint(api, name, context='a'):
-    """An endpoint of three objects (auth, aor, endpoint), created through the API."""
+def create_endpoint(api, name, context='a', **extra):
+    """An endpoint of three objects (auth, aor, endpoint), created through the API; `extra`: more fields."""
     response = api.post(
         '/endpoints/sip',
         json={
@@ -11,6 +11,7 @@ def create_endpoint(api, name, context='a'):
             'auth_section_options': [['username', name], ['password', 'x']],
             'aor_section_options': [['max_contacts', '1']],
             'endpoint_section_options': [['context', context], ['allow', '!all,ulaw']],
+            **extra,
         },
     )
     assert response.status_code == 201, response.json

@@ -9,6 +9,8 @@ import pytest
 
 from wazo_confd_pjsip.asterisk.probe import PROBE_ENDPOINT_ID as PROBE
 
+from .helpers import create_endpoint
+
 DRY = {'dry_run': 'true'}
 OBJECTS_PATH = '/ari/asterisk/config/dynamic/res_pjsip/'
 
@@ -37,19 +39,6 @@ def _previewed(preview):
     return dict(previewed)
 
 
-def _line(api, name, **extra):
-    body = {
-        'name': name,
-        'auth_section_options': [['username', name], ['password', 'secret']],
-        'aor_section_options': [['max_contacts', '1']],
-        'endpoint_section_options': [['context', 'from-internal'], ['allow', '!all,ulaw']],
-        **extra,
-    }
-    response = api.post('/endpoints/sip', json=body)
-    assert response.status_code == 201, response.json
-    return response.json
-
-
 def _setup(api):
     base = api.post(
         '/endpoints/sip/templates', json={'name': 'base', 'endpoint_section_options': [['language', 'fr_FR']]}
@@ -57,7 +46,7 @@ def _setup(api):
     other = api.post(
         '/endpoints/sip/templates', json={'name': 'other', 'aor_section_options': [['qualify_frequency', '30']]}
     )
-    lines = [_line(api, f'line{n}', templates=[{'uuid': base.json['uuid']}]) for n in range(3)]
+    lines = [create_endpoint(api, f'line{n}', templates=[{'uuid': base.json['uuid']}]) for n in range(3)]
     return {'base': base.json, 'other': other.json, 'lines': lines}
 
 

@@ -126,13 +126,19 @@ def test_a_full_push_settles_only_the_changes_it_saw(api, core, worker, fake_ari
     assert fake_ari.objects()[('endpoint', 'alice')]['context'] == 'late'
 
 
-def test_a_failure_other_than_an_outage_is_retried_and_reported(api, core, fake_ari, tmp_path):
+def _worker_that_cannot_write_the_engine_file(api, core, tmp_path):
+    """A worker whose engine file is under a regular file, and a change of [global] for it to apply."""
     blocked = tmp_path / 'not-a-directory'
     blocked.write_text('')
     core.config['asterisk']['engines']['default']['pjsip_conf_file'] = str(blocked / 'pjsip.conf')
     worker = build_apply(core.config, core.db, core.catalogue).worker
     worker.check_engines(force=True)
     api.put('/asterisk/pjsip/global', json={'options': {'user_agent': 'X'}})
+    return worker
+
+
+def test_a_failure_other_than_an_outage_is_retried_and_reported(api, core, fake_ari, tmp_path):
+    worker = _worker_that_cannot_write_the_engine_file(api, core, tmp_path)
 
     worker.drain()
 
@@ -146,12 +152,7 @@ def test_a_failure_other_than_an_outage_is_retried_and_reported(api, core, fake_
 
 
 def test_a_failure_that_repeats_is_logged_once_without_a_traceback(api, core, fake_ari, tmp_path, caplog):
-    blocked = tmp_path / 'not-a-directory'
-    blocked.write_text('')
-    core.config['asterisk']['engines']['default']['pjsip_conf_file'] = str(blocked / 'pjsip.conf')
-    worker = build_apply(core.config, core.db, core.catalogue).worker
-    worker.check_engines(force=True)
-    api.put('/asterisk/pjsip/global', json={'options': {'user_agent': 'X'}})
+    worker = _worker_that_cannot_write_the_engine_file(api, core, tmp_path)
 
     with caplog.at_level('DEBUG', logger='wazo_confd_pjsip.apply.worker'):
         for _ in range(3):
