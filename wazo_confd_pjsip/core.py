@@ -26,6 +26,8 @@ from .database.embedded import EmbeddedPostgres
 from .database.migrate import upgrade_to_head
 from .database.session import Database, UnitOfWork
 from .http.errors import wire_messages
+from .line_additions.confd_client import ConfdClient
+from .line_additions.source import ConfdSource
 from .options.catalogue import OptionCatalogue
 from .plugins.asterisk_sync.service import AsteriskSyncService
 from .plugins.endpoint_sip.service import EndpointSIPService
@@ -34,7 +36,9 @@ from .plugins.engine_settings.service import ENGINE_SETTINGS, EngineSettingsServ
 from .plugins.history.pruner import HistoryPruner
 from .plugins.history.recorder import HistoryRecorder
 from .plugins.history.service import HistoryService
-from .plugins.line_endpoint.service import LINE, TRUNK, EndpointAssociations
+from .plugins.line_endpoint.events import wazo_confd_event_handlers
+from .plugins.line_endpoint.refresher import WazoOptionsRefresher
+from .plugins.line_endpoint.service import LINE, TRUNK, EndpointAssociations, UserLines
 from .plugins.sip_import.service import SipConfImporter
 from .plugins.status.service import StatusService
 from .plugins.transports.service import TransportService
@@ -55,6 +59,7 @@ class Services:
     history: HistoryService
     line_endpoints: EndpointAssociations  # with wazo-confd's lines
     trunk_endpoints: EndpointAssociations
+    user_lines: UserLines  # a wazo-confd user's line's endpoint
 
 
 @dataclasses.dataclass(frozen=True)
@@ -119,7 +124,12 @@ def build_core(
     )
     auth_backend = make_auth_backend(config['auth'])
     tenants = Tenants(db)
-    bus = BusComponents(publisher, build_consumer(config, tenants, bus_settings)) if publisher else None
+    confd = None
+    if config['confd']['enabled']:
+        confd = ConfdSource(ConfdClient(config['confd'], auth_backend.service_token), catalogue)
+    # wazo-confd's changes of lines, users and trunks, when there is a wazo-confd
+    confd_handlers = wazo_confd_event_handlers(WazoOptionsRefresher(db, confd)) if confd else {}
+    bus = BusComponents(publisher, build_consumer(config, tenants, bus_settings, confd_handlers)) if publisher else None
     status_reporters = {'bus_consumer': bus.consumer.status} if bus else {}
     endpoints = EndpointSIPService(db, catalogue, tenants, engine_names, template=False)
     templates = EndpointSIPService(db, catalogue, tenants, engine_names, template=True)
@@ -135,8 +145,9 @@ def build_core(
         tenants=tenants,
         status=StatusService(auth_backend, status_reporters),
         history=HistoryService(db, endpoints, templates, transports, engine_settings),
-        line_endpoints=EndpointAssociations(db, LINE),
-        trunk_endpoints=EndpointAssociations(db, TRUNK),
+        line_endpoints=EndpointAssociations(db, LINE, confd),
+        trunk_endpoints=EndpointAssociations(db, TRUNK, confd),
+        user_lines=UserLines(db, confd),
     )
     return Core(
         config=config,

@@ -94,3 +94,11 @@ class Conflict(DomainError):
         super().__init__(message, cause)
         self.message = message
         self.cause = cause
+
+
+class Unavailable(DomainError):
+    """A service this one needs (wazo-confd) cannot answer now, or is not configured: trying again may help."""
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message

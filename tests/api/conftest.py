@@ -5,11 +5,13 @@
 import contextlib
 import json
 import tempfile
+import time
 
 import pytest
 import sqlalchemy as sa
 
 from tests.fakes.wazo_auth import FakeWazoAuth
+from tests.fakes.wazo_confd import FakeWazoConfd
 from wazo_confd_pjsip.app import create_app
 from wazo_confd_pjsip.bus import BusSettings
 from wazo_confd_pjsip.config import DEFAULT_CONFIG, merge_configs
@@ -70,6 +72,34 @@ def fake_auth():
     auth.add_token(HISTORY_READER_TOKEN, tenant_uuid=MAIN, acl=['confd.history.read', 'confd.#.history.read'])
     with auth:
         yield auth
+
+
+# The service's own wazo-auth user, which reads wazo-confd's lines, users, voicemails and trunks.
+SERVICE_USER = ('wazo-confd-pjsip-service', 'service-secret')
+SERVICE_ACL = ['confd.lines.*.read', 'confd.users.*.read', 'confd.voicemails.*.read', 'confd.trunks.*.read']
+
+
+@pytest.fixture(scope='session')
+def fake_confd(fake_auth):
+    username, password = SERVICE_USER
+    fake_auth.add_user(username, password, tenant_uuid=MAIN, acl=SERVICE_ACL)
+    with FakeWazoConfd(fake_auth) as confd:
+        yield confd
+
+
+def confd_config(fake_confd):
+    """Configuration overrides of a service that reads the fake wazo-confd with its service user."""
+    username, password = SERVICE_USER
+    return {'confd': fake_confd.config(), 'auth': {'username': username, 'password': password}}
+
+
+@pytest.fixture
+def wait_for_service_token(core):
+    """The service token is got in the background at start; the first association must not race it."""
+    deadline = time.monotonic() + 10
+    while core.auth_backend.status()['service_token']['status'] != 'ok':
+        assert time.monotonic() < deadline, 'no service token from the fake wazo-auth'
+        time.sleep(0.02)
 
 
 def make_config(fake_auth, **overrides):

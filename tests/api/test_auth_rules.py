@@ -76,7 +76,7 @@ class Route:
 
     @property
     def expected_scope(self):
-        return re.sub(r'\{(\w+_id)\}', str(ITEM_ID), self.acl.replace('{uuid}', ITEM_UUID))
+        return re.sub(r'\{(\w+_id)\}', str(ITEM_ID), re.sub(r'\{(\w*uuid)\}', ITEM_UUID, self.acl))
 
     def __str__(self):
         return f'{self.method} {self.rule}'
@@ -285,7 +285,10 @@ def test_exactly_the_substituted_acl_is_enough(client, route, fake_auth):
 
     response = call(client, route, token=exact, tenant=SUB if not route.master_only else None)
 
-    assert response.status_code not in (401, 503), response.json
+    # through: refused by nothing of wazo-auth's (a user's line answers 503 without a wazo-confd)
+    assert response.status_code != 401, response.json
+    if response.status_code == 503:
+        assert not response.json[0].startswith('Authentication server'), response.json
     check = fake_auth.requests_of('HEAD', '/0.1/token/')[0]
     assert check.path == f'/0.1/token/{exact}'
     expected_query = (

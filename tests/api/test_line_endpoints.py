@@ -170,3 +170,9 @@ def test_an_id_no_line_or_trunk_can_have_is_not_found(api, side):
                 404,
                 [f"Resource Not Found - {side.capitalize()} was not found ('id': {owner_id})"],
             )
+
+
+def test_a_users_line_needs_a_wazo_confd(api):
+    response = api.get('/users/0b9f7f9e-0000-4000-8000-00000000abcd/lines/main/associated/endpoints/sip')
+    assert response.status_code == 503
+    assert response.json == ['no wazo-confd is configured (confd.enabled: false): users and their lines are its own']

@@ -129,6 +129,19 @@ def test_nginx_location_maps_public_paths_to_the_service():
     ]
 
 
+def test_nginx_regex_location_sends_the_line_routes_here_and_no_other():
+    [(pattern, _)] = _nginx_regex_locations()
+    ours = [
+        '/lines/7/endpoints/sip/0b9f7f9e-0000-4000-8000-00000000abcd',
+        '/trunks/7/endpoints/sip/0b9f7f9e-0000-4000-8000-00000000abcd',
+        '/users/0b9f7f9e-0000-4000-8000-00000000abcd/lines/main/associated/endpoints/sip',
+        '/users/0b9f7f9e-0000-4000-8000-00000000abcd/lines/12/associated/endpoints/sip',
+    ]
+    wazo_confds = ['/lines/7', '/lines', '/trunks/7/endpoints/custom/3', '/users/u/lines', '/users/u/lines/12']
+    assert all(re.search(pattern, f'/api/confd/1.1{path}') for path in ours)
+    assert not any(re.search(pattern, f'/api/confd/1.1{path}') for path in wazo_confds)
+
+
 def _assert_known_keys(config, defaults, path=''):
     for key, value in config.items():
         assert key in defaults, f'unknown configuration key {path}{key}'

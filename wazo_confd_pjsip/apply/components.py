@@ -19,6 +19,7 @@ class ApplyComponents:
 
 def build_apply(config, db, catalogue):
     engines = engines_from_config(config)
-    desired = DesiredState(catalogue)
+    used_only = {name for name, engine in engines.items() if not engine.config.push_unused_endpoints}
+    desired = DesiredState(catalogue, used_only)
     settings = {key: value for key, value in config.get('apply', {}).items() if key in WORKER_SETTINGS}
     return ApplyComponents(engines, desired, ApplyWorker(db, engines, desired, catalogue, **settings))

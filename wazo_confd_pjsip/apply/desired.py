@@ -25,10 +25,12 @@ class EndpointFacts:
     name: str
     tenant_uuid: str
     engine: str
+    used: bool = True  # by a wazo-confd line or trunk
 
     @classmethod
     def of(cls, row):
-        return cls(row.name, row.tenant_uuid, engine_of(row.asterisk_id))
+        used = row.line_id is not None or row.trunk_id is not None
+        return cls(row.name, row.tenant_uuid, engine_of(row.asterisk_id), used)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -41,8 +43,10 @@ class DesiredInputs:
 
 
 class DesiredState:
-    def __init__(self, catalogue):
+    def __init__(self, catalogue, used_only_engines=()):
+        """used_only_engines: the engines that get only the endpoints a line or trunk uses."""
         self._catalogue = catalogue
+        self._used_only_engines = frozenset(used_only_engines)
 
     def for_owners(self, session, owner_uuids, engine):
         """owner uuid → objects, for the endpoints among owner_uuids that live on `engine` (others: [])."""
@@ -62,7 +66,7 @@ class DesiredState:
         return self.build(self.read(session, rows, list(templates)))
 
     def for_row(self, session, row):
-        return self.build(self.read(session, [row]))[row.uuid]
+        return self.build(self.read(session, [row])).get(row.uuid, [])
 
     def read(self, session, rows, template_rows=None):
         """The DesiredInputs of endpoint rows; `build` may run once the session is gone (a dry run)."""
@@ -75,7 +79,10 @@ class DesiredState:
     def build(self, inputs, engine=None):
         """owner uuid → objects, for the endpoints of `inputs` (only those on `engine`, when given)."""
         endpoints = {
-            uuid: facts for uuid, facts in inputs.endpoints.items() if engine is None or facts.engine == engine
+            uuid: facts
+            for uuid, facts in inputs.endpoints.items()
+            if (engine is None or facts.engine == engine)
+            and (facts.used or facts.engine not in self._used_only_engines)
         }
         rows = {uuid: inputs.resolver.rows[uuid] for uuid in endpoints}
         effective = resolve(dataclasses.replace(inputs.resolver, rows=rows), self._catalogue.is_repeatable)

@@ -26,6 +26,7 @@ class EngineConfig:
     ari_password: str | None
     ari_timeout: float
     pjsip_conf_file: str | None
+    push_unused_endpoints: bool = True  # false: only endpoints a line or trunk uses, as Wazo does
 
     @classmethod
     def from_config(cls, name, config):
@@ -37,6 +38,7 @@ class EngineConfig:
             ari_password=ari.get('password'),
             ari_timeout=float(ari.get('timeout') or 5),
             pjsip_conf_file=config.get('pjsip_conf_file'),
+            push_unused_endpoints=bool(config.get('push_unused_endpoints', True)),
         )
 
 

@@ -19,6 +19,15 @@ KIND_SECTIONS = 'sections'
 KIND_RESYNC = 'resync'
 
 ENGINE_WIDE_RESOURCES = frozenset({Resource.SIP_TRANSPORT, Resource.PJSIP_GLOBAL, Resource.PJSIP_SYSTEM})
+# changes of what a line or trunk adds to one endpoint, or whether it is used (engines that push only used ones)
+ENDPOINT_RESOURCES = frozenset(
+    {
+        Resource.SIP_ENDPOINT,
+        Resource.LINE_ENDPOINT_SIP,
+        Resource.TRUNK_ENDPOINT_SIP,
+        Resource.SIP_ENDPOINT_WAZO_OPTIONS,
+    }
+)
 
 
 def _descendant_endpoints(template_uuids):
@@ -76,7 +85,7 @@ def affected(session, changes):
     transports = set()
     sections_changed = False
     for change in changes:
-        if change.resource is Resource.SIP_ENDPOINT:
+        if change.resource in ENDPOINT_RESOURCES:
             owners.add(change.uuid)
         elif change.resource is Resource.SIP_ENDPOINT_TEMPLATE:
             templates.add(change.uuid)

@@ -42,6 +42,7 @@ class _Written:
     owners: frozenset  # the endpoints it touches
     nodes: dict  # uuid → ConfigNode of each endpoint or template it wrote and kept
     endpoints: dict  # uuid → EndpointFacts of each endpoint it wrote and kept
+    wazo_options: dict  # uuid → what its line or trunk adds, of those endpoints that have some
     removed: frozenset  # the endpoints and templates it deleted
     transport_names: dict | None  # when it wrote a transport
     sections: dict | None  # the engine-wide sections' snapshot, when it changed them
@@ -126,7 +127,8 @@ class ImpactPreview:
         facts = inputs.endpoints.get(uuid)
         if facts is None:
             return None
-        one = ResolverInputs({uuid: inputs.resolver.rows[uuid]}, inputs.resolver.templates)
+        resolver = inputs.resolver
+        one = dataclasses.replace(resolver, rows={uuid: resolver.rows[uuid]})
         effective = resolve(one, self._is_repeatable)[uuid]
         body = {field_name(section): lines for section, lines in effective.sections.items()}
         body['engine'] = facts.engine
@@ -148,6 +150,7 @@ def _read_written(uow):
         owners=frozenset(owners),
         nodes=config_nodes(session, rows),
         endpoints={row.uuid: EndpointFacts.of(row) for row in rows if not row.template},
+        wazo_options={row.uuid: row.wazo_options for row in rows if row.wazo_options},
         removed=frozenset(written - {row.uuid for row in rows}),
         transport_names=(
             dict(session.execute(sa.select(SIPTransport.uuid, SIPTransport.name)).all()) if transports_written else None
@@ -178,9 +181,15 @@ def _laid_over(session, before, written):
         templates.update(new)
         missing = _missing_parents(rows, templates)
     transport_names = written.transport_names if written.transport_names is not None else before.transport_names
+    wazo_options = {
+        uuid: options
+        for uuid, options in before.resolver.wazo_options.items()
+        if uuid in endpoints and uuid not in written.endpoints
+    }
+    wazo_options.update(written.wazo_options)
     return dataclasses.replace(
         before,
-        resolver=ResolverInputs(rows, templates),
+        resolver=ResolverInputs(rows, templates, wazo_options),
         endpoints=endpoints,
         transport_names=transport_names,
     )

@@ -60,6 +60,11 @@ class AuthBackend(abc.ABC):
     def master_tenant_uuid(self) -> str | None:
         """None while unknown."""
 
+    def service_token(self) -> str | None:
+        """The service's own token, for calling other Wazo services; None when this backend has none
+        (no service credentials). Raises AuthServiceUnavailable while it has none yet."""
+        return None
+
     @abc.abstractmethod
     def status(self) -> dict:
         """``{"master_tenant": {"status": ...}, "service_token": {"status": ...}}`` for /1.1/status."""

@@ -35,11 +35,12 @@ TOKEN_INFO_SECONDS = 60.0
 TOKEN_INFO_CACHE_SIZE = 1024
 
 
-def base_url(config: dict) -> str:
+def base_url(config: dict, api_version: str = '0.1') -> str:
+    """A Wazo service's REST root from its `host`, `port`, `prefix` and `https` settings."""
     scheme = 'https' if config['https'] else 'http'
     prefix = (config['prefix'] or '').strip('/')
     prefix = f'/{prefix}' if prefix else ''
-    return f'{scheme}://{config["host"]}:{config["port"]}{prefix}/0.1'
+    return f'{scheme}://{config["host"]}:{config["port"]}{prefix}/{api_version}'
 
 
 class WazoAuthBackend(AuthBackend):
@@ -141,15 +142,23 @@ class WazoAuthBackend(AuthBackend):
             raise AuthServiceUnavailable(f'unexpected tenant list from wazo-auth: {e}') from e
 
     def all_tenants(self):
+        token = self.service_token()
+        if token is None:
+            return None
+        master = self.master_tenant_uuid()
+        if master is None:
+            raise AuthServiceUnavailable('no service token from wazo-auth yet')
+        return [tenant.uuid for tenant in self.visible_tenants(token, master)]
+
+    def service_token(self):
         if self._credentials is None:
             return None
         self.start()
         with self._lock:
             token = self._service_token if time.monotonic() < self._service_token_valid_until else None
-        master = self.master_tenant_uuid()
-        if token is None or master is None:
+        if token is None:
             raise AuthServiceUnavailable('no service token from wazo-auth yet')
-        return [tenant.uuid for tenant in self.visible_tenants(token, master)]
+        return token
 
     def master_tenant_uuid(self):
         if self._configured_master:

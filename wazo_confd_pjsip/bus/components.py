@@ -73,14 +73,15 @@ def build_publisher(config, settings=BusSettings()):
     return BusPublisher(broker_url(bus_config), wazo_exchange(bus_config), max_backoff=settings.max_backoff)
 
 
-def build_consumer(config, tenants, settings=BusSettings()):
-    """The consumer of wazo-auth's tenant events, not started; the bus must be enabled."""
+def build_consumer(config, tenants, settings=BusSettings(), more_handlers=None):
+    """The consumer of wazo-auth's tenant events (and of `more_handlers`, event name → handler), not
+    started; the bus must be enabled."""
     bus_config = config['bus']
     return BusConsumer(
         broker_url(bus_config),
         wazo_exchange(bus_config),
         settings.queue_name,
-        tenant_event_handlers(tenants),
+        {**tenant_event_handlers(tenants), **(more_handlers or {})},
         durable=settings.durable_queue,
         max_backoff=settings.max_backoff,
     )

@@ -66,4 +66,8 @@ def _routing_key(change):
 
 
 def events_for_changes(changes, origin_uuid, timestamp):
-    return [event_for_change(change, origin_uuid, timestamp) for change in changes]
+    return [
+        event_for_change(change, origin_uuid, timestamp)
+        for change in changes
+        if change.resource in ROUTING_KEY_PREFIXES or change.resource in ASSOCIATIONS
+    ]

@@ -60,6 +60,8 @@ DEFAULT_CONFIG: dict[str, Any] = {
                     'timeout': 5,
                 },
                 'pjsip_conf_file': '/etc/asterisk/pjsip.d/10-wazo-confd-pjsip.conf',
+                # false: only the endpoints a wazo-confd line or trunk uses reach this engine, as in Wazo
+                'push_unused_endpoints': True,
             },
         },
     },
@@ -79,6 +81,17 @@ DEFAULT_CONFIG: dict[str, Any] = {
         'retention_days': 365,
         'max_per_resource': 1000,
         'prune_interval': 3600.0,
+    },
+    # wazo-confd, for what its lines, users and trunks add to their endpoints (line_additions/): read with
+    # the service token (auth.username/password), kept current from the bus; disabled: standalone
+    'confd': {
+        'enabled': False,
+        'host': 'localhost',
+        'port': 9486,
+        'prefix': None,
+        'https': False,
+        'verify_certificate': True,
+        'timeout': 10,
     },
     'bus': {
         'enabled': False,

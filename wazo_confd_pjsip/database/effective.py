@@ -12,6 +12,8 @@ from collections.abc import Mapping
 from ..inheritance import ConfigNode, Resolver, merged_view
 from . import template_graph
 
+ENDPOINT_SECTION = 'endpoint'
+
 
 @dataclasses.dataclass(frozen=True)
 class Effective:
@@ -30,6 +32,8 @@ class ResolverInputs:
 
     rows: Mapping[str, ConfigNode]
     templates: Mapping[str, ConfigNode]
+    # row uuid → what its wazo-confd line or trunk adds, {section: [[key, value], ...]}
+    wazo_options: Mapping[str, Mapping[str, list]] = dataclasses.field(default_factory=dict)
 
 
 def read_inputs(session, rows, template_rows=None):
@@ -39,7 +43,9 @@ def read_inputs(session, rows, template_rows=None):
         template_rows = template_graph.ancestor_rows(session, [row.uuid for row in rows])
     nodes = config_nodes(session, [*rows, *template_rows])
     return ResolverInputs(
-        {row.uuid: nodes[row.uuid] for row in rows}, {row.uuid: nodes[row.uuid] for row in template_rows}
+        {row.uuid: nodes[row.uuid] for row in rows},
+        {row.uuid: nodes[row.uuid] for row in template_rows},
+        {row.uuid: row.wazo_options for row in rows if row.wazo_options},
     )
 
 
@@ -47,9 +53,25 @@ def resolve(inputs, is_repeatable):
     """row uuid → Effective, for the rows of `inputs`."""
     resolver = Resolver(inputs.templates)
     return {
-        uuid: Effective(merged_view(resolver.lines(node), is_repeatable), resolver.transport(node))
+        uuid: Effective(
+            merged_view(with_wazo_options(resolver.lines(node), inputs.wazo_options.get(uuid)), is_repeatable),
+            resolver.transport(node),
+        )
         for uuid, node in inputs.rows.items()
     }
+
+
+def with_wazo_options(lines, wazo_options):
+    """What a line or trunk adds comes first, as Wazo's own defaults do: what the endpoint inherits or
+    sets wins (its `context`...). It goes to the endpoint, which is always an object, and to the other
+    sections the endpoint has: it never makes an object of its own (an aor for `mailboxes`)."""
+    if not wazo_options:
+        return lines
+    result = dict(lines)
+    for section, added in wazo_options.items():
+        if section in lines or section == ENDPOINT_SECTION:
+            result[section] = [*(tuple(line) for line in added), *lines.get(section, ())]
+    return result
 
 
 def effective_configs(session, rows, is_repeatable, template_rows=None):

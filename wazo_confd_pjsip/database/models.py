@@ -9,7 +9,7 @@ row holds a whole endpoint, so reading an endpoint is one index lookup.
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.dialects.postgresql import JSONB, UUID
+from sqlalchemy.dialects.postgresql import ARRAY, JSONB, UUID
 from sqlalchemy.orm import declarative_base
 
 Base: Any = declarative_base()  # SQLAlchemy 1.4 has no typed declarative base
@@ -67,9 +67,14 @@ class EndpointSIP(Base):
     # the wazo-confd line or trunk it is associated with (migration 0008)
     line_id = sa.Column(sa.Integer, unique=True)
     trunk_id = sa.Column(sa.Integer, unique=True)
+    # what that line (with its users) or trunk adds to the Asterisk objects, {section: [[key, value], ...]},
+    # and the line's users; read from wazo-confd (line_additions/, migration 0009), null without it
+    wazo_options = sa.Column(JSONB)
+    wazo_user_uuids = sa.Column(ARRAY(UUID(as_uuid=False)))
 
     __table_args__ = (
         sa.Index('endpoint_sip__idx__tenant_template', 'tenant_uuid', 'template'),
+        sa.Index('endpoint_sip__idx__wazo_user_uuids', 'wazo_user_uuids', postgresql_using='gin'),
         sa.CheckConstraint(
             'num_nonnulls(line_id, trunk_id) <= 1 AND (NOT template OR num_nonnulls(line_id, trunk_id) = 0)',
             name='endpoint_sip_one_line_or_trunk',

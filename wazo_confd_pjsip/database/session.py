@@ -32,6 +32,8 @@ class Resource(str, enum.Enum):
     PJSIP_SYSTEM = 'pjsip_system'
     LINE_ENDPOINT_SIP = 'line_endpoint_sip'  # an endpoint and a wazo-confd line
     TRUNK_ENDPOINT_SIP = 'trunk_endpoint_sip'
+    # what an endpoint's line or trunk adds changed in wazo-confd: pushed, neither published nor recorded
+    SIP_ENDPOINT_WAZO_OPTIONS = 'sip_endpoint_wazo_options'
 
 
 class Action(str, enum.Enum):

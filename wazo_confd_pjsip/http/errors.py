@@ -40,6 +40,8 @@ def status_of(error: Exception) -> int:
         return error.status_code
     if isinstance(error, errors.Conflict):
         return 409
+    if isinstance(error, errors.Unavailable):
+        return 503
     return 404 if isinstance(error, errors.NotFound) else 400
 
 
@@ -135,3 +137,8 @@ def _(error: errors.Refused):
 def _(error: errors.Conflict):
     causes = wire_messages(error.cause) if error.cause is not None else []
     return [f'Conflict Error - {error.message}' + (f': {"; ".join(causes)}' if causes else '')]
+
+
+@wire_messages.register
+def _(error: errors.Unavailable):
+    return [error.message]

@@ -77,6 +77,12 @@ def find(session, uuid, template, lock=False):
     return session.execute(query).scalar_one_or_none()
 
 
+def associated_with(session, attribute, owner_id):
+    """The endpoint of a wazo-confd line or trunk (attribute: 'line_id', 'trunk_id'), or None."""
+    query = sa.select(EndpointSIP).where(getattr(EndpointSIP, attribute) == owner_id)
+    return session.execute(query).scalar_one_or_none()
+
+
 def find_templates(session, uuids):
     """Templates by uuid, share-locked: a template being deleted is waited for, then not found."""
     query = (

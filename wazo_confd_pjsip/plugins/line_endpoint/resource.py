@@ -4,6 +4,7 @@
 from flask import g
 
 from ...http.auth import AuthResource, required_acl
+from ..endpoint_sip.resource import _ItemResource
 
 
 class LineEndpointSIP(AuthResource):
@@ -28,3 +29,11 @@ class TrunkEndpointSIP(AuthResource):
     def delete(self, trunk_id, uuid):
         self.service.dissociate(g.tenant, trunk_id, str(uuid))
         return '', 204
+
+
+class UserLineEndpointSIP(_ItemResource):
+    """The endpoint of a user's line, as GET /endpoints/sip/{uuid} shows it (`?view=merged` too)."""
+
+    @required_acl('confd.users.{user_uuid}.lines.{line_id}.associated.endpoints.sip.read')
+    def get(self, user_uuid, line_id):
+        return self._get(self.user_lines.endpoint_uuid(g.tenant, str(user_uuid), line_id))

@@ -6,16 +6,18 @@
 wazo-confd's rules (its line_endpoint and trunk_endpoint plugins): a line or trunk has one endpoint
 and an endpoint one line or trunk; associating a pair again, or dissociating a pair that is not
 associated, changes nothing (204, no event); deleting the endpoint ends its association, without a
-dissociation event. Lines and trunks are wazo-confd's: only their ids are kept (on the endpoint's
-row); this service does not check that they exist, nor their tenant.
+dissociation event. Lines and trunks are wazo-confd's. With a wazo-confd configured, associating
+reads the line (its users, voicemails) or trunk there first: one wazo-confd does not have in the
+endpoint's tenant is refused, and what it adds to the Asterisk objects is kept on the endpoint's
+row (line_additions/). Standalone, only the id is kept, unchecked.
 """
 import dataclasses
 
 import sqlalchemy as sa
 
-from ...database.models import EndpointSIP
 from ...database.session import Action, Change, Resource
-from ...errors import NotFound, StillAssociated
+from ...errors import NotFound, StillAssociated, Unavailable
+from ...line_additions.confd_client import ConfdUnavailable
 from ..endpoint_sip import dao as endpoint_dao
 from ..endpoint_sip.notifier import event_summary
 
@@ -32,6 +34,10 @@ class Side:
     @property
     def attribute(self):
         return f'{self.kind}_id'
+
+    def read(self, source, tenant_uuid, owner_id):
+        """WazoOptions of the line or trunk from the ConfdSource, None when wazo-confd has none such."""
+        return getattr(source, self.kind)(tenant_uuid, owner_id)
 
     def owner_summary(self, row, owner_id):
         summary = {'id': owner_id, 'tenant_uuid': row.tenant_uuid}
@@ -53,13 +59,16 @@ MAX_ID = 2**31 - 1  # wazo-confd's ids are PostgreSQL integers: a larger one is 
 
 
 class EndpointAssociations:
-    def __init__(self, db, side):
+    def __init__(self, db, side, source=None):
+        """source: the line_additions ConfdSource, None without wazo-confd (standalone)."""
         self._db = db
         self._side = side
+        self._source = source
 
     def associate(self, tenant, owner_id, endpoint_uuid):
         side = self._side
         self._check_id(owner_id)
+        wazo_options = self._read_wazo_options(tenant, owner_id, endpoint_uuid)
         with self._db.unit_of_work() as uow:
             session = uow.session
             # Two associations with one line are one after the other: the second sees the first.
@@ -67,14 +76,12 @@ class EndpointAssociations:
             row = self._endpoint(session, tenant, endpoint_uuid)
             if getattr(row, side.attribute) == owner_id:
                 return
-            current = session.execute(
-                sa.select(EndpointSIP.uuid).where(getattr(EndpointSIP, side.attribute) == owner_id)
-            ).scalar()
+            current = endpoint_dao.associated_with(session, side.attribute, owner_id)
             if current is not None:
                 raise StillAssociated(
                     side.resource_name,
                     'Endpoint',
-                    **{side.attribute: owner_id, 'endpoint': 'sip', 'endpoint_id': current},
+                    **{side.attribute: owner_id, 'endpoint': 'sip', 'endpoint_id': current.uuid},
                 )
             for other in SIDES:
                 other_id = getattr(row, other.attribute)
@@ -85,6 +92,7 @@ class EndpointAssociations:
                         **{other.attribute: other_id, 'endpoint': 'sip', 'endpoint_uuid': row.uuid},
                     )
             setattr(row, side.attribute, owner_id)
+            set_wazo_options(row, wazo_options)
             session.flush()
             uow.record(self._change(Action.ASSOCIATED, row, owner_id))
 
@@ -95,16 +103,32 @@ class EndpointAssociations:
             if getattr(row, self._side.attribute) != owner_id:
                 return
             setattr(row, self._side.attribute, None)
+            set_wazo_options(row, None)
             uow.session.flush()
             uow.record(self._change(Action.DISSOCIATED, row, owner_id))
+
+    def _read_wazo_options(self, tenant, owner_id, endpoint_uuid):
+        """What the line or trunk adds, read before the transaction (no row stays locked on wazo-confd)."""
+        if self._source is None:
+            return None
+        with self._db.read_only() as session:
+            tenant_uuid = self._endpoint(session, tenant, endpoint_uuid, lock=False).tenant_uuid
+        side = self._side
+        try:
+            wazo_options = side.read(self._source, tenant_uuid, owner_id)
+        except ConfdUnavailable as e:
+            raise Unavailable(f'cannot read {side.kind} {owner_id} from wazo-confd: {e}') from e
+        if wazo_options is None:
+            raise NotFound(side.resource_name, id=owner_id)
+        return wazo_options
 
     def _check_id(self, owner_id):
         if not 0 < owner_id <= MAX_ID:
             raise NotFound(self._side.resource_name, id=owner_id)
 
-    def _endpoint(self, session, tenant, endpoint_uuid):
+    def _endpoint(self, session, tenant, endpoint_uuid, lock=True):
         # A template's uuid is no endpoint's (wazo-confd: 404 SIPEndpoint).
-        row = endpoint_dao.find(session, endpoint_uuid, template=False, lock=True)
+        row = endpoint_dao.find(session, endpoint_uuid, template=False, lock=lock)
         if row is None or not tenant.can_see(row.tenant_uuid):
             raise NotFound('SIPEndpoint', uuid=endpoint_uuid)
         return row
@@ -117,3 +141,53 @@ class EndpointAssociations:
             'endpoint_sip': {field: summary[field] for field in side.summary_fields},
         }
         return Change(side.resource, action, row.uuid, row.tenant_uuid, data)
+
+
+def set_wazo_options(row, wazo_options):
+    """Keep what a line or trunk adds (line_additions.WazoOptions) on the endpoint's row; None: nothing."""
+    row.wazo_options = wazo_options.sections if wazo_options else None
+    row.wazo_user_uuids = list(wazo_options.user_uuids) if wazo_options and wazo_options.user_uuids else None
+
+
+class UserLines:
+    """The endpoint of a wazo-confd user's line (GET /users/{uuid}/lines/{id|main}/associated/endpoints/sip).
+
+    The user and its lines, main line first, are wazo-confd's; the user is read in the request's tenant.
+    """
+
+    def __init__(self, db, source=None):
+        self._db = db
+        self._source = source
+
+    def endpoint_uuid(self, tenant, user_uuid, line_ref):
+        """line_ref: a line id, or 'main' for the user's main line."""
+        if self._source is None:
+            raise Unavailable("no wazo-confd is configured (confd.enabled: false): users and their lines are its own")
+        try:
+            line_id = self._line_id(tenant, user_uuid, line_ref)
+        except ConfdUnavailable as e:
+            raise Unavailable(f'cannot read user {user_uuid} from wazo-confd: {e}') from e
+        with self._db.read_only() as session:
+            row = endpoint_dao.associated_with(session, LINE.attribute, line_id)
+        if row is None or not tenant.can_see(row.tenant_uuid):
+            raise NotFound('SIPEndpoint', user_uuid=user_uuid, line_id=line_id)
+        return row.uuid
+
+    def _line_id(self, tenant, user_uuid, line_ref):
+        user = self._source.user(tenant.uuid, user_uuid)
+        if user is None:
+            raise NotFound('User', uuid=user_uuid)
+        line_ids = [line['id'] for line in user.get('lines') or []]
+        if line_ref == 'main':
+            if not line_ids:
+                raise NotFound('Line', user_uuid=user_uuid, id='main')
+            return line_ids[0]
+        try:
+            line_id = int(line_ref)
+        except ValueError:
+            raise NotFound('Line', id=line_ref) from None
+        if line_id not in line_ids:
+            if not self._source.has_line(tenant.uuid, line_id):
+                raise NotFound('Line', id=line_ref)
+            raise NotFound('SIPEndpoint', user_uuid=user_uuid, line_id=line_id)
+        return line_id

@@ -1,0 +1,270 @@
+# Copyright 2026 The wazo-confd-pjsip Authors  (see the AUTHORS file)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+"""What a wazo-confd line (its users, voicemails, extensions) or trunk adds to its endpoint, read from a
+fake wazo-confd with the service's own token, and kept current from wazo-confd's events."""
+import pytest
+
+from wazo_confd_pjsip.bus.consumer import UnusableEvent
+from wazo_confd_pjsip.bus.events import events_for_changes
+from wazo_confd_pjsip.database.session import Resource
+from wazo_confd_pjsip.line_additions.confd_client import ConfdClient
+from wazo_confd_pjsip.line_additions.source import ConfdSource
+from wazo_confd_pjsip.plugins.line_endpoint.events import wazo_confd_event_handlers
+from wazo_confd_pjsip.plugins.line_endpoint.refresher import WazoOptionsRefresher
+
+from .conftest import MAIN, NO_ACL_TOKEN, OTHER, SUB, SUB_TOKEN, confd_config
+
+ENDPOINTS = '/endpoints/sip'
+
+
+@pytest.fixture
+def config_overrides(fake_confd):
+    return confd_config(fake_confd)
+
+
+@pytest.fixture
+def handlers(core, fake_confd):
+    source = ConfdSource(ConfdClient(core.config['confd'], core.auth_backend.service_token), core.catalogue)
+    return wazo_confd_event_handlers(WazoOptionsRefresher(core.db, source))
+
+
+def endpoint(api, name, **body):
+    body = {'name': name, 'aor_section_options': [['max_contacts', '1']], **body}
+    response = api.post(ENDPOINTS, json=body)
+    assert response.status_code == 201, response.json
+    return response.json
+
+
+def merged(api, uuid):
+    response = api.get(f'{ENDPOINTS}/{uuid}', query={'view': 'merged'})
+    assert response.status_code == 200, response.json
+    return response.json
+
+
+def alice_line(fake_confd, tenant_uuid, **line):
+    line = fake_confd.add_line(tenant_uuid, extensions=[('1001', 'default'), ('1999', 'other')], **line)
+    user = fake_confd.add_user(tenant_uuid, simultaneous_calls=3, voicemail=('1001', 'default'))
+    fake_confd.add_user_to_line(user, line)
+    return line, user
+
+
+def test_a_line_made_the_wazo_ui_way_adds_its_context_and_wazo_variables(api, fake_confd, wait_for_service_token):
+    line, user = alice_line(fake_confd, MAIN, context='ctx-alice')
+    alice = endpoint(api, 'alice', endpoint_section_options=[['set_var', 'MINE=1']])
+
+    response = api.put(f'/lines/{line["id"]}/endpoints/sip/{alice["uuid"]}')
+
+    assert response.status_code == 204, response.json
+    body = merged(api, alice['uuid'])
+    assert body['line']['id'] == line['id']
+    assert body['endpoint_section_options'] == [
+        ['set_var', 'WAZO_CHANNEL_DIRECTION=from-wazo'],
+        ['set_var', f'WAZO_LINE_ID={line["id"]}'],
+        ['context', 'ctx-alice'],
+        ['set_var', 'TRANSFER_CONTEXT=ctx-alice'],
+        ['set_var', f'XIVO_USERID={user["id"]}'],
+        ['set_var', f'WAZO_USERID={user["id"]}'],
+        ['set_var', f'XIVO_USERUUID={user["uuid"]}'],
+        ['set_var', f'WAZO_USERUUID={user["uuid"]}'],
+        ['set_var', 'WAZO_CALLER_SIMULTCALLS=3'],
+        ['set_var', 'PICKUPMARK=1001%default'],
+        ['mailboxes', '1001@default'],
+        ['set_var', 'MINE=1'],
+    ]
+    assert body['aor_section_options'] == [['mailboxes', '1001@default'], ['max_contacts', '1']]
+    # the endpoint's own body keeps what its users wrote
+    own = api.get(f'{ENDPOINTS}/{alice["uuid"]}').json
+    assert own['endpoint_section_options'] == [['set_var', 'MINE=1']]
+    # read with the service's token, in the endpoint's tenant
+    [line_read] = fake_confd.requests_of(f'/lines/{line["id"]}')
+    assert line_read.header('Wazo-Tenant') == MAIN
+
+
+def test_what_the_endpoint_or_its_templates_set_wins_over_the_line(api, fake_confd, wait_for_service_token):
+    line, _ = alice_line(fake_confd, MAIN, context='ctx-line')
+    template = api.post(f'{ENDPOINTS}/templates', json={'name': 'ctx', 'endpoint_section_options': [['context', 'own']]})
+    alice = endpoint(api, 'alice', templates=[{'uuid': template.json['uuid']}])
+
+    api.put(f'/lines/{line["id"]}/endpoints/sip/{alice["uuid"]}')
+
+    options = merged(api, alice['uuid'])['endpoint_section_options']
+    assert ['context', 'own'] in options and ['context', 'ctx-line'] not in options
+    assert ['set_var', 'TRANSFER_CONTEXT=ctx-line'] in options
+
+
+def test_a_line_with_an_application_goes_to_its_stasis_context(api, fake_confd, wait_for_service_token):
+    line = fake_confd.add_line(MAIN, context='ctx', application_uuid='4e3f1c44-0000-4000-8000-000000000001')
+    alice = endpoint(api, 'alice')
+
+    api.put(f'/lines/{line["id"]}/endpoints/sip/{alice["uuid"]}')
+
+    options = merged(api, alice['uuid'])['endpoint_section_options']
+    assert ['context', 'stasis-wazo-app-4e3f1c44-0000-4000-8000-000000000001'] in options
+
+
+def test_a_trunk_adds_its_context_and_an_empty_pai_format(api, fake_confd, wait_for_service_token):
+    trunk = fake_confd.add_trunk(MAIN, context='from-extern')
+    provider = endpoint(api, 'provider')
+
+    assert api.put(f'/trunks/{trunk["id"]}/endpoints/sip/{provider["uuid"]}').status_code == 204
+
+    assert merged(api, provider['uuid'])['endpoint_section_options'] == [
+        ['set_var', 'WAZO_PAI_FORMAT='],
+        ['context', 'from-extern'],
+    ]
+
+
+@pytest.mark.parametrize('side', ['lines', 'trunks'])
+def test_a_line_or_trunk_wazo_confd_does_not_have_in_the_endpoints_tenant_is_refused(
+    api, fake_confd, wait_for_service_token, side
+):
+    foreign = fake_confd.add_line(OTHER) if side == 'lines' else fake_confd.add_trunk(OTHER)
+    alice = endpoint(api.as_(SUB_TOKEN), 'alice')
+    resource = {'lines': 'Line', 'trunks': 'Trunk'}[side]
+
+    for owner_id in (foreign['id'], 999999):
+        response = api.put(f'/{side}/{owner_id}/endpoints/sip/{alice["uuid"]}')
+        assert response.status_code == 404, response.json
+        assert response.json == [f"Resource Not Found - {resource} was not found ('id': {owner_id})"]
+
+    body = api.get(f'{ENDPOINTS}/{alice["uuid"]}').json
+    assert (body['line'], body['trunk']) == (None, None)
+    assert fake_confd.requests_of(f'/{side}/{foreign["id"]}')[-1].header('Wazo-Tenant') == SUB
+
+
+def test_wazo_confd_down_refuses_the_association_with_a_503_and_writes_nothing(
+    api, fake_confd, wait_for_service_token
+):
+    line, _ = alice_line(fake_confd, MAIN)
+    alice = endpoint(api, 'alice')
+    fake_confd.stop()
+    try:
+        response = api.put(f'/lines/{line["id"]}/endpoints/sip/{alice["uuid"]}')
+    finally:
+        fake_confd.start()
+
+    assert response.status_code == 503
+    assert response.json[0].startswith(f'cannot read line {line["id"]} from wazo-confd: wazo-confd unreachable')
+    assert api.get(f'{ENDPOINTS}/{alice["uuid"]}').json['line'] is None
+
+
+def test_a_value_asterisk_would_refuse_is_left_out(api, fake_confd, wait_for_service_token, caplog):
+    line, _ = alice_line(fake_confd, MAIN, context='ctx\ninjected')
+    alice = endpoint(api, 'alice')
+
+    assert api.put(f'/lines/{line["id"]}/endpoints/sip/{alice["uuid"]}').status_code == 204
+
+    options = merged(api, alice['uuid'])['endpoint_section_options']
+    assert not any(value.startswith('ctx') or 'TRANSFER_CONTEXT' in value for _, value in options)
+    assert ['set_var', f'WAZO_LINE_ID={line["id"]}'] in options
+    assert f'wazo-confd line {line["id"]}: context left out' in caplog.text
+
+
+def test_dissociating_removes_what_the_line_added(api, fake_confd, wait_for_service_token):
+    line, _ = alice_line(fake_confd, MAIN)
+    alice = endpoint(api, 'alice')
+    api.put(f'/lines/{line["id"]}/endpoints/sip/{alice["uuid"]}')
+
+    assert api.delete(f'/lines/{line["id"]}/endpoints/sip/{alice["uuid"]}').status_code == 204
+
+    assert merged(api, alice['uuid'])['endpoint_section_options'] == []
+
+
+def test_wazo_confd_events_refresh_only_the_changed_endpoints(
+    api, fake_confd, wait_for_service_token, handlers, change_recorder
+):
+    line, user = alice_line(fake_confd, MAIN, context='before')
+    other_line, _ = alice_line(fake_confd, MAIN, context='untouched')
+    alice, bob = endpoint(api, 'alice'), endpoint(api, 'bob')
+    api.put(f'/lines/{line["id"]}/endpoints/sip/{alice["uuid"]}')
+    api.put(f'/lines/{other_line["id"]}/endpoints/sip/{bob["uuid"]}')
+    change_recorder.clear()
+
+    handlers['line_edited']({'id': line['id'], 'name': line['name'], 'protocol': 'sip', 'tenant_uuid': MAIN})
+    assert change_recorder.changes == []  # nothing changed in wazo-confd: nothing written
+
+    line['context'] = 'after'
+    handlers['line_edited']({'id': line['id'], 'name': line['name'], 'protocol': 'sip', 'tenant_uuid': MAIN})
+    user['simultaneous_calls'] = 9
+    handlers['user_edited']({'id': user['id'], 'uuid': user['uuid'], 'tenant_uuid': MAIN})
+
+    assert [(change.resource, change.uuid) for change in change_recorder.changes] == [
+        (Resource.SIP_ENDPOINT_WAZO_OPTIONS, alice['uuid']),
+        (Resource.SIP_ENDPOINT_WAZO_OPTIONS, alice['uuid']),
+    ]
+    assert events_for_changes(change_recorder.changes, 'origin', 'now') == []  # not this service's event
+    options = merged(api, alice['uuid'])['endpoint_section_options']
+    assert ['context', 'after'] in options and ['set_var', 'WAZO_CALLER_SIMULTCALLS=9'] in options
+    assert ['context', 'untouched'] in merged(api, bob['uuid'])['endpoint_section_options']
+
+
+def test_a_line_deleted_in_wazo_confd_ends_its_association(api, fake_confd, wait_for_service_token, handlers):
+    line, _ = alice_line(fake_confd, MAIN)
+    alice = endpoint(api, 'alice')
+    api.put(f'/lines/{line["id"]}/endpoints/sip/{alice["uuid"]}')
+
+    handlers['line_deleted']({'id': line['id'], 'name': line['name'], 'protocol': 'sip', 'tenant_uuid': MAIN})
+
+    body = merged(api, alice['uuid'])
+    assert (body['line'], body['endpoint_section_options']) == (None, [])
+
+
+@pytest.mark.parametrize(
+    'name, data',
+    [('line_edited', {}), ('line_edited', {'id': 'seven'}), ('user_edited', {'uuid': 'nope'}), ('trunk_edited', [])],
+)
+def test_an_event_without_what_it_needs_is_unusable(handlers, name, data):
+    with pytest.raises(UnusableEvent):
+        handlers[name](data)
+
+
+def test_a_users_line_shows_its_endpoint(api, fake_confd, wait_for_service_token):
+    line, user = alice_line(fake_confd, MAIN, context='ctx-alice')
+    second = fake_confd.add_line(MAIN)
+    fake_confd.add_user_to_line(user, second)
+    alice, alice2 = endpoint(api, 'alice'), endpoint(api, 'alice2')
+    api.put(f'/lines/{line["id"]}/endpoints/sip/{alice["uuid"]}')
+    api.put(f'/lines/{second["id"]}/endpoints/sip/{alice2["uuid"]}')
+    base = f'/users/{user["uuid"]}/lines'
+
+    main = api.get(f'{base}/main/associated/endpoints/sip')
+    by_id = api.get(f'{base}/{second["id"]}/associated/endpoints/sip')
+    merged_main = api.get(f'{base}/main/associated/endpoints/sip', query={'view': 'merged'})
+
+    assert (main.status_code, main.json['uuid']) == (200, alice['uuid'])
+    assert by_id.json['uuid'] == alice2['uuid']
+    assert ['context', 'ctx-alice'] in merged_main.json['endpoint_section_options']
+    assert main.json['endpoint_section_options'] == []
+
+
+def test_a_users_line_refusals(api, fake_confd, wait_for_service_token):
+    line, user = alice_line(fake_confd, MAIN)
+    lonely = fake_confd.add_user(MAIN)
+    not_hers = fake_confd.add_line(MAIN)
+    unknown_user = '0b9f7f9e-0000-4000-8000-00000000abcd'
+
+    cases = {
+        f'/users/{unknown_user}/lines/main': f"Resource Not Found - User was not found ('uuid': '{unknown_user}')",
+        f'/users/{user["uuid"]}/lines/999999': "Resource Not Found - Line was not found ('id': '999999')",
+        f'/users/{user["uuid"]}/lines/abc': "Resource Not Found - Line was not found ('id': 'abc')",
+        f'/users/{user["uuid"]}/lines/{not_hers["id"]}': (
+            f"Resource Not Found - SIPEndpoint was not found ('user_uuid': '{user['uuid']}', 'line_id': {not_hers['id']})"
+        ),
+        f'/users/{lonely["uuid"]}/lines/main': (
+            f"Resource Not Found - Line was not found ('user_uuid': '{lonely['uuid']}', 'id': 'main')"
+        ),
+        # her line exists, but no endpoint is associated with it yet
+        f'/users/{user["uuid"]}/lines/{line["id"]}': (
+            f"Resource Not Found - SIPEndpoint was not found ('user_uuid': '{user['uuid']}', 'line_id': {line['id']})"
+        ),
+    }
+    for path, message in cases.items():
+        response = api.get(f'{path}/associated/endpoints/sip')
+        assert (response.status_code, response.json) == (404, [message]), path
+
+
+def test_the_users_line_route_needs_its_acl(api, fake_confd, wait_for_service_token):
+    _, user = alice_line(fake_confd, MAIN)
+    response = api.as_(NO_ACL_TOKEN).get(f'/users/{user["uuid"]}/lines/main/associated/endpoints/sip')
+    assert response.status_code == 401
