@@ -83,7 +83,9 @@ def test_a_line_made_the_wazo_ui_way_adds_its_context_and_wazo_variables(api, fa
 
 def test_what_the_endpoint_or_its_templates_set_wins_over_the_line(api, fake_confd, wait_for_service_token):
     line, _ = alice_line(fake_confd, MAIN, context='ctx-line')
-    template = api.post(f'{ENDPOINTS}/templates', json={'name': 'ctx', 'endpoint_section_options': [['context', 'own']]})
+    template = api.post(
+        f'{ENDPOINTS}/templates', json={'name': 'ctx', 'endpoint_section_options': [['context', 'own']]}
+    )
     alice = endpoint(api, 'alice', templates=[{'uuid': template.json['uuid']}])
 
     api.put(f'/lines/{line["id"]}/endpoints/sip/{alice["uuid"]}')
@@ -133,9 +135,7 @@ def test_a_line_or_trunk_wazo_confd_does_not_have_in_the_endpoints_tenant_is_ref
     assert fake_confd.requests_of(f'/{side}/{foreign["id"]}')[-1].header('Wazo-Tenant') == SUB
 
 
-def test_wazo_confd_down_refuses_the_association_with_a_503_and_writes_nothing(
-    api, fake_confd, wait_for_service_token
-):
+def test_wazo_confd_down_refuses_the_association_with_a_503_and_writes_nothing(api, fake_confd, wait_for_service_token):
     line, _ = alice_line(fake_confd, MAIN)
     alice = endpoint(api, 'alice')
     fake_confd.stop()
@@ -249,7 +249,8 @@ def test_a_users_line_refusals(api, fake_confd, wait_for_service_token):
         f'/users/{user["uuid"]}/lines/999999': "Resource Not Found - Line was not found ('id': '999999')",
         f'/users/{user["uuid"]}/lines/abc': "Resource Not Found - Line was not found ('id': 'abc')",
         f'/users/{user["uuid"]}/lines/{not_hers["id"]}': (
-            f"Resource Not Found - SIPEndpoint was not found ('user_uuid': '{user['uuid']}', 'line_id': {not_hers['id']})"
+            'Resource Not Found - SIPEndpoint was not found '
+            f"('user_uuid': '{user['uuid']}', 'line_id': {not_hers['id']})"
         ),
         f'/users/{lonely["uuid"]}/lines/main': (
             f"Resource Not Found - Line was not found ('user_uuid': '{lonely['uuid']}', 'id': 'main')"

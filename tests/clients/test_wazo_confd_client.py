@@ -15,6 +15,8 @@ from integration_tests.asterisk.service import MASTER_TENANT, MASTER_TOKEN, SUB_
 
 from ..databases import create_database, drop_database
 from ..fakes.fake_ari import FakeAri
+from ..fakes.wazo_auth import FakeWazoAuth
+from ..fakes.wazo_confd import FakeWazoConfd
 
 ROOT = Path(__file__).resolve().parents[2]
 # Beside the project, as ../shared/asterisk is (integration_tests/asterisk/engine.py); or where this says.
@@ -295,3 +297,69 @@ def test_deleted_then_not_found(steps, kind, created, resource):
 
 def test_the_sub_tenants_endpoint_is_deleted_through_the_master_tenant(steps):
     assert result(steps, 'endpoint_delete_sub_tenant') is None
+
+
+# --- with a wazo-confd: a fake one serving the line and its user, and a fake wazo-auth for the service token
+
+USER_LINES_SCRIPT = Path(__file__).with_name('drive_user_lines.py')
+SERVICE_USER = ('wazo-confd-pjsip', 'client-test-secret')
+
+
+@pytest.fixture(scope='module')
+def wazo_steps(client_python, tmp_path_factory, postgres_server_uri):
+    db_uri, name = create_database(postgres_server_uri, prefix='client_lines')
+    with FakeAri(username='wazo', password='secret') as ari, FakeWazoAuth() as auth, FakeWazoConfd(auth) as confd:
+        ari.up()
+        auth.add_tenant(MASTER_TENANT, None, 'master')
+        auth.add_tenant(SUB_TENANT, MASTER_TENANT, 'sub')
+        auth.add_token(MASTER_TOKEN, tenant_uuid=MASTER_TENANT, acl=['confd.#', 'auth.tenants.read'])
+        auth.add_user(*SERVICE_USER, tenant_uuid=MASTER_TENANT, acl=['confd.#.read', 'auth.tenants.read'])
+        line = confd.add_line(SUB_TENANT, context='client-ctx')
+        user = confd.add_user(SUB_TENANT)
+        confd.add_user_to_line(user, line)
+        username, password = SERVICE_USER
+        process = ServiceProcess(
+            COMMAND,
+            tmp_path_factory.mktemp('service-with-confd'),
+            db_uri,
+            {'default': {'ari': {'url': f'{ari.url}/ari', 'username': 'wazo', 'password': 'secret'}}},
+            extra_config={
+                'auth': auth.config(username=username, password=password, master_tenant_uuid=MASTER_TENANT),
+                'confd': confd.config(),
+            },
+        )
+        process.start()
+        try:
+            arguments = [service_url := process.url, MASTER_TOKEN, SUB_TENANT, str(line['id']), user['uuid']]
+            result = subprocess.run(
+                [str(client_python), str(USER_LINES_SCRIPT), *arguments], capture_output=True, text=True, timeout=300
+            )
+            assert result.returncode == 0, f'{result.stderr}\n{process.log_tail()}'
+            yield json.loads(result.stdout), line, service_url
+        finally:
+            process.stop()
+    drop_database(postgres_server_uri, name)
+
+
+def test_a_line_of_wazo_confd_through_the_client(wazo_steps):
+    steps, line, url = wazo_steps
+    endpoint = result(steps, 'endpoint_create')
+
+    assert refusal(steps, 'unknown_line_add_endpoint_sip') == (
+        404,
+        "Resource Not Found - Line was not found ('id': 999999)",
+    )
+    assert result(steps, 'line_add_endpoint_sip') is None
+    merged = result(steps, 'endpoint_get_merged')
+    assert merged['line'] == {'id': line['id'], 'links': [{'rel': 'lines', 'href': f'{url}/lines/{line["id"]}'}]}
+    assert ['context', 'client-ctx'] in merged['endpoint_section_options']
+    for step in ('user_main_endpoint_sip', 'user_line_endpoint_sip'):
+        assert result(steps, step)['uuid'] == endpoint['uuid'], step
+        assert result(steps, step)['endpoint_section_options'] == []  # its own options
+    assert (
+        result(steps, 'user_main_endpoint_sip_merged')['endpoint_section_options'] == merged['endpoint_section_options']
+    )
+    assert result(steps, 'line_remove_endpoint_sip') is None
+    status, reason = refusal(steps, 'user_main_endpoint_sip_after_removal')
+    assert (status, reason.split(' (')[0]) == (404, 'Resource Not Found - SIPEndpoint was not found')
+    assert result(steps, 'endpoint_delete') is None
