@@ -76,7 +76,13 @@ def fake_auth():
 
 # The service's own wazo-auth user, which reads wazo-confd's lines, users, voicemails and trunks.
 SERVICE_USER = ('wazo-confd-pjsip-service', 'service-secret')
-SERVICE_ACL = ['confd.lines.*.read', 'confd.users.*.read', 'confd.voicemails.*.read', 'confd.trunks.*.read']
+SERVICE_ACL = [
+    'confd.lines.*.read',
+    'confd.users.*.read',
+    'confd.voicemails.*.read',
+    'confd.trunks.*.read',
+    'confd.callpickups.read',
+]
 
 
 @pytest.fixture(scope='session')

@@ -269,3 +269,35 @@ def test_the_users_line_route_needs_its_acl(api, fake_confd, wait_for_service_to
     _, user = alice_line(fake_confd, MAIN)
     response = api.as_(NO_ACL_TOKEN).get(f'/users/{user["uuid"]}/lines/main/associated/endpoints/sip')
     assert response.status_code == 401
+
+
+def test_call_pickups_name_the_groups_of_the_line(api, fake_confd, wait_for_service_token, handlers):
+    line, user = alice_line(fake_confd, MAIN)
+    second = fake_confd.add_line(MAIN)
+    grouped = fake_confd.add_user(MAIN, group_ids=[41])
+    fake_confd.add_user_to_line(grouped, line)  # not the main user of `line`
+    fake_confd.add_user_to_line(user, second)  # `second` is not her main line
+    direct = fake_confd.add_call_pickup(MAIN, interceptors=[user])
+    by_group = fake_confd.add_call_pickup(MAIN, targets=[{'id': 41}])
+    fake_confd.add_call_pickup(MAIN, interceptors=[user], enabled=False)
+    alice, alice2 = endpoint(api, 'alice'), endpoint(api, 'alice2')
+    api.put(f'/lines/{line["id"]}/endpoints/sip/{alice["uuid"]}')
+    api.put(f'/lines/{second["id"]}/endpoints/sip/{alice2["uuid"]}')
+
+    def groups(endpoint_uuid):
+        options = merged(api, endpoint_uuid)['endpoint_section_options']
+        return {key: value for key, value in options if key.startswith('named_')}
+
+    # a user in a pickup: on every line of hers; through a group: only on the main line of the main user
+    assert groups(alice['uuid']) == {'named_pickup_group': str(direct['id'])}
+    assert groups(alice2['uuid']) == {'named_pickup_group': str(direct['id'])}
+
+    user['groups'].append({'id': 41, 'uuid': 'g41', 'name': 'group41'})
+    handlers['user_groups_associated']({'user_uuid': user['uuid'], 'group_ids': [41]})
+    assert groups(alice['uuid']) == {'named_pickup_group': str(direct['id']), 'named_call_group': str(by_group['id'])}
+    assert 'named_call_group' not in groups(alice2['uuid'])
+
+    direct['interceptors']['users'] = []  # its interceptors replaced: the event does not list who left
+    handlers['call_pickup_interceptor_users_associated']({'call_pickup_id': direct['id'], 'user_uuids': []})
+    assert groups(alice['uuid']) == {'named_call_group': str(by_group['id'])}
+    assert groups(alice2['uuid']) == {}

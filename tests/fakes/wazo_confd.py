@@ -7,7 +7,7 @@ Bodies have the fields of wazo-confd's schemas (plugins/{line,user,voicemail,tru
 matter here, and a few more, as wazo-confd shapes them. Tokens are checked with a FakeWazoAuth: the
 token must be valid and hold the resource's read ACL (`confd.lines.{id}.read`...), and a resource is
 found only in the subtree of `Wazo-Tenant` (which the token must see), else 404 as wazo-confd says.
-Modes: ``normal``, ``down`` (connection refused).
+Stopped (`stop()`), it refuses connections, as a wazo-confd that is down.
 """
 import functools
 import threading
@@ -28,6 +28,7 @@ class FakeWazoConfd:
         self.users = {}  # uuid → body
         self.voicemails = {}
         self.trunks = {}
+        self.call_pickups = {}
         self.requests = []
         self.port = None
         self.connections_accepted = 0
@@ -68,7 +69,9 @@ class FakeWazoConfd:
         }
         return self.lines[line_id]
 
-    def add_user(self, tenant_uuid, *, simultaneous_calls=5, online_call_record_enabled=False, voicemail=None):
+    def add_user(
+        self, tenant_uuid, *, simultaneous_calls=5, online_call_record_enabled=False, voicemail=None, group_ids=()
+    ):
         user_uuid = str(uuid.uuid4())
         user_id = next(self._ids)
         voicemail_ref = None
@@ -96,7 +99,9 @@ class FakeWazoConfd:
             'ring_seconds': 30,
             'lines': [],
             'voicemail': voicemail_ref,
-            'groups': [],
+            'groups': [
+                {'id': group_id, 'uuid': str(uuid.uuid4()), 'name': f'group{group_id}'} for group_id in group_ids
+            ],
             'links': [],
         }
         return self.users[user_uuid]
@@ -105,6 +110,29 @@ class FakeWazoConfd:
         """Main user and main line: the first of each list, as wazo-confd orders them."""
         line['users'].append({'uuid': user['uuid'], 'firstname': user['firstname'], 'lastname': user['lastname']})
         user['lines'].append({key: line[key] for key in ('id', 'name', 'context', 'provisioning_code', 'links')})
+
+    def add_call_pickup(self, tenant_uuid, *, interceptors=(), targets=(), enabled=True):
+        """interceptors, targets: user bodies, or {'id': group_id} for groups."""
+
+        def members(items):
+            return {
+                'users': [
+                    {'uuid': item['uuid'], 'firstname': 'x', 'lastname': 'y'} for item in items if 'uuid' in item
+                ],
+                'groups': [{'id': item['id'], 'name': f'group{item["id"]}'} for item in items if 'uuid' not in item],
+            }
+
+        pickup_id = next(self._ids)
+        self.call_pickups[pickup_id] = {
+            'id': pickup_id,
+            'tenant_uuid': tenant_uuid,
+            'name': f'pickup{pickup_id}',
+            'enabled': enabled,
+            'interceptors': members(interceptors),
+            'targets': members(targets),
+            'links': [],
+        }
+        return self.call_pickups[pickup_id]
 
     def add_trunk(self, tenant_uuid, *, context='from-extern'):
         trunk_id = next(self._ids)
@@ -163,6 +191,8 @@ class FakeWazoConfd:
         with self._lock:
             self.requests.append(request)
         parts = request.path.removeprefix(BASE).strip('/').split('/')
+        if request.method == 'GET' and parts == ['callpickups']:
+            return self._list_call_pickups(request)
         if request.method != 'GET' or len(parts) != 2:
             return 405, {'message': 'not faked'}
         collection, key = parts
@@ -175,16 +205,29 @@ class FakeWazoConfd:
         if found is None:
             return 405, {'message': 'not faked'}
         resource, id_name, items = found
-        token = self.auth._valid_token(request.header('X-Auth-Token'))
-        acl = f'confd.{collection}.{key}.read'
-        if token is None or not acl_allows(token.acl, acl, user_uuid=token.user_uuid, session_uuid=token.session_uuid):
-            return 401, {'message': 'Unauthorized', 'error_id': 'unauthorized'}
-        tenant_uuid = request.header('Wazo-Tenant') or token.tenant_uuid
-        with self.auth._lock:
-            parents = self.auth._parents()
-        if tenant_uuid not in subtree(parents, token.tenant_uuid):
-            return 401, {'message': 'Unauthorized tenant', 'error_id': 'unauthorized-tenant'}
+        refused, tenant_uuid, parents = self._authorized(request, f'confd.{collection}.{key}.read')
+        if refused:
+            return refused
         item = items.get(int(key) if id_name == 'id' and key.isdigit() else key)
         if item is None or item['tenant_uuid'] not in subtree(parents, tenant_uuid):
             return 404, [f"Resource Not Found - {resource} was not found ('{id_name}': {key!r})"]
         return 200, item
+
+    def _list_call_pickups(self, request):
+        refused, tenant_uuid, _ = self._authorized(request, 'confd.callpickups.read')
+        if refused:
+            return refused
+        items = [pickup for pickup in self.call_pickups.values() if pickup['tenant_uuid'] == tenant_uuid]
+        return 200, {'total': len(items), 'items': items}
+
+    def _authorized(self, request, acl):
+        """(refusal or None, the request's tenant, the tenant tree)."""
+        token = self.auth._valid_token(request.header('X-Auth-Token'))
+        if token is None or not acl_allows(token.acl, acl, user_uuid=token.user_uuid, session_uuid=token.session_uuid):
+            return (401, {'message': 'Unauthorized', 'error_id': 'unauthorized'}), None, None
+        tenant_uuid = request.header('Wazo-Tenant') or token.tenant_uuid
+        with self.auth._lock:
+            parents = self.auth._parents()
+        if tenant_uuid not in subtree(parents, token.tenant_uuid):
+            return (401, {'message': 'Unauthorized tenant', 'error_id': 'unauthorized-tenant'}), None, None
+        return None, tenant_uuid, parents

@@ -22,7 +22,13 @@ def test_a_line_without_user_extension_or_context_adds_only_its_direction_and_id
 def test_each_user_of_a_shared_line_adds_its_variables_main_user_first_and_their_mailboxes_join():
     users = [
         {'id': 1, 'uuid': 'u1', 'online_call_record_enabled': True, 'simultaneous_calls': 1, 'voicemail': {'id': 10}},
-        {'id': 2, 'uuid': 'u2', 'online_call_record_enabled': False, 'simultaneous_calls': None, 'voicemail': {'id': 20}},
+        {
+            'id': 2,
+            'uuid': 'u2',
+            'online_call_record_enabled': False,
+            'simultaneous_calls': None,
+            'voicemail': {'id': 20},
+        },
     ]
     voicemails = {10: {'number': '1001', 'context': 'a'}, 20: {'number': '1002', 'context': 'b'}}
 

@@ -40,6 +40,11 @@ class ConfdClient:
     def user(self, tenant_uuid, user_uuid):
         return self._get(tenant_uuid, '/users/' + quote(str(user_uuid), safe=''))
 
+    def call_pickups(self, tenant_uuid):
+        """The tenant's call pickups, with their interceptors and targets."""
+        body = self._get(tenant_uuid, '/callpickups')
+        return [] if body is None else list(body.get('items') or [])
+
     def voicemail(self, tenant_uuid, voicemail_id):
         return self._get(tenant_uuid, f'/voicemails/{int(voicemail_id)}')
 

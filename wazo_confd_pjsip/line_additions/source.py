@@ -25,7 +25,8 @@ class ConfdSource:
         users = [user for user in users if user is not None]  # deleted meanwhile: its event follows
         voicemail_ids = {(user.get('voicemail') or {}).get('id') for user in users} - {None}
         voicemails = {voicemail_id: self._client.voicemail(tenant_uuid, voicemail_id) for voicemail_id in voicemail_ids}
-        return self._checked(line_options(line, users, voicemails), f'line {line_id}')
+        pickups = self._client.call_pickups(tenant_uuid) if users else []
+        return self._checked(line_options(line, users, voicemails, pickups), f'line {line_id}')
 
     def trunk(self, tenant_uuid, trunk_id):
         trunk = self._client.trunk(tenant_uuid, trunk_id)

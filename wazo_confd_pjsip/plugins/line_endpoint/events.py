@@ -7,6 +7,17 @@ import uuid
 from ...bus.consumer import UnusableEvent
 from .service import LINE, TRUNK
 
+# Their data does not say every user they concern (members replaced, pickup disabled): every line is read again.
+PICKUP_AND_GROUP_EVENTS = (
+    'call_pickup_edited',
+    'call_pickup_deleted',
+    'call_pickup_interceptor_users_associated',
+    'call_pickup_target_users_associated',
+    'call_pickup_interceptor_groups_associated',
+    'call_pickup_target_groups_associated',
+    'group_member_users_associated',
+)
+
 
 def wazo_confd_event_handlers(refresher):
     """event name → handler(data), for the bus consumer."""
@@ -31,6 +42,8 @@ def wazo_confd_event_handlers(refresher):
         'user_voicemail_associated': users('user_uuid'),
         'user_voicemail_dissociated': users('user_uuid'),
         'user_voicemail_edited': users('user_uuid'),
+        'user_groups_associated': users('user_uuid'),
+        **{name: lambda data: refresher.refresh_every(LINE) for name in PICKUP_AND_GROUP_EVENTS},
         'trunk_edited': lambda data: refresher.refresh(TRUNK, [_id(data, ('id',))]),
         'trunk_deleted': lambda data: refresher.forget(TRUNK, _id(data, ('id',))),
     }

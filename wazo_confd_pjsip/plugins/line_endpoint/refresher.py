@@ -29,6 +29,12 @@ class WazoOptionsRefresher:
         column = getattr(EndpointSIP, side.attribute)
         self._refresh(side, sa.select(EndpointSIP.uuid, EndpointSIP.tenant_uuid, column).where(column.in_(owner_ids)))
 
+    def refresh_every(self, side):
+        """Read again every line (or trunk) used here: after a change whose extent wazo-confd's event
+        does not say (a call pickup's or group's members replaced: who left is not listed)."""
+        column = getattr(EndpointSIP, side.attribute)
+        self._refresh(side, sa.select(EndpointSIP.uuid, EndpointSIP.tenant_uuid, column).where(column.isnot(None)))
+
     def refresh_users(self, user_uuids):
         """Read again the lines of these users: their variables are on every line of theirs."""
         users = sa.cast(list(user_uuids), EndpointSIP.wazo_user_uuids.type)
