@@ -199,15 +199,21 @@ def test_wazo_confd_events_refresh_only_the_changed_endpoints(
     assert ['context', 'untouched'] in merged(api, bob['uuid'])['endpoint_section_options']
 
 
-def test_a_line_deleted_in_wazo_confd_ends_its_association(api, fake_confd, wait_for_service_token, handlers):
-    line, _ = alice_line(fake_confd, MAIN)
-    alice = endpoint(api, 'alice')
-    api.put(f'/lines/{line["id"]}/endpoints/sip/{alice["uuid"]}')
+@pytest.mark.parametrize('side', ['line', 'trunk'])
+def test_a_line_or_trunk_deleted_in_wazo_confd_takes_its_endpoint_with_it(
+    api, fake_confd, wait_for_service_token, handlers, change_recorder, side
+):
+    owner = alice_line(fake_confd, MAIN)[0] if side == 'line' else fake_confd.add_trunk(MAIN)
+    alice, bob = endpoint(api, 'alice'), endpoint(api, 'bob')
+    api.put(f'/{side}s/{owner["id"]}/endpoints/sip/{alice["uuid"]}')
+    change_recorder.clear()
 
-    handlers['line_deleted']({'id': line['id'], 'name': line['name'], 'protocol': 'sip', 'tenant_uuid': MAIN})
+    handlers[f'{side}_deleted']({'id': owner['id'], 'name': 'x', 'protocol': 'sip', 'tenant_uuid': MAIN})
 
-    body = merged(api, alice['uuid'])
-    assert (body['line'], body['endpoint_section_options']) == (None, [])
+    assert api.get(f'{ENDPOINTS}/{alice["uuid"]}').status_code == 404
+    assert api.get(f'{ENDPOINTS}/{bob["uuid"]}').status_code == 200
+    [event] = events_for_changes(change_recorder.changes, 'origin', 'now')
+    assert (event.name, event.body['data']['uuid']) == ('sip_endpoint_deleted', alice['uuid'])
 
 
 @pytest.mark.parametrize(

@@ -30,7 +30,7 @@ def wazo_confd_event_handlers(refresher):
 
     return {
         'line_edited': line('id'),
-        'line_deleted': lambda data: refresher.forget(LINE, _id(data, ('id',))),
+        'line_deleted': lambda data: refresher.delete_endpoint_of(LINE, _id(data, ('id',))),
         'user_line_associated': line('line', 'id'),
         'user_line_dissociated': line('line', 'id'),
         'line_extension_associated': line('line_id'),
@@ -45,7 +45,7 @@ def wazo_confd_event_handlers(refresher):
         'user_groups_associated': users('user_uuid'),
         **{name: lambda data: refresher.refresh_every(LINE) for name in PICKUP_AND_GROUP_EVENTS},
         'trunk_edited': lambda data: refresher.refresh(TRUNK, [_id(data, ('id',))]),
-        'trunk_deleted': lambda data: refresher.forget(TRUNK, _id(data, ('id',))),
+        'trunk_deleted': lambda data: refresher.delete_endpoint_of(TRUNK, _id(data, ('id',))),
     }
 
 

@@ -6,7 +6,7 @@
 Only the endpoints of the changed line, trunk or user are read again from wazo-confd, outside any
 transaction; an endpoint whose additions did change is written with a change the apply outbox
 pushes (and nothing else: no bus event, no history record, which are for this service's own
-resources). A line or trunk deleted in wazo-confd ends its association.
+resources). A line or trunk deleted in wazo-confd takes its endpoint with it, as in Wazo.
 """
 import logging
 
@@ -14,6 +14,8 @@ import sqlalchemy as sa
 
 from ...database.models import EndpointSIP
 from ...database.session import Action, Change, Resource
+from ..endpoint_sip import dao as endpoint_dao
+from ..endpoint_sip import notifier
 from .service import LINE, set_wazo_options
 
 logger = logging.getLogger(__name__)
@@ -43,15 +45,19 @@ class WazoOptionsRefresher:
         )
         self._refresh(LINE, query)
 
-    def forget(self, side, owner_id):
-        """The line or trunk is gone from wazo-confd: its endpoint is no longer associated with it."""
+    def delete_endpoint_of(self, side, owner_id):
+        """The line or trunk is deleted in wazo-confd, which deletes its endpoint with it: so is it here
+        (with its event and history record, and out of Asterisk)."""
         column = getattr(EndpointSIP, side.attribute)
         with self._db.unit_of_work() as uow:
-            rows = uow.session.execute(sa.select(EndpointSIP).where(column == owner_id).with_for_update()).scalars()
+            session = uow.session
+            rows = list(session.execute(sa.select(EndpointSIP).where(column == owner_id).with_for_update()).scalars())
+            parents = endpoint_dao.parents_of(session, [row.uuid for row in rows])
+            before = {row.uuid: notifier.state(row, parents[row.uuid]) for row in rows}
+            endpoint_dao.delete(session, rows)
             for row in rows:
-                setattr(row, side.attribute, None)
-                set_wazo_options(row, None)
-                uow.record(_change(row))
+                logger.info('%s %s deleted in wazo-confd: its endpoint %s deleted', side.kind, owner_id, row.name)
+                notifier.record(uow, Action.DELETED, row, before=before[row.uuid])
 
     def _refresh(self, side, query):
         with self._db.read_only() as session:
@@ -59,8 +65,10 @@ class WazoOptionsRefresher:
         for endpoint_uuid, tenant_uuid, owner_id in found:
             # ConfdUnavailable goes up: the bus consumer tries the event again later
             wazo_options = side.read(self._source, tenant_uuid, owner_id)
-            if wazo_options is None:
-                self.forget(side, owner_id)
+            if wazo_options is None:  # deleted meanwhile: its own event deletes the endpoint
+                logger.info(
+                    '%s %s is no longer in wazo-confd: endpoint %s left as it is', side.kind, owner_id, endpoint_uuid
+                )
             else:
                 self._store(side, endpoint_uuid, owner_id, wazo_options)
 
