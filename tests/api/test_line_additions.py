@@ -162,13 +162,49 @@ def test_a_value_asterisk_would_refuse_is_left_out(api, fake_confd, wait_for_ser
 
 
 def test_dissociating_removes_what_the_line_added(api, fake_confd, wait_for_service_token):
-    line, _ = alice_line(fake_confd, MAIN)
+    line = fake_confd.add_line(MAIN, context='ctx')
     alice = endpoint(api, 'alice')
     api.put(f'/lines/{line["id"]}/endpoints/sip/{alice["uuid"]}')
 
     assert api.delete(f'/lines/{line["id"]}/endpoints/sip/{alice["uuid"]}').status_code == 204
 
     assert merged(api, alice['uuid'])['endpoint_section_options'] == []
+
+
+def test_a_line_with_users_or_extensions_keeps_its_endpoint(api, fake_confd, wait_for_service_token):
+    line, user = alice_line(fake_confd, MAIN)
+    alice = endpoint(api, 'alice')
+    api.put(f'/lines/{line["id"]}/endpoints/sip/{alice["uuid"]}')
+    dissociate = f'/lines/{line["id"]}/endpoints/sip/{alice["uuid"]}'
+    extension_ids = ','.join(str(extension['id']) for extension in line['extensions'])
+
+    refusals = []
+    for remove in (line['users'].clear, line['extensions'].clear, lambda: None):
+        response = api.delete(dissociate)
+        refusals.append((response.status_code, response.get_json(silent=True)))
+        remove()
+
+    words = "Resource Error - Line is associated with a {} ('line_id': {}, {})"
+    assert refusals == [
+        (400, [words.format('User', line['id'], f"'user_ids': '{user['id']}'")]),
+        (400, [words.format('Extension', line['id'], f"'extension_ids': '{extension_ids}'")]),
+        (204, None),  # the line has neither: dissociated
+    ]
+    assert api.get(f'{ENDPOINTS}/{alice["uuid"]}').json['line'] is None
+
+
+def test_a_line_with_a_device_keeps_its_endpoint(api, fake_confd, wait_for_service_token):
+    line = fake_confd.add_line(MAIN)
+    line['device_id'] = 'a1b2c3'
+    alice = endpoint(api, 'alice')
+    api.put(f'/lines/{line["id"]}/endpoints/sip/{alice["uuid"]}')
+
+    response = api.delete(f'/lines/{line["id"]}/endpoints/sip/{alice["uuid"]}')
+
+    assert (response.status_code, response.json) == (
+        400,
+        [f"Resource Error - Line is associated with a Device ('line_id': {line['id']}, 'device_id': 'a1b2c3')"],
+    )
 
 
 def test_wazo_confd_events_refresh_only_the_changed_endpoints(

@@ -25,9 +25,9 @@ def main(url, token, tenant, line_id, user_uuid):
     step('user_main_endpoint_sip', client.users.get_main_endpoint_sip, user_uuid)
     step('user_main_endpoint_sip_merged', client.users.get_main_endpoint_sip, user_uuid, view='merged')
     step('user_line_endpoint_sip', client.users(user_uuid).get_endpoint_sip, line_id)
-    step('line_remove_endpoint_sip', client.lines(line_id).remove_endpoint_sip, endpoint)
-    step('user_main_endpoint_sip_after_removal', client.users.get_main_endpoint_sip, user_uuid)
+    step('line_with_user_remove_endpoint_sip', client.lines(line_id).remove_endpoint_sip, endpoint)
     step('endpoint_delete', client.endpoints_sip.delete, endpoint)
+    step('user_main_endpoint_sip_after_delete', client.users.get_main_endpoint_sip, user_uuid)
     json.dump(step.results, sys.stdout)
 
 

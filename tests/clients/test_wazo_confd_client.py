@@ -359,7 +359,9 @@ def test_a_line_of_wazo_confd_through_the_client(wazo_steps):
     assert (
         result(steps, 'user_main_endpoint_sip_merged')['endpoint_section_options'] == merged['endpoint_section_options']
     )
-    assert result(steps, 'line_remove_endpoint_sip') is None
-    status, reason = refusal(steps, 'user_main_endpoint_sip_after_removal')
-    assert (status, reason.split(' (')[0]) == (404, 'Resource Not Found - SIPEndpoint was not found')
+    # the line has a user: wazo-confd's rule keeps its endpoint; deleting the endpoint is allowed
+    status, reason = refusal(steps, 'line_with_user_remove_endpoint_sip')
+    assert (status, reason.split(' (')[0]) == (400, 'Resource Error - Line is associated with a User')
     assert result(steps, 'endpoint_delete') is None
+    status, reason = refusal(steps, 'user_main_endpoint_sip_after_delete')
+    assert (status, reason.split(' (')[0]) == (404, 'Resource Not Found - SIPEndpoint was not found')

@@ -32,6 +32,18 @@ class ConfdSource:
         trunk = self._client.trunk(tenant_uuid, trunk_id)
         return None if trunk is None else self._checked(trunk_options(trunk), f'trunk {trunk_id}')
 
+    def line_members(self, tenant_uuid, line_id):
+        """{'user_ids', 'extension_ids', 'device_id'} of the line, None when wazo-confd has no such line."""
+        line = self._client.line(tenant_uuid, line_id)
+        if line is None:
+            return None
+        users = [self._client.user(tenant_uuid, user['uuid']) for user in line.get('users') or []]
+        return {
+            'user_ids': [user['id'] for user in users if user is not None],
+            'extension_ids': [extension['id'] for extension in line.get('extensions') or []],
+            'device_id': line.get('device_id'),
+        }
+
     def has_line(self, tenant_uuid, line_id):
         return self._client.line(tenant_uuid, line_id) is not None
 

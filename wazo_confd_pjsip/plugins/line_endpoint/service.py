@@ -98,6 +98,8 @@ class EndpointAssociations:
 
     def dissociate(self, tenant, owner_id, endpoint_uuid):
         self._check_id(owner_id)
+        if self._source is not None and self._side is LINE:
+            self._refuse_if_line_in_use(tenant, owner_id, endpoint_uuid)
         with self._db.unit_of_work() as uow:
             row = self._endpoint(uow.session, tenant, endpoint_uuid)
             if getattr(row, self._side.attribute) != owner_id:
@@ -106,6 +108,24 @@ class EndpointAssociations:
             set_wazo_options(row, None)
             uow.session.flush()
             uow.record(self._change(Action.DISSOCIATED, row, owner_id))
+
+    def _refuse_if_line_in_use(self, tenant, line_id, endpoint_uuid):
+        """wazo-confd's rule: a line that still has users, extensions or a device keeps its endpoint."""
+        with self._db.read_only() as session:
+            row = self._endpoint(session, tenant, endpoint_uuid, lock=False)
+        if row.line_id != line_id:
+            return
+        try:
+            members = self._source.line_members(row.tenant_uuid, line_id)
+        except ConfdUnavailable as e:
+            raise Unavailable(f'cannot read line {line_id} from wazo-confd: {e}') from e
+        if members is None:
+            return  # gone from wazo-confd: nothing holds it
+        for associated, ids in (('User', 'user_ids'), ('Extension', 'extension_ids')):
+            if members[ids]:
+                raise StillAssociated('Line', associated, line_id=line_id, **{ids: ','.join(map(str, members[ids]))})
+        if members['device_id'] is not None:
+            raise StillAssociated('Line', 'Device', line_id=line_id, device_id=members['device_id'])
 
     def _read_wazo_options(self, tenant, owner_id, endpoint_uuid):
         """What the line or trunk adds, read before the transaction (no row stays locked on wazo-confd)."""
