@@ -122,9 +122,7 @@ def test_an_engine_down_does_not_hold_a_change_of_the_other(api, core, applied, 
     second_ari.down()
     applied.start()
     try:
-        response = api.post(
-            '/endpoints/sip', json={'name': 'while-second-down'}, query={'wait_applied': str(10.0)}
-        )
+        response = api.post('/endpoints/sip', json={'name': 'while-second-down'}, query={'wait_applied': str(10.0)})
     finally:
         applied.stop()
         second_ari.up()
