@@ -145,6 +145,10 @@ def upgrade_db(config):
     return 0
 
 
+# What a write may take besides its `?wait_applied` bound.
+STOP_MARGIN_SECONDS = 5.0
+
+
 @contextlib.contextmanager
 def running_core(config, *, worker=False, consumer=False, tenant_sync=False):
     """The Core on the configured database, started (the apply worker, the bus consumer and the
@@ -181,12 +185,15 @@ def serve(config):
 
     from .app import create_app
     from .core import prepare_first_run
+    from .http.waiting import MAX_WAIT_SECONDS
 
     first_run = prepare_first_run(config)
     with running_core(config, worker=config['apply'].get('worker', True), consumer=True, tenant_sync=True) as core:
         app = create_app(core)
         listen, port = config['rest_api']['listen'], config['rest_api']['port']
         server = wsgi.Server((listen, port), app, numthreads=config['rest_api'].get('max_threads', 10))
+        # On SIGTERM the requests in progress finish, a `?wait_applied` one too (cheroot's default: 5 s).
+        server.shutdown_timeout = MAX_WAIT_SECONDS + STOP_MARGIN_SECONDS
         server.prepare()
         _print_welcome(listen, server.bind_addr[1], first_run)
         try:

@@ -95,10 +95,6 @@ def second_restarted(second_asterisk):
         second_asterisk.start()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason='every endpoint change is queued for every engine: ?wait_applied waits for the down engine too',
-)
 @pytest.mark.usefixtures('second_restarted')
 def test_one_engine_down_never_holds_the_other(master, two_engine_api, asterisk, second_asterisk):
     second_asterisk.stop()

@@ -11,6 +11,7 @@ import sqlalchemy as sa
 from ..database import template_graph
 from ..database.models import ApplyOutbox, EndpointSIP
 from ..database.session import Resource
+from ..engine_ids import DEFAULT_ENGINE, engine_of
 
 NOTIFY_CHANNEL = 'wazo_confd_pjsip_apply'
 
@@ -55,24 +56,53 @@ class OutboxRecorder:
     def __call__(self, uow):
         owners, sections_changed = affected(uow.session, uow.changes)
         if owners:
-            uow.outbox_ids += self._enqueue_endpoints(uow.session, owners)
+            uow.outbox_ids += self._enqueue_endpoints(uow.session, owners, _previous_engines(uow.changes))
         if sections_changed:
             enqueue_engines(uow, KIND_SECTIONS, self._engine_names)
         elif owners:
             _notify(uow.session)
 
-    def _enqueue_endpoints(self, session, owners):
-        # Every configured engine, not only the endpoint's: a deleted or moved endpoint must leave the
-        # engine that holds it — or is about to, with a push in flight. A row for an engine that has
-        # nothing to do for the endpoint costs the worker a diff of two empty lists.
+    def _enqueue_endpoints(self, session, owners, previous):
+        """One row per endpoint and engine it concerns, so an engine that is down holds back only its own.
+
+        The engines that concern an endpoint: the one it lives on now; the one it left in this change
+        (`previous`); those that acknowledged its objects; those with a row of it still queued, whose
+        push may be in flight and not yet acknowledged. One statement, one snapshot: a push settles its
+        row and records its objects in one transaction, so one of the two is seen. Other engines get
+        nothing to wait for: an engine that is down or restarting gets its full push when it is back.
+        """
         insert = sa.text(
             'INSERT INTO apply_outbox (engine, owner_uuid, kind) '
-            'SELECT engine, CAST(owner AS uuid), :kind '
-            'FROM unnest(CAST(:engines AS text[])) AS engine, unnest(CAST(:owners AS text[])) AS owner '
+            'SELECT DISTINCT concerned.engine, concerned.owner, :kind FROM ('
+            '  SELECT COALESCE(asterisk_id, :default_engine) AS engine, uuid AS owner FROM endpoint_sip'
+            '  WHERE uuid = ANY(CAST(:owners AS uuid[])) AND NOT template'
+            '  UNION SELECT engine, owner_uuid FROM engine_object WHERE owner_uuid = ANY(CAST(:owners AS uuid[]))'
+            '  UNION SELECT engine, owner_uuid FROM apply_outbox WHERE owner_uuid = ANY(CAST(:owners AS uuid[]))'
+            '  UNION SELECT * FROM unnest(CAST(:previous_engines AS text[]), CAST(:previous_owners AS uuid[]))'
+            ') AS concerned (engine, owner) '
+            'WHERE concerned.engine = ANY(CAST(:engines AS text[])) '
+            'ORDER BY concerned.owner, concerned.engine '
             'RETURNING id'
         )
-        parameters = {'kind': KIND_ENDPOINT, 'engines': self._engine_names, 'owners': sorted(owners)}
+        previous = sorted(previous)
+        parameters = {
+            'kind': KIND_ENDPOINT,
+            'default_engine': DEFAULT_ENGINE,
+            'engines': self._engine_names,
+            'owners': sorted(owners),
+            'previous_engines': [engine for engine, _ in previous],
+            'previous_owners': [owner for _, owner in previous],
+        }
         return list(session.execute(insert, parameters).scalars())
+
+
+def _previous_engines(changes):
+    """(engine, endpoint uuid) of the endpoints as they were before these changes: a move leaves that engine."""
+    return {
+        (engine_of(change.before['asterisk_id']), change.uuid)
+        for change in changes
+        if change.resource is Resource.SIP_ENDPOINT and change.before is not None
+    }
 
 
 def affected(session, changes):
