@@ -128,6 +128,14 @@ class AsteriskEngine:
         self._write('sorcery.conf', sorcery_conf())
         self._write('pjsip.conf', f'#tryinclude {self.service_file}\n{pjsip_extra}')
 
+    def load_dialplan(self, extensions: str) -> None:
+        """The test's extensions.conf (the installed one is kept for `restore`), live at once."""
+        path = self.etc / 'extensions.conf'
+        if path.name not in self._backups:
+            self._backups[path.name] = path.read_bytes() if path.exists() else None
+        path.write_text(extensions)
+        self.cli('dialplan reload')
+
     def restore(self) -> None:
         for name, content in self._backups.items():
             path = self.etc / name

@@ -1,0 +1,257 @@
+# Copyright 2026 The wazo-confd-pjsip Authors  (see the AUTHORS file)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+"""Live changes a phone never notices: no moment without its endpoint, its registration and its call kept.
+
+Every endpoint carries a ``set_var`` (``__WAZO_TENANT_UUID``). A stock Asterisk 22 cannot merge such an
+endpoint, so each change of it is a DELETE then a PUT: the gap is measured by ``make bench
+BENCH_ARGS=gap``, not asserted here. An Asterisk built with contrib/asterisk/patches merges it: a
+poller reading the endpoint between every two changes never finds it absent or offline. A call held
+by a sipp phone lives through the changes on both builds, and through POST /sync.
+"""
+import os
+import threading
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+import requests
+
+from tests.databases import create_database, drop_database
+from wazo_confd_pjsip.asterisk import probe
+from wazo_confd_pjsip.asterisk.ari import AriClient
+
+from .conftest import ENDPOINTS, TEMPLATES, TRANSPORT, remove_tenant_objects
+from .engine import ARI_PASSWORD, ARI_USER, AsteriskEngine, free_port
+from .service import MASTER_TOKEN, SUB_TENANT, Api, ServiceProcess
+from .sipp import Sipp
+from .test_sip import Phone, contacts, template, unique, wait_for
+
+PATCHED_PREFIX = Path(os.environ.get('WAZO_TEST_ASTERISK_PATCHED_PREFIX', '/opt/asterisk-patched'))
+CHANGES = 20
+PASSWORD = 'no-gap-secret'
+CONTEXT = 'from-phones'
+HOLD_EXTENSION = 'hold'
+# The held call: answered, then nothing but waiting (no media is needed), until the phone hangs up.
+EXTENSIONS = f"""[general]
+static = yes
+writeprotect = yes
+
+[{CONTEXT}]
+exten => {HOLD_EXTENSION},1,Answer()
+ same => n,Wait(120)
+ same => n,Hangup()
+"""
+
+
+@dataclass
+class Target:
+    """One engine, the service pushing to it, and the API of the sub-tenant on that service."""
+
+    engine: AsteriskEngine
+    api: Api
+    sip_port: int
+
+
+@pytest.fixture(scope='module')
+def patched_asterisk():
+    engine = AsteriskEngine(PATCHED_PREFIX)
+    engine.configure()
+    engine.stop()
+    engine.start()
+    # Else every test below would pass for nothing: the engine must be the one that merges.
+    with AriClient(engine.ari_url, ARI_USER, ARI_PASSWORD) as client:
+        assert probe.merges_set_var(client), f'{PATCHED_PREFIX} is not built with contrib/asterisk/patches'
+    yield engine
+    engine.stop()
+    engine.restore()
+
+
+@pytest.fixture(scope='module')
+def patched_target(service_command, work_dir, postgres_server_uri, patched_asterisk):  # noqa: F811
+    db_uri, name = create_database(postgres_server_uri, prefix='asterisk_no_gap')
+    process = ServiceProcess(
+        service_command,
+        work_dir / 'no-gap',
+        db_uri,
+        {'default': patched_asterisk.engine_config()},
+        extra_config={'apply': {'health_interval': 1.0}},
+    )
+    process.start()
+    sip_port = free_port()
+    Api(process.url).post(
+        '/sip/transports', {'name': TRANSPORT, 'options': [['protocol', 'udp'], ['bind', f'127.0.0.1:{sip_port}']]}
+    )
+    yield Target(patched_asterisk, Api(process.url, MASTER_TOKEN, SUB_TENANT), sip_port)
+    process.stop()
+    drop_database(postgres_server_uri, name)
+
+
+@pytest.fixture(params=['patched', 'stock'])
+def target(request):
+    """The patched engine with its own service, or the suite's (stock) engine and service."""
+    if request.param == 'patched':
+        chosen = request.getfixturevalue('patched_target')
+    else:
+        chosen = Target(request.getfixturevalue('asterisk'), request.getfixturevalue('api'), 0)
+        chosen.sip_port = request.getfixturevalue('sip_port')
+    chosen.engine.load_dialplan(EXTENSIONS)
+    yield chosen
+    remove_tenant_objects(chosen.api)
+
+
+@pytest.fixture
+def patched(patched_target):
+    patched_target.engine.load_dialplan(EXTENSIONS)
+    yield patched_target
+    remove_tenant_objects(patched_target.api)
+
+
+@dataclass
+class Line:
+    """A registered phone's endpoint, and the template it inherits its context from."""
+
+    phone: Phone
+    uuid: str
+    template_uuid: str
+
+    @property
+    def name(self):
+        return self.phone.name
+
+
+def registered_line(target):
+    api = target.api
+    parent = api.post(
+        TEMPLATES,
+        {
+            'label': unique('no-gap'),
+            'endpoint_section_options': [['context', CONTEXT]],
+            'templates': [template(api, 'global')],
+        },
+    )
+    phone = Phone(target.sip_port, unique('phone'), unique('user'))
+    endpoint = api.post(ENDPOINTS, endpoint_body(phone, 'fr_FR', parent['uuid']))
+    assert phone.register(PASSWORD).statuses[-1] == 200
+    assert contacts(target.engine, phone.name) == [phone.contact]
+    held = target.engine.object('endpoint', phone.name)
+    # As the patch reads it back, or as a stock Asterisk does (under the variable's name).
+    assert '__WAZO_TENANT_UUID' in held or any(v.startswith('__WAZO_TENANT_UUID=') for v in held['set_var']), held
+    return Line(phone, endpoint['uuid'], parent['uuid'])
+
+
+def endpoint_body(phone, language, template_uuid):
+    return {
+        'name': phone.name,
+        'auth_section_options': [['username', phone.username], ['password', PASSWORD]],
+        # Not qualified: sipp answers no OPTIONS once registered, so its state is its contact's presence.
+        'aor_section_options': [['max_contacts', '1'], ['remove_existing', 'yes'], ['qualify_frequency', '0']],
+        'endpoint_section_options': [['language', language]],
+        'templates': [{'uuid': template_uuid}],
+    }
+
+
+def change_endpoint(target, line, index):
+    language = f'l{index}'
+    target.api.put(f'{ENDPOINTS}/{line.uuid}', endpoint_body(line.phone, language, line.template_uuid))
+    return 'language', language
+
+
+def change_template(target, line, index):
+    code = f'acct{index}'
+    target.api.put(
+        f'{TEMPLATES}/{line.template_uuid}',
+        {
+            'endpoint_section_options': [['context', CONTEXT], ['accountcode', code]],
+            'templates': [template(target.api, 'global')],
+        },
+    )
+    return 'accountcode', code
+
+
+class Poller(threading.Thread):
+    """Reads the endpoint's state from ARI, again and again (every ~2 ms), counting what it saw."""
+
+    def __init__(self, engine, name):
+        super().__init__(daemon=True)
+        self._url = f'{engine.ari_url}/endpoints/PJSIP/{name}'
+        self._stopping = threading.Event()
+        self._polled = threading.Condition()
+        self.seen: Counter = Counter()  # 'absent' (404) or the endpoint's state
+
+    def run(self):
+        with requests.Session() as session:
+            while not self._stopping.is_set():
+                response = session.get(self._url, auth=(ARI_USER, ARI_PASSWORD), timeout=10)
+                outcome = 'absent' if response.status_code == 404 else response.json()['state']
+                with self._polled:
+                    self.seen[outcome] += 1
+                    self._polled.notify_all()
+                self._stopping.wait(0.002)
+
+    def wait_for_next_poll(self):
+        """Returns once a poll started after this call has been counted (so each change is seen)."""
+        with self._polled:
+            target = self.total() + 2  # the one under way may have started before the change
+            assert self._polled.wait_for(lambda: self.total() >= target, timeout=30), 'the poller is stuck'
+
+    def total(self):
+        return sum(self.seen.values())
+
+    def stop(self):
+        self._stopping.set()
+        self.join()
+
+
+@pytest.mark.parametrize('change', [change_endpoint, change_template], ids=['endpoint', 'template'])
+def test_the_endpoint_is_never_absent_nor_offline_during_changes_on_a_patched_asterisk(patched, change):
+    line = registered_line(patched)
+    poller = Poller(patched.engine, line.name)
+    poller.start()
+    try:
+        poller.wait_for_next_poll()
+        for index in range(CHANGES):
+            option, value = change(patched, line, index)
+            poller.wait_for_next_poll()
+    finally:
+        poller.stop()
+
+    assert set(poller.seen) == {'online'}, poller.seen
+    assert poller.seen['online'] >= CHANGES
+    assert patched.engine.object('endpoint', line.name)[option] == [value]  # the changes reached Asterisk
+    assert contacts(patched.engine, line.name) == [line.phone.contact]
+
+
+def channels_of(engine, name):
+    return [c['name'] for c in engine.ari('GET', '/channels').json() if c['name'].startswith(f'PJSIP/{name}-')]
+
+
+def held_call(target, line):
+    """A call of the phone into the hold extension, answered; sipp hangs it up after 20 s."""
+    call = Sipp(
+        'call_held.xml',
+        f'127.0.0.1:{target.sip_port}',
+        keys={'exten': HOLD_EXTENSION, 'caller': line.name},
+        credentials=(line.phone.username, PASSWORD),
+        timeout=40,
+    ).start()
+    if not wait_for(lambda: len(channels_of(target.engine, line.name)) == 1, timeout=10):
+        call.wait()  # raises with what sipp exchanged
+        raise AssertionError('no channel for the call')
+    return call
+
+
+def test_a_call_lives_through_endpoint_and_template_changes(target):
+    line = registered_line(target)
+    call = held_call(target, line)
+
+    for index in range(CHANGES):
+        change_endpoint(target, line, index)
+    for index in range(CHANGES):
+        change_template(target, line, index)
+
+    assert len(channels_of(target.engine, line.name)) == 1  # still up, and not yet ended by the phone
+    call.wait()  # raises when Asterisk sent a BYE, or anything but 200 answered the phone's BYE
+    assert target.engine.object('endpoint', line.name)['accountcode'] == [f'acct{CHANGES - 1}']
+    assert contacts(target.engine, line.name) == [line.phone.contact]
