@@ -255,3 +255,24 @@ def test_a_call_lives_through_endpoint_and_template_changes(target):
     call.wait()  # raises when Asterisk sent a BYE, or anything but 200 answered the phone's BYE
     assert target.engine.object('endpoint', line.name)['accountcode'] == [f'acct{CHANGES - 1}']
     assert contacts(target.engine, line.name) == [line.phone.contact]
+
+
+def last_full_push(master):
+    return master.get('/asterisk/pjsip/sync')['engines']['default']['last_full_resync_at']
+
+
+def test_sync_keeps_the_registration_and_the_call_and_puts_back_what_asterisk_lost(target):
+    line = registered_line(target)
+    call = held_call(target, line)
+    lost = f'/asterisk/config/dynamic/res_pjsip/auth/{line.name}'
+    assert target.engine.ari('DELETE', lost).status_code == 204  # behind the service's back
+    master = Api(target.api.url, MASTER_TOKEN)  # /sync is the master tenant's
+    before = last_full_push(master)
+
+    master.request('POST', '/asterisk/pjsip/sync', 204)
+
+    assert wait_for(lambda: last_full_push(master) != before, timeout=30), 'the resync did not run'
+    assert target.engine.object('auth', line.name)['username'] == [line.phone.username]
+    assert contacts(target.engine, line.name) == [line.phone.contact]
+    assert len(channels_of(target.engine, line.name)) == 1
+    call.wait()  # raises when Asterisk hung up the call

@@ -40,11 +40,12 @@ class EndpointPlanner:
         self._is_repeatable = catalogue.is_repeatable
         self._reset_value = catalogue_reset_value(catalogue)
 
-    def __call__(self, current, wanted, merges_set_var):
+    def __call__(self, current, wanted, merges_set_var, absent=frozenset()):
+        """`absent`: keys Asterisk was just read not to hold, created without a DELETE first."""
         operations = plan_changes(
             current, wanted, self._is_repeatable, self._reset_value, merges_set_var=merges_set_var
         )
-        return _delete_before_create(operations, current)
+        return _delete_before_create(operations, current, absent)
 
 
 class EnginePusher:
@@ -132,8 +133,12 @@ class EnginePusher:
     # --- the whole engine
 
     def full_resync(self, engine, asterisk_empty, startup_time=None):
-        """Push every endpoint of the engine; when Asterisk may hold objects already, delete them first.
+        """Bring every endpoint of the engine in line with the configuration.
 
+        An empty Asterisk (restarted) gets every object, phased. One that may hold objects is read
+        first (each object it was acknowledged or is wanted), and only what differs is sent, planned
+        as any change (`EndpointPlanner`): an object removed behind the service's back is created
+        again, one no longer wanted is deleted, and an unchanged aor keeps its registered contacts.
         With the startup_time that prompted it (a restart), nothing is done if another worker already
         pushed for that startup. The outbox rows of the engine's endpoints committed before the push
         read the configuration are settled by it.
@@ -150,23 +155,31 @@ class EnginePusher:
                         _outbox.c.id, _outbox.c.engine, _outbox.c.owner_uuid, _outbox.c.kind, _outbox.c.attempts
                     ).where(_outbox.c.engine == engine.name, _outbox.c.kind.in_([KIND_ENDPOINT, KIND_RESYNC]))
                 ).all()
-                known = {} if asterisk_empty else acknowledged.of_engine(connection, engine.name)
                 # Committed before Asterisk is touched: until the push completes, a restart of this
-                # worker must push everything again, and nothing the engine held is vouched for.
+                # worker must push everything again. What a running engine was acknowledged is kept,
+                # checked against what it holds: forgotten, every object would be re-created.
                 engine_state.update(connection, engine.name, startup_time=None)
-                acknowledged.forget_engine(connection, engine.name)
+                if asterisk_empty:
+                    acknowledged.forget_engine(connection, engine.name)
                 connection.commit()
                 with self._db.read_only() as session:
                     wanted = self._desired.for_engine(session, engine.name)
                 owned = [(owner, obj) for owner, objects in wanted.items() for obj in objects]
-                if not asterisk_empty:
-                    stale = set(known) | {obj.key for _, obj in owned}
-                    self._run_phased(engine, [Operation(Action.DELETE, t, i, reason='resync') for t, i in stale])
                 owner_of = {obj.key: owner for owner, obj in owned}
-                pushed, refused = self._run_phased(engine, phase_full_push(obj for _, obj in owned), owner_of)
+                if asterisk_empty:
+                    operations = phase_full_push(obj for _, obj in owned)
+                else:
+                    known = acknowledged.of_engine(connection, engine.name)
+                    merges_set_var = self._merges_set_var(connection, engine, startup_time)
+                    operations = self._converge(engine, known, owned, merges_set_var)
+                changed = {operation.key for operation in operations}
+                pushed, refused = self._run_phased(engine, [op for op in operations if op.key in owner_of], owner_of)
+                self._run_phased(engine, [op for op in operations if op.key not in owner_of])
                 # Then what the engine holds now, and the startup it was pushed for, together.
                 acknowledged.replace_engine(
-                    connection, engine.name, [(o, obj) for o, obj in owned if obj.key in pushed]
+                    connection,
+                    engine.name,
+                    [(o, obj) for o, obj in owned if obj.key in pushed or obj.key not in changed],
                 )
                 engine_state.update(
                     connection, engine.name, startup_time=startup_time, last_full_resync_at=sa.func.now()
@@ -178,36 +191,47 @@ class EnginePusher:
         # A first contact, or an engine whose file was never written: its sections too.
         self.apply_sections(engine)
 
+    def _converge(self, engine, known, owned, merges_set_var):
+        """What brings a running engine from what it holds to `owned`; `known`: what it was acknowledged."""
+        keys = list(set(known) | {obj.key for _, obj in owned})
+        # engine.client() inside the pool thread: one ARI connection per thread.
+        held = self._executor().map(lambda key: engine.client().has_object(*key), keys)
+        absent = {key for key, is_held in zip(keys, held) if not is_held}
+        current = {key: obj for key, (_, obj) in known.items() if key not in absent}
+        return self._plan(current, [obj for _, obj in owned], merges_set_var, absent)
+
     def _run_phased(self, engine, operations, owner_of=None):
         """Run operations type by type (creation order, or its reverse for deletions).
 
-        Returns the keys done and {owner: error} of the endpoints (by owner_of) with an object
-        Asterisk refused: such an endpoint gets nothing more, so that nothing points at an object
-        that could not be made.
+        An object's own operations (a DELETE then its PUT) run in their order. Returns the keys
+        done and {owner: error} of the endpoints (by owner_of) with an object Asterisk refused:
+        such an endpoint gets nothing more, so that nothing points at an object that could not be
+        made.
         """
         owner_of = owner_of or {}
-        by_type = defaultdict(list)
+        by_type = defaultdict(lambda: defaultdict(list))
         for operation in operations:
-            by_type[operation.type].append(operation)
+            by_type[operation.type][operation.key].append(operation)
         deleting = all(operation.action is Action.DELETE for operation in operations)
         order = reversed(CREATION_ORDER) if deleting else CREATION_ORDER
         done, refused = set(), {}
         pool = self._executor()
         for object_type in order:
-            phase = [op for op in by_type.get(object_type, []) if owner_of.get(op.key) not in refused]
-            # engine.client() inside the pool thread: one ARI connection per thread.
-            futures = {pool.submit(lambda op: _execute(engine.client(), op), op): op for op in phase}
+            phase = [ops for key, ops in by_type[object_type].items() if owner_of.get(key) not in refused]
+            # _push_in_order uses engine.client() inside the pool thread: one ARI connection per thread.
+            futures = {pool.submit(_push_in_order, engine, ops): ops for ops in phase}
             for future in concurrent.futures.as_completed(futures):
-                operation = futures[future]
-                try:
-                    future.result()
-                except AriRejected as e:
+                ops = futures[future]
+                executed, error = future.result()
+                if error is None:
+                    done.add(ops[0].key)
+                elif isinstance(error, AriRejected):
                     with self._db.engine.connect() as connection:
-                        message = self._rejected(connection, engine, operation, e)
-                    if operation.key in owner_of:
-                        refused[owner_of[operation.key]] = message
+                        message = self._rejected(connection, engine, ops[len(executed)], error)
+                    if ops[0].key in owner_of:
+                        refused[owner_of[ops[0].key]] = message
                 else:
-                    done.add(operation.key)
+                    raise error
         return done, refused
 
     # --- engine-wide sections
@@ -248,15 +272,16 @@ class EnginePusher:
         return message
 
 
-def _delete_before_create(operations, current):
+def _delete_before_create(operations, current, absent):
     """A create of an object the engine never acknowledged starts with a DELETE (a 404 is fine).
 
     The acknowledgement of an earlier push may have been lost (a timeout after Asterisk applied it,
     a worker stopped in between): a PUT on an object that exists is a lossy merge, not a create.
+    Not needed for an object Asterisk was just read not to hold (`absent`).
     """
     result = []
     for operation in operations:
-        if operation.action is Action.PUT and operation.key not in current:
+        if operation.action is Action.PUT and operation.key not in current and operation.key not in absent:
             result.append(Operation(Action.DELETE, operation.type, operation.id, reason='clean create'))
         result.append(operation)
     return result

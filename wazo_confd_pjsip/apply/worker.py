@@ -180,7 +180,7 @@ class ApplyWorker:
         return handled
 
     def resync(self, engine_name):
-        """Delete and push again every endpoint of the engine, now (POST /sync queues the same)."""
+        """Bring every endpoint of the engine in line, now (POST /sync queues the same)."""
         self._pusher.full_resync(self._engines[engine_name], asterisk_empty=False)
 
     def check_engines(self, force=False):

@@ -114,6 +114,16 @@ class AriClient:
             raise
         return True
 
+    def has_object(self, object_type, object_id) -> bool:
+        """Whether Asterisk holds the object now."""
+        try:
+            self._request('GET', _object_path(object_type, object_id))
+        except AriRejected as e:
+            if e.status == 404 and _is_missing_object(e.message):
+                return False
+            raise
+        return True
+
     def asterisk_info(self) -> AsteriskInfo:
         info = self._request('GET', '/asterisk/info').json()
         status = info.get('status', {})

@@ -9,6 +9,7 @@ import pytest
 import sqlalchemy as sa
 
 from wazo_confd_pjsip.apply.components import build_apply
+from wazo_confd_pjsip.asterisk.ari import AriClient
 from wazo_confd_pjsip.asterisk.probe import PROBE_ENDPOINT_ID as PROBE
 
 
@@ -282,16 +283,20 @@ def test_wait_applied_returns_once_applied(api, worker, fake_ari):
     assert ('auth', 'frank') in fake_ari.objects()
 
 
-def test_forced_resync(api, worker, fake_ari):
+def test_forced_resync_sends_only_what_asterisk_lacks(api, worker, fake_ari):
     _create_endpoint(api, 'gina')
     worker.drain()
+    with AriClient(fake_ari.url, 'wazo', 'secret') as ari:
+        assert ari.delete_object('auth', 'gina')  # behind the service's back
     fake_ari.request_log.clear()
 
     assert api.post('/asterisk/pjsip/sync').status_code == 204
     worker.drain()
 
-    assert ('endpoint', 'gina') in fake_ari.objects()
-    assert [r['method'] for r in fake_ari.request_log if r['method'] in ('PUT', 'DELETE')].count('PUT') == 3
+    assert ('auth', 'gina') in fake_ari.objects()
+    writes = [(r['method'], r['path'].rsplit('/', 2)[-2]) for r in fake_ari.request_log if r['method'] != 'GET']
+    # the aor (its registered contacts) and the endpoint (its calls) are left alone
+    assert writes == [('PUT', 'auth')]
     assert api.get('/asterisk/pjsip/sync').json['engines']['default']['last_full_resync_at'] is not None
 
 
