@@ -10,48 +10,32 @@ poller reading the endpoint between every two changes never finds it absent or o
 by a sipp phone lives through the changes on both builds, and through POST /sync.
 """
 import os
-import threading
-from collections import Counter
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-import requests
 
 from tests.databases import create_database, drop_database
 from wazo_confd_pjsip.asterisk import probe
 from wazo_confd_pjsip.asterisk.ari import AriClient
 
-from .conftest import ENDPOINTS, TEMPLATES, TRANSPORT, remove_tenant_objects
+from .conftest import TRANSPORT, remove_tenant_objects
 from .engine import ARI_PASSWORD, ARI_USER, AsteriskEngine, free_port
+from .live_changes import (
+    CHANGES,
+    EXTENSIONS,
+    HOLD_EXTENSION,
+    PASSWORD,
+    Poller,
+    Target,
+    change_endpoint,
+    change_template,
+    registered_line,
+)
 from .service import MASTER_TOKEN, SUB_TENANT, Api, ServiceProcess
 from .sipp import Sipp
-from .test_sip import Phone, contacts, template, unique, wait_for
+from .test_sip import contacts, wait_for
 
 PATCHED_PREFIX = Path(os.environ.get('WAZO_TEST_ASTERISK_PATCHED_PREFIX', '/opt/asterisk-patched'))
-CHANGES = 20
-PASSWORD = 'no-gap-secret'
-CONTEXT = 'from-phones'
-HOLD_EXTENSION = 'hold'
-# The held call: answered, then nothing but waiting (no media is needed), until the phone hangs up.
-EXTENSIONS = f"""[general]
-static = yes
-writeprotect = yes
-
-[{CONTEXT}]
-exten => {HOLD_EXTENSION},1,Answer()
- same => n,Wait(120)
- same => n,Hangup()
-"""
-
-
-@dataclass
-class Target:
-    """One engine, the service pushing to it, and the API of the sub-tenant on that service."""
-
-    engine: AsteriskEngine
-    api: Api
-    sip_port: int
 
 
 @pytest.fixture(scope='module')
@@ -106,102 +90,6 @@ def patched(patched_target):
     patched_target.engine.load_dialplan(EXTENSIONS)
     yield patched_target
     remove_tenant_objects(patched_target.api)
-
-
-@dataclass
-class Line:
-    """A registered phone's endpoint, and the template it inherits its context from."""
-
-    phone: Phone
-    uuid: str
-    template_uuid: str
-
-    @property
-    def name(self):
-        return self.phone.name
-
-
-def registered_line(target):
-    api = target.api
-    parent = api.post(
-        TEMPLATES,
-        {
-            'label': unique('no-gap'),
-            'endpoint_section_options': [['context', CONTEXT]],
-            'templates': [template(api, 'global')],
-        },
-    )
-    phone = Phone(target.sip_port, unique('phone'), unique('user'))
-    endpoint = api.post(ENDPOINTS, endpoint_body(phone, 'fr_FR', parent['uuid']))
-    assert phone.register(PASSWORD).statuses[-1] == 200
-    assert contacts(target.engine, phone.name) == [phone.contact]
-    held = target.engine.object('endpoint', phone.name)
-    # As the patch reads it back, or as a stock Asterisk does (under the variable's name).
-    assert '__WAZO_TENANT_UUID' in held or any(v.startswith('__WAZO_TENANT_UUID=') for v in held['set_var']), held
-    return Line(phone, endpoint['uuid'], parent['uuid'])
-
-
-def endpoint_body(phone, language, template_uuid):
-    return {
-        'name': phone.name,
-        'auth_section_options': [['username', phone.username], ['password', PASSWORD]],
-        # Not qualified: sipp answers no OPTIONS once registered, so its state is its contact's presence.
-        'aor_section_options': [['max_contacts', '1'], ['remove_existing', 'yes'], ['qualify_frequency', '0']],
-        'endpoint_section_options': [['language', language]],
-        'templates': [{'uuid': template_uuid}],
-    }
-
-
-def change_endpoint(target, line, index):
-    language = f'l{index}'
-    target.api.put(f'{ENDPOINTS}/{line.uuid}', endpoint_body(line.phone, language, line.template_uuid))
-    return 'language', language
-
-
-def change_template(target, line, index):
-    code = f'acct{index}'
-    target.api.put(
-        f'{TEMPLATES}/{line.template_uuid}',
-        {
-            'endpoint_section_options': [['context', CONTEXT], ['accountcode', code]],
-            'templates': [template(target.api, 'global')],
-        },
-    )
-    return 'accountcode', code
-
-
-class Poller(threading.Thread):
-    """Reads the endpoint's state from ARI, again and again (every ~2 ms), counting what it saw."""
-
-    def __init__(self, engine, name):
-        super().__init__(daemon=True)
-        self._url = f'{engine.ari_url}/endpoints/PJSIP/{name}'
-        self._stopping = threading.Event()
-        self._polled = threading.Condition()
-        self.seen: Counter = Counter()  # 'absent' (404) or the endpoint's state
-
-    def run(self):
-        with requests.Session() as session:
-            while not self._stopping.is_set():
-                response = session.get(self._url, auth=(ARI_USER, ARI_PASSWORD), timeout=10)
-                outcome = 'absent' if response.status_code == 404 else response.json()['state']
-                with self._polled:
-                    self.seen[outcome] += 1
-                    self._polled.notify_all()
-                self._stopping.wait(0.002)
-
-    def wait_for_next_poll(self):
-        """Returns once a poll started after this call has been counted (so each change is seen)."""
-        with self._polled:
-            target = self.total() + 2  # the one under way may have started before the change
-            assert self._polled.wait_for(lambda: self.total() >= target, timeout=30), 'the poller is stuck'
-
-    def total(self):
-        return sum(self.seen.values())
-
-    def stop(self):
-        self._stopping.set()
-        self.join()
 
 
 @pytest.mark.parametrize('change', [change_endpoint, change_template], ids=['endpoint', 'template'])
