@@ -136,6 +136,18 @@ class AsteriskEngine:
         path.write_text(extensions)
         self.cli('dialplan reload')
 
+    def unload_dialplan(self) -> None:
+        """The installed extensions.conf again, live at once (other tests of the session use its contexts)."""
+        path = self.etc / 'extensions.conf'
+        if path.name not in self._backups:
+            return
+        content = self._backups.pop(path.name)
+        if content is None:
+            path.unlink(missing_ok=True)
+        else:
+            path.write_bytes(content)
+        self.cli('dialplan reload')
+
     def restore(self) -> None:
         for name, content in self._backups.items():
             path = self.etc / name

@@ -83,6 +83,7 @@ def target(request):
     chosen.engine.load_dialplan(EXTENSIONS)
     yield chosen
     remove_tenant_objects(chosen.api)
+    chosen.engine.unload_dialplan()
 
 
 @pytest.fixture
@@ -90,6 +91,7 @@ def patched(patched_target):
     patched_target.engine.load_dialplan(EXTENSIONS)
     yield patched_target
     remove_tenant_objects(patched_target.api)
+    patched_target.engine.unload_dialplan()
 
 
 @pytest.mark.parametrize('change', [change_endpoint, change_template], ids=['endpoint', 'template'])
