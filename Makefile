@@ -39,7 +39,7 @@ test-unit: venv
 	$(VENV)/bin/python -m pytest -q --ignore=integration_tests/asterisk
 
 # The real Asterisk, sipp, and the service pip-installed into a fresh venv (integration_tests/asterisk).
-test-asterisk: venv asterisk
+test-asterisk: venv asterisk asterisk-patched
 	$(VENV)/bin/python -m pytest -q integration_tests/asterisk
 
 asterisk: $(ASTERISK_PREFIX)/sbin/asterisk $(ASTERISK_PREFIX_2)/sbin/asterisk
