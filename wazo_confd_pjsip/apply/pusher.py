@@ -184,10 +184,11 @@ class EnginePusher:
                 engine_state.update(
                     connection, engine.name, startup_time=startup_time, last_full_resync_at=sa.func.now()
                 )
+                # ...and the rows the push covered, settled in that same transaction.
+                for owner, error in refused.items():
+                    queue.settle(connection, [row for row in covered if row.owner_uuid == owner], refused=error)
+                queue.settle(connection, [row for row in covered if row.owner_uuid not in refused])
                 connection.commit()
-        for owner, error in refused.items():
-            queue.fail(self._db, [row for row in covered if row.owner_uuid == owner], error)
-        queue.done(self._db, [row for row in covered if row.owner_uuid not in refused])
         # A first contact, or an engine whose file was never written: its sections too.
         self.apply_sections(engine)
 
@@ -226,7 +227,7 @@ class EnginePusher:
                 if error is None:
                     done.add(ops[0].key)
                 elif isinstance(error, AriRejected):
-                    with self._db.engine.connect() as connection:
+                    with self._db.engine.begin() as connection:  # shown by the sync status at once
                         message = self._rejected(connection, engine, ops[len(executed)], error)
                     if ops[0].key in owner_of:
                         refused[owner_of[ops[0].key]] = message
@@ -265,10 +266,10 @@ class EnginePusher:
                 connection.commit()
 
     def _rejected(self, connection, engine, operation, error):
+        """Log and record (in the caller's transaction) what Asterisk refused; returns the message."""
         message = f'{operation.type} {operation.id}: {error}'
         logger.error('engine %s refused %s', engine.name, message)
         engine_state.update(connection, engine.name, last_error=message, last_error_at=sa.func.now())
-        connection.commit()  # shown by the sync status at once, whatever the caller's transaction does next
         return message
 
 
