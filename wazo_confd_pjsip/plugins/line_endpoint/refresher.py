@@ -13,9 +13,10 @@ import logging
 import sqlalchemy as sa
 
 from ...database.models import EndpointSIP
-from ...database.session import Action, Change, Resource
+from ...database.session import Action
 from ..endpoint_sip import dao as endpoint_dao
 from ..endpoint_sip import notifier
+from . import notifier as line_notifier
 from .service import LINE, set_wazo_options
 
 logger = logging.getLogger(__name__)
@@ -81,8 +82,4 @@ class WazoOptionsRefresher:
             set_wazo_options(row, wazo_options)
             if (row.wazo_options, row.wazo_user_uuids) != before:
                 logger.info('%s %s changed in wazo-confd: endpoint %s pushed again', side.kind, owner_id, row.name)
-                uow.record(_change(row))
-
-
-def _change(row):
-    return Change(Resource.SIP_ENDPOINT_WAZO_OPTIONS, Action.EDITED, row.uuid, row.tenant_uuid)
+                line_notifier.record_wazo_options(uow, row)

@@ -15,11 +15,11 @@ import dataclasses
 
 import sqlalchemy as sa
 
-from ...database.session import Action, Change, Resource
+from ...database.session import Action, Resource
 from ...errors import NotFound, StillAssociated, Unavailable
 from ...line_additions.confd_client import ConfdUnavailable
 from ..endpoint_sip import dao as endpoint_dao
-from ..endpoint_sip.notifier import event_summary
+from . import notifier
 
 
 @dataclasses.dataclass(frozen=True)
@@ -94,7 +94,7 @@ class EndpointAssociations:
             setattr(row, side.attribute, owner_id)
             set_wazo_options(row, wazo_options)
             session.flush()
-            uow.record(self._change(Action.ASSOCIATED, row, owner_id))
+            notifier.record_association(uow, side, Action.ASSOCIATED, row, owner_id)
 
     def dissociate(self, tenant, owner_id, endpoint_uuid):
         self._check_id(owner_id)
@@ -107,7 +107,7 @@ class EndpointAssociations:
             setattr(row, self._side.attribute, None)
             set_wazo_options(row, None)
             uow.session.flush()
-            uow.record(self._change(Action.DISSOCIATED, row, owner_id))
+            notifier.record_association(uow, self._side, Action.DISSOCIATED, row, owner_id)
 
     def _refuse_if_line_in_use(self, tenant, line_id, endpoint_uuid):
         """wazo-confd's rule: a line that still has users, extensions or a device keeps its endpoint."""
@@ -152,15 +152,6 @@ class EndpointAssociations:
         if row is None or not tenant.can_see(row.tenant_uuid):
             raise NotFound('SIPEndpoint', uuid=endpoint_uuid)
         return row
-
-    def _change(self, action, row, owner_id):
-        side = self._side
-        summary = event_summary(row)
-        data = {
-            side.kind: side.owner_summary(row, owner_id),
-            'endpoint_sip': {field: summary[field] for field in side.summary_fields},
-        }
-        return Change(side.resource, action, row.uuid, row.tenant_uuid, data)
 
 
 def set_wazo_options(row, wazo_options):
