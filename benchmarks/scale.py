@@ -25,11 +25,7 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from integration_tests.asterisk.engine import (
-    DEFAULT_PREFIX,
-    SECOND_PREFIX,
-    AsteriskEngine,
-)
+from integration_tests.asterisk.engine import DEFAULT_PREFIX, SECOND_PREFIX, AsteriskEngine
 
 from . import dataset
 from .client import ApiClient
@@ -39,9 +35,9 @@ from .population import ENDPOINTS, Population
 from .report import Row, progress
 from .service_process import running_service, service_home
 
-TITLE = "several API processes and apply workers on one PostgreSQL (issue 17)"
-ENGINES = ("default", "second")
-SYNC = "/asterisk/pjsip/sync"
+TITLE = 'several API processes and apply workers on one PostgreSQL (issue 17)'
+ENGINES = ('default', 'second')
+SYNC = '/asterisk/pjsip/sync'
 DRAIN_LIMIT_SECONDS = 300
 POLL_SECONDS = 0.05
 
@@ -53,119 +49,81 @@ class Settings:
     clients: int  # client threads writing at once
     requests: int  # PUTs of each client thread
     burst: int  # K changes drained by the workers
+    drains: int  # bursts timed for each number of workers and engines
     tenants: int
 
 
-QUICK = Settings(size=8, processes=(1, 2), clients=2, requests=3, burst=4, tenants=1)
-FULL = Settings(
-    size=1000, processes=(1, 2, 4), clients=8, requests=50, burst=400, tenants=10
-)
+QUICK = Settings(size=8, processes=(1, 2), clients=2, requests=3, burst=4, drains=1, tenants=1)
+FULL = Settings(size=1000, processes=(1, 2, 4), clients=8, requests=50, burst=500, drains=3, tenants=10)
 
 
 def add_arguments(group):
     group.add_argument(
-        "--scale-processes",
-        type=sizes,
-        help=f"numbers of API processes and of workers (default {FULL.processes})",
+        '--scale-processes', type=sizes, help=f'numbers of API processes and of workers (default {FULL.processes})'
     )
+    group.add_argument('--scale-burst', type=positive_int, help=f'changes of each apply burst (default {FULL.burst})')
     group.add_argument(
-        "--scale-burst",
-        type=positive_int,
-        help=f"changes of each apply burst (default {FULL.burst})",
-    )
-    group.add_argument(
-        "--second-asterisk-prefix",
+        '--second-asterisk-prefix',
         type=Path,
         default=SECOND_PREFIX,
-        help=f"the second installed Asterisk (default {SECOND_PREFIX}); the first is --asterisk-prefix",
+        help=f'the second installed Asterisk (default {SECOND_PREFIX}); the first is --asterisk-prefix',
     )
 
 
 def settings_from(options):
     base = QUICK if options.quick else FULL
     given = {
-        "size": options.sizes[0] if options.sizes else None,
-        "requests": options.samples,
-        "processes": (
-            tuple(options.scale_processes) if options.scale_processes else None
-        ),
-        "burst": options.scale_burst,
+        'size': options.sizes[0] if options.sizes else None,
+        'requests': options.samples,
+        'processes': (tuple(options.scale_processes) if options.scale_processes else None),
+        'burst': options.scale_burst,
     }
-    return dataclasses.replace(
-        base, **{key: value for key, value in given.items() if value is not None}
-    )
+    return dataclasses.replace(base, **{key: value for key, value in given.items() if value is not None})
 
 
 def run(options, rows):
     settings = settings_from(options)
     with _engines(options) as (description, engines):
-        progress(f"scale: against {description}")
+        progress(f'scale: against {description}')
         with service_home(settings.tenants) as home:
-            api_only = {"apply": {"worker": False}, "asterisk": {"engines": engines}}
-            with running_service(settings.tenants, api_only, home, "api0") as first:
-                config = {**api_only, "db_uri": first.db_uri()}
+            api_only = {'apply': {'worker': False}, 'asterisk': {'engines': engines}}
+            with running_service(settings.tenants, api_only, home, 'api0') as first:
+                config = {**api_only, 'db_uri': first.db_uri()}
                 client = ApiClient(first.base_url)
                 population = Population(client, first.tenants, settings.clients)
                 population.create_templates()
                 started = time.monotonic()
                 endpoints = _populate(population, settings.size, settings.clients)
-                progress(
-                    f"scale: populated {settings.size} endpoints in {time.monotonic() - started:.1f} s"
-                )
+                progress(f'scale: populated {settings.size} endpoints in {time.monotonic() - started:.1f} s')
                 with contextlib.ExitStack() as stack:
                     apis = [first]
                     for count in settings.processes:
                         apis += [
-                            stack.enter_context(
-                                running_service(0, config, home, f"api{index}")
-                            )
+                            stack.enter_context(running_service(0, config, home, f'api{index}'))
                             for index in range(len(apis), count)
                         ]
                         rows += _api_throughput(apis[:count], endpoints, settings)
-                worker_config = {
-                    **config,
-                    "apply": {"worker": True, "health_interval": 1.0},
-                }
+                worker_config = {**config, 'apply': {'worker': True, 'health_interval': 1.0}}
                 with contextlib.ExitStack() as stack:
                     workers = []
                     for count in settings.processes:
                         workers += [
-                            stack.enter_context(
-                                running_service(
-                                    0, worker_config, home, f"worker{index}"
-                                )
-                            )
+                            stack.enter_context(running_service(0, worker_config, home, f'worker{index}'))
                             for index in range(len(workers), count)
                         ]
                         for engine_count in (1, 2):
-                            rows.append(
-                                _drain(
-                                    client,
-                                    first,
-                                    workers,
-                                    endpoints,
-                                    engine_count,
-                                    settings,
-                                )
-                            )
-    return f"measured against {description}; {os.cpu_count()} CPUs for every process, PostgreSQL and the engines"
+                            rows += _drain(client, first, workers, endpoints, engine_count, settings)
+    return f'measured against {description}; {os.cpu_count()} CPUs for every process, PostgreSQL and the engines'
 
 
 @contextlib.contextmanager
 def _engines(options):
     """(description, asterisk.engines) of two engines: two installed Asterisk, else two fake ARIs."""
-    prefixes = (
-        options.asterisk_prefix or DEFAULT_PREFIX,
-        options.second_asterisk_prefix,
-    )
-    if not options.fake_ari and all(
-        (prefix / "sbin" / "asterisk").exists() for prefix in prefixes
-    ):
+    prefixes = (options.asterisk_prefix or DEFAULT_PREFIX, options.second_asterisk_prefix)
+    if not options.fake_ari and all((prefix / 'sbin' / 'asterisk').exists() for prefix in prefixes):
         with contextlib.ExitStack() as stack:
-            real = [
-                stack.enter_context(_started_asterisk(prefix)) for prefix in prefixes
-            ]
-            version = real[0].ari("GET", "/asterisk/info").json()["system"]["version"]
+            real = [stack.enter_context(_started_asterisk(prefix)) for prefix in prefixes]
+            version = real[0].ari('GET', '/asterisk/info').json()['system']['version']
             yield (
                 f'two real Asterisk {version} ({", ".join(map(str, prefixes))})',
                 {name: engine.engine_config() for name, engine in zip(ENGINES, real)},
@@ -173,9 +131,9 @@ def _engines(options):
         return
     fakes = [FakeAriProcess() for _ in ENGINES]
     try:
-        config = {"url": None, "username": "wazo", "password": "secret", "timeout": 10}
-        yield "two fake ARIs", {
-            name: {"ari": {**config, "url": f"{fake.url}/ari"}, "pjsip_conf_file": None}
+        config = {'url': None, 'username': 'wazo', 'password': 'secret', 'timeout': 10}
+        yield 'two fake ARIs', {
+            name: {'ari': {**config, 'url': f'{fake.url}/ari'}, 'pjsip_conf_file': None}
             for name, fake in zip(ENGINES, fakes)
         }
     finally:
@@ -202,10 +160,7 @@ def _populate(population, size, threads):
     split = {name: [] for name in ENGINES}
     for index, endpoint in enumerate(population.endpoints):
         split[ENGINES[index % 2]].append(endpoint)
-    moved = [
-        dataclasses.replace(e, body={**e.body, "asterisk_id": ENGINES[1]})
-        for e in split[ENGINES[1]]
-    ]
+    moved = [dataclasses.replace(e, body={**e.body, 'asterisk_id': ENGINES[1]}) for e in split[ENGINES[1]]]
     _put_all(population.client, moved, threads)
     split[ENGINES[1]] = moved
     return split
@@ -213,13 +168,7 @@ def _populate(population, size, threads):
 
 def _put_all(client, endpoints, threads):
     def put(endpoint):
-        client.call(
-            "PUT",
-            f"{ENDPOINTS}/{endpoint.uuid}",
-            endpoint.tenant.token,
-            204,
-            json=endpoint.body,
-        )
+        client.call('PUT', f'{ENDPOINTS}/{endpoint.uuid}', endpoint.tenant.token, 204, json=endpoint.body)
 
     with ThreadPoolExecutor(threads) as pool:
         list(pool.map(put, endpoints))
@@ -236,77 +185,80 @@ def _api_throughput(apis, endpoints, settings):
         mine = everyone[index :: settings.clients]
         for endpoint in itertools.islice(itertools.cycle(mine), settings.requests):
             body = dataset.updated_body(endpoint.body, next(revisions))
-            _, elapsed_ms = client.call(
-                "PUT",
-                f"{ENDPOINTS}/{endpoint.uuid}",
-                endpoint.tenant.token,
-                204,
-                json=body,
-            )
+            _, elapsed_ms = client.call('PUT', f'{ENDPOINTS}/{endpoint.uuid}', endpoint.tenant.token, 204, json=body)
             with lock:
                 latencies.append(elapsed_ms)
 
+    busy = CpuBusy()
     started = time.perf_counter()
     with ThreadPoolExecutor(settings.clients) as pool:
         list(pool.map(writer, range(settings.clients)))
     elapsed = time.perf_counter() - started
+    cpu = busy.percent()
     count = len(apis)
-    progress(
-        f"scale: {len(latencies)} PUTs on {count} API processes in {elapsed:.1f} s"
-    )
+    progress(f'scale: {len(latencies)} PUTs on {count} API processes in {elapsed:.1f} s')
+    label = f'PUT on {count} API process(es), {settings.clients} clients'
     return [
-        Row(
-            f"PUT on {count} API process(es), {settings.clients} clients: throughput",
-            settings.size,
-            (len(latencies) / elapsed,),
-            "req/s",
-        ),
-        Row(
-            f"PUT on {count} API process(es), {settings.clients} clients: latency",
-            settings.size,
-            tuple(latencies),
-            "ms",
-        ),
+        Row(f'{label}: throughput', settings.size, (len(latencies) / elapsed,), 'req/s'),
+        Row(f'{label}: latency', settings.size, tuple(latencies), 'ms'),
+        Row(f'{label}: CPU busy, both cores', settings.size, (cpu,), '%'),
     ]
 
 
 def _drain(client, first, workers, endpoints, engine_count, settings):
-    """Changes/s: a burst of K PUTs written while the workers are paused, from their resumption to the outbox empty."""
-    token = first.master.token
-    _wait_drained(client, token)
+    """Changes/s of bursts of K PUTs written while the workers are paused, from their resumption to the outbox empty."""
     chosen = _burst(endpoints, engine_count, settings.burst)
-    for worker in workers:
-        os.kill(worker.pid, signal.SIGSTOP)
-    try:
-        revision = time.time_ns()
-        with ThreadPoolExecutor(settings.clients) as pool:
-            list(
-                pool.map(
-                    lambda pair: client.call(
-                        "PUT",
-                        f"{ENDPOINTS}/{pair[1].uuid}",
-                        pair[1].tenant.token,
-                        204,
-                        json=dataset.updated_body(pair[1].body, revision + pair[0]),
-                    ),
-                    enumerate(chosen),
-                )
-            )
-    finally:
-        started = time.perf_counter()
+    rates, cpu = [], []
+    for _ in range(settings.drains):
+        _wait_drained(client, first.master.token)
         for worker in workers:
-            os.kill(worker.pid, signal.SIGCONT)
-    _wait_drained(client, token)
-    elapsed = time.perf_counter() - started
-    progress(
-        f"scale: {len(chosen)} changes on {engine_count} engine(s) drained by {len(workers)} workers in {elapsed:.1f} s"
-    )
-    return Row(
-        f"apply, {len(workers)} worker(s), {engine_count} engine(s): K={len(chosen)} changes",
-        settings.size,
-        (len(chosen) / elapsed,),
-        "changes/s",
-    )
+            os.kill(worker.pid, signal.SIGSTOP)
+        try:
+            _write_burst(client, chosen, settings.clients)
+        finally:
+            busy = CpuBusy()
+            started = time.perf_counter()
+            for worker in workers:
+                os.kill(worker.pid, signal.SIGCONT)
+        _wait_drained(client, first.master.token)
+        rates.append(len(chosen) / (time.perf_counter() - started))
+        cpu.append(busy.percent())
+    label = f'apply, {len(workers)} worker(s), {engine_count} engine(s)'
+    progress(f'scale: {label}: {", ".join(f"{rate:.0f}" for rate in rates)} changes/s')
+    return [
+        Row(f'{label}: K={len(chosen)} changes', settings.size, tuple(rates), 'changes/s'),
+        Row(f'{label}: CPU busy, both cores', settings.size, tuple(cpu), '%'),
+    ]
+
+
+def _write_burst(client, endpoints, threads):
+    revision = time.time_ns()  # another caller id for each endpoint at each burst
+
+    def put(index_endpoint):
+        index, endpoint = index_endpoint
+        body = dataset.updated_body(endpoint.body, revision + index)
+        client.call('PUT', f'{ENDPOINTS}/{endpoint.uuid}', endpoint.tenant.token, 204, json=body)
+
+    with ThreadPoolExecutor(threads) as pool:
+        list(pool.map(put, enumerate(endpoints)))
+
+
+class CpuBusy:
+    """The share of the machine's CPU time spent busy since creation (/proc/stat: everything, not only ours)."""
+
+    def __init__(self):
+        self._busy, self._total = self._read()
+
+    def percent(self):
+        busy, total = self._read()
+        return 100 * (busy - self._busy) / max(1, total - self._total)
+
+    @staticmethod
+    def _read():
+        with open('/proc/stat', encoding='ascii') as stat:
+            fields = [int(value) for value in stat.readline().split()[1:]]
+        idle = fields[3] + fields[4]  # idle, iowait
+        return sum(fields[:8]) - idle, sum(fields[:8])
 
 
 def _burst(endpoints, engine_count, burst):
@@ -314,28 +266,20 @@ def _burst(endpoints, engine_count, burst):
     groups = [endpoints[name] for name in ENGINES[:engine_count]]
     chosen = [endpoint for row in zip(*groups) for endpoint in row][:burst]
     if len(chosen) < burst:
-        raise ValueError(
-            f"a burst of {burst} needs {burst} endpoints on {engine_count} engine(s): N is too small"
-        )
+        raise ValueError(f'a burst of {burst} needs {burst} endpoints on {engine_count} engine(s): N is too small')
     return chosen
 
 
 def _wait_drained(client, token):
     deadline = time.monotonic() + DRAIN_LIMIT_SECONDS
     while True:
-        response, _ = client.call("GET", SYNC, token, 200)
-        engines = response.json()["engines"]
-        if all(engine["pending_changes"] == 0 for engine in engines.values()):
-            refused = {
-                name: engine["refused_changes"]
-                for name, engine in engines.items()
-                if engine["refused_changes"]
-            }
+        response, _ = client.call('GET', SYNC, token, 200)
+        engines = response.json()['engines']
+        if all(engine['pending_changes'] == 0 for engine in engines.values()):
+            refused = {name: engine['refused_changes'] for name, engine in engines.items() if engine['refused_changes']}
             if refused:
-                raise RuntimeError(f"changes refused by the engines: {refused}")
+                raise RuntimeError(f'changes refused by the engines: {refused}')
             return
         if time.monotonic() > deadline:
-            raise RuntimeError(
-                f"the outbox did not drain within {DRAIN_LIMIT_SECONDS} s: {engines}"
-            )
+            raise RuntimeError(f'the outbox did not drain within {DRAIN_LIMIT_SECONDS} s: {engines}')
         time.sleep(POLL_SECONDS)
