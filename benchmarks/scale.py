@@ -25,9 +25,9 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from integration_tests.asterisk.engine import DEFAULT_PREFIX, SECOND_PREFIX, AsteriskEngine
+from integration_tests.asterisk.engine import DEFAULT_PREFIX, SECOND_PREFIX
 
-from . import dataset
+from . import ari_target, dataset
 from .client import ApiClient
 from .fake_ari_process import FakeAriProcess
 from .options import positive_int, sizes
@@ -50,11 +50,14 @@ class Settings:
     requests: int  # PUTs of each client thread
     burst: int  # K changes drained by the workers
     drains: int  # bursts timed for each number of workers and engines
+    batch_sizes: tuple[int, ...]  # apply.batch_size: the outbox rows a worker claims at once
     tenants: int
 
 
-QUICK = Settings(size=8, processes=(1, 2), clients=2, requests=3, burst=4, drains=1, tenants=1)
-FULL = Settings(size=1000, processes=(1, 2, 4), clients=8, requests=50, burst=500, drains=3, tenants=10)
+QUICK = Settings(size=8, processes=(1, 2), clients=2, requests=3, burst=4, drains=1, batch_sizes=(500,), tenants=1)
+FULL = Settings(
+    size=1000, processes=(1, 2, 4), clients=8, requests=50, burst=500, drains=3, batch_sizes=(500, 50), tenants=10
+)
 
 
 def add_arguments(group):
@@ -62,6 +65,9 @@ def add_arguments(group):
         '--scale-processes', type=sizes, help=f'numbers of API processes and of workers (default {FULL.processes})'
     )
     group.add_argument('--scale-burst', type=positive_int, help=f'changes of each apply burst (default {FULL.burst})')
+    group.add_argument(
+        '--scale-batch-sizes', type=sizes, help=f'apply.batch_size of the workers (default {FULL.batch_sizes})'
+    )
     group.add_argument(
         '--second-asterisk-prefix',
         type=Path,
@@ -77,6 +83,7 @@ def settings_from(options):
         'requests': options.samples,
         'processes': (tuple(options.scale_processes) if options.scale_processes else None),
         'burst': options.scale_burst,
+        'batch_sizes': tuple(options.scale_batch_sizes) if options.scale_batch_sizes else None,
     }
     return dataclasses.replace(base, **{key: value for key, value in given.items() if value is not None})
 
@@ -103,16 +110,8 @@ def run(options, rows):
                             for index in range(len(apis), count)
                         ]
                         rows += _api_throughput(apis[:count], endpoints, settings)
-                worker_config = {**config, 'apply': {'worker': True, 'health_interval': 1.0}}
-                with contextlib.ExitStack() as stack:
-                    workers = []
-                    for count in settings.processes:
-                        workers += [
-                            stack.enter_context(running_service(0, worker_config, home, f'worker{index}'))
-                            for index in range(len(workers), count)
-                        ]
-                        for engine_count in (1, 2):
-                            rows += _drain(client, first, workers, endpoints, engine_count, settings)
+                for batch_size in settings.batch_sizes:
+                    rows += _apply_throughput(client, first, home, config, endpoints, batch_size, settings)
     return f'measured against {description}; {os.cpu_count()} CPUs for every process, PostgreSQL and the engines'
 
 
@@ -122,36 +121,24 @@ def _engines(options):
     prefixes = (options.asterisk_prefix or DEFAULT_PREFIX, options.second_asterisk_prefix)
     if not options.fake_ari and all((prefix / 'sbin' / 'asterisk').exists() for prefix in prefixes):
         with contextlib.ExitStack() as stack:
-            real = [stack.enter_context(_started_asterisk(prefix)) for prefix in prefixes]
-            version = real[0].ari('GET', '/asterisk/info').json()['system']['version']
+            real = [stack.enter_context(ari_target.started_asterisk(prefix)) for prefix in prefixes]
             yield (
-                f'two real Asterisk {version} ({", ".join(map(str, prefixes))})',
+                f'two real Asterisk {ari_target.version(real[0])} ({", ".join(map(str, prefixes))})',
                 {name: engine.engine_config() for name, engine in zip(ENGINES, real)},
             )
         return
     fakes = [FakeAriProcess() for _ in ENGINES]
     try:
-        config = {'url': None, 'username': 'wazo', 'password': 'secret', 'timeout': 10}
         yield 'two fake ARIs', {
-            name: {'ari': {**config, 'url': f'{fake.url}/ari'}, 'pjsip_conf_file': None}
+            name: {
+                'ari': {'url': f'{fake.url}/ari', 'username': 'wazo', 'password': 'secret', 'timeout': 10},
+                'pjsip_conf_file': None,
+            }
             for name, fake in zip(ENGINES, fakes)
         }
     finally:
         for fake in fakes:
             fake.close()
-
-
-@contextlib.contextmanager
-def _started_asterisk(prefix):
-    engine = AsteriskEngine(prefix)
-    engine.configure()
-    engine.stop()  # one left running holds the old files
-    engine.start()
-    try:
-        yield engine
-    finally:
-        engine.stop()
-        engine.restore()
 
 
 def _populate(population, size, threads):
@@ -205,7 +192,23 @@ def _api_throughput(apis, endpoints, settings):
     ]
 
 
-def _drain(client, first, workers, endpoints, engine_count, settings):
+def _apply_throughput(client, first, home, config, endpoints, batch_size, settings):
+    """W service processes with their worker on, started as W grows, on one engine then on both."""
+    worker_config = {**config, 'apply': {'worker': True, 'health_interval': 1.0, 'batch_size': batch_size}}
+    rows = []
+    with contextlib.ExitStack() as stack:
+        workers = []
+        for count in settings.processes:
+            workers += [
+                stack.enter_context(running_service(0, worker_config, home, f'worker{index}-batch{batch_size}'))
+                for index in range(len(workers), count)
+            ]
+            for engine_count in (1, 2):
+                rows += _drain(client, first, workers, endpoints, engine_count, batch_size, settings)
+    return rows
+
+
+def _drain(client, first, workers, endpoints, engine_count, batch_size, settings):
     """Changes/s of bursts of K PUTs written while the workers are paused, from their resumption to the outbox empty."""
     chosen = _burst(endpoints, engine_count, settings.burst)
     rates, cpu = [], []
@@ -223,7 +226,7 @@ def _drain(client, first, workers, endpoints, engine_count, settings):
         _wait_drained(client, first.master.token)
         rates.append(len(chosen) / (time.perf_counter() - started))
         cpu.append(busy.percent())
-    label = f'apply, {len(workers)} worker(s), {engine_count} engine(s)'
+    label = f'apply, {len(workers)} worker(s), batch {batch_size}, {engine_count} engine(s)'
     progress(f'scale: {label}: {", ".join(f"{rate:.0f}" for rate in rates)} changes/s')
     return [
         Row(f'{label}: K={len(chosen)} changes', settings.size, tuple(rates), 'changes/s'),
