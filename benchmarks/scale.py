@@ -13,7 +13,9 @@ the first one.
   paused (SIGSTOP) while a burst of K PUTs is written through an API process, so that the burst
   waits in the outbox as behind a busy worker; timed from their SIGCONT to the outbox empty
   (every change acknowledged by its engine). The burst's endpoints are on one engine, or split
-  across both.
+  across both. At each `apply.batch_size` given: a worker claims that many rows at once, so with
+  the default (500) one worker takes a whole burst and the others have nothing left to claim.
+- beside each: the share of the machine's two cores busy meanwhile (every process, ours or not).
 """
 import contextlib
 import dataclasses
