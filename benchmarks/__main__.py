@@ -1,7 +1,7 @@
 # Copyright 2026 The wazo-confd-pjsip Authors  (see the AUTHORS file)
 # SPDX-License-Identifier: GPL-3.0-or-later
 
-"""python -m benchmarks [api|apply|import|history|gap|all] [--sizes 1000,10000] [--quick] [--samples N] ...
+"""python -m benchmarks [api|apply|import|history|gap|scale|all] [--sizes 1000,10000] [--quick] [--samples N] ...
 
 `all` (the default) runs every benchmark below, one table each.
 """
@@ -9,11 +9,11 @@ import argparse
 import os
 import sys
 
-from . import api, apply, gap, history_bench, import_bench, options
+from . import api, apply, gap, history_bench, import_bench, options, scale
 from .report import format_table
 
 # name -> module with TITLE, add_arguments(argument group) and run(options) -> [report.Row]
-BENCHMARKS = {'api': api, 'apply': apply, 'import': import_bench, 'history': history_bench, 'gap': gap}
+BENCHMARKS = {'api': api, 'apply': apply, 'import': import_bench, 'history': history_bench, 'gap': gap, 'scale': scale}
 
 
 def _parser():

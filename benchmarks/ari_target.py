@@ -59,13 +59,25 @@ def ari_target(options):
 
 @contextlib.contextmanager
 def _real_asterisk(prefix):
+    with started_asterisk(prefix) as engine:
+        yield AriTarget(
+            f'real Asterisk {version(engine)} ({prefix})', engine.ari_url, ARI_USER, ARI_PASSWORD, engine.restart
+        )
+
+
+@contextlib.contextmanager
+def started_asterisk(prefix):
+    """The installed Asterisk under `prefix`, started with the suite's configuration; stopped and restored after."""
     engine = AsteriskEngine(prefix)
     engine.configure()
-    engine.stop()
+    engine.stop()  # an instance left running holds the old files
     engine.start()
     try:
-        version = engine.ari('GET', '/asterisk/info').json()['system']['version']
-        yield AriTarget(f'real Asterisk {version} ({prefix})', engine.ari_url, ARI_USER, ARI_PASSWORD, engine.restart)
+        yield engine
     finally:
         engine.stop()
         engine.restore()
+
+
+def version(engine):
+    return engine.ari('GET', '/asterisk/info').json()['system']['version']

@@ -12,6 +12,7 @@ from types import SimpleNamespace
 import pytest
 
 from benchmarks import __main__ as benchmarks_main
+from benchmarks import scale
 from benchmarks.report import Row, Target, format_table, percentile
 
 REPOSITORY = Path(__file__).resolve().parents[1]
@@ -28,6 +29,7 @@ API_ROWS = (
     'resolve all + build objects (DesiredState)',
     'service RSS after population',
 )
+API_MEASURES = ('throughput', 'latency', 'CPU busy, both cores')
 
 
 def test_quick_api_benchmark_prints_a_row_per_measure_and_stops_the_service():
@@ -160,3 +162,31 @@ def test_quick_history_benchmark_compares_the_same_writes_with_and_without_histo
         ('create (POST): history overhead of the p50', '6', '1'),
     ]
     assert all(row[-1] in ('ok', 'MISS') for row in cells if 'overhead' in row[0])
+
+
+def test_quick_scale_benchmark_measures_each_number_of_processes_and_engines():
+    result = subprocess.run(
+        [sys.executable, '-m', 'benchmarks', 'scale', '--quick', '--fake-ari', '--scale-processes', '1,2'],
+        cwd=REPOSITORY,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+
+    assert result.returncode == 0, result.stderr[-3000:]
+    cells = _table_cells(result.stdout)
+    api = [f'PUT on {count} API process(es), 2 clients: {what}' for count in (1, 2) for what in API_MEASURES]
+    apply = [
+        f'apply, {workers} worker(s), batch 500, {engines} engine(s): {what}'
+        for workers in (1, 2)
+        for engines in (1, 2)
+        for what in ('K=4 changes', 'CPU busy, both cores')
+    ]
+    assert [row[0] for row in cells] == api + apply
+    assert {row[1] for row in cells} == {'8'}
+    assert 'measured against two fake ARIs' in result.stdout
+
+
+def test_scale_benchmark_refuses_a_burst_larger_than_an_engine_holds():
+    with pytest.raises(ValueError, match='a burst of 9 needs 9 endpoints on 1 engine'):
+        scale._burst({'default': [object()] * 4, 'second': [object()] * 4}, 1, 9)
