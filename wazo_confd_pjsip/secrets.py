@@ -2,6 +2,7 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 
 """The options whose values are credentials: masked in the history (for who may not read them) and in dry runs."""
+from .database.session import Resource
 from .sections import SECTION_OBJECT_TYPES, field_name
 
 MASK = '********'
@@ -24,7 +25,7 @@ def masked(body, resource):
     """A history body (endpoint, template, transport, [global]/[system]) with its secrets masked."""
     if body is None:
         return None
-    if resource == 'sip_transport':
+    if resource == Resource.SIP_TRANSPORT:
         return {**body, 'options': _masked_lines(body['options'], SECRET_OPTIONS['transport'])}
     return {
         key: _masked_lines(value, _SECRET_FIELDS[key]) if key in _SECRET_FIELDS else value
@@ -35,7 +36,7 @@ def masked(body, resource):
 def masked_changes(changes, resource):
     """`option_diff.option_changes` of unmasked bodies, each secret value masked: a changed password
     shows as changed, not its value."""
-    secret_keys_of = {'options': SECRET_OPTIONS['transport']} if resource == 'sip_transport' else _SECRET_FIELDS
+    secret_keys_of = {'options': SECRET_OPTIONS['transport']} if resource == Resource.SIP_TRANSPORT else _SECRET_FIELDS
     result = []
     for change in changes:
         if change['key'] in secret_keys_of.get(change['field'], ()):

@@ -120,7 +120,7 @@ class ImpactPreview:
         return {
             'uuid': uuid,
             'name': _facts(after, before, uuid).name,
-            'changes': masked_changes(changes, Resource.SIP_ENDPOINT.value),
+            'changes': masked_changes(changes, Resource.SIP_ENDPOINT),
         }
 
     def _effective_body(self, inputs, uuid):

@@ -83,13 +83,14 @@ def _record(row, secrets_visible, view):
         },
         'request_id': row.request_id,
     }
+    resource = Resource(row.resource)
     if view == 'diff':
         changes = option_changes(row.before, row.after)
-        record['changes'] = changes if secrets_visible else masked_changes(changes, row.resource)
+        record['changes'] = changes if secrets_visible else masked_changes(changes, resource)
     elif secrets_visible:
         record['before'], record['after'] = row.before, row.after
     else:
-        record['before'], record['after'] = masked(row.before, row.resource), masked(row.after, row.resource)
+        record['before'], record['after'] = masked(row.before, resource), masked(row.after, resource)
     return record
 
 
