@@ -30,6 +30,12 @@ def by_key(objects):
     return {obj.key: obj for obj in objects}
 
 
+def last_value(obj, attribute):
+    """The value Asterisk keeps for a non-repeatable option: the last line wins."""
+    values = obj.values(attribute)
+    return values[-1] if values else None
+
+
 def test_line():
     objects = build_objects('alice', TENANT, LINE, 'transport-udp')
 
@@ -60,17 +66,17 @@ def test_trunk_with_identify_registration_and_outbound_auths():
         ('registration', 'trunk1'),
     ]
     endpoint = objects[('endpoint', 'trunk1')]
-    assert endpoint.last_value('outbound_auth') == 'trunk1~outbound'
-    assert endpoint.last_value('auth') is None  # no inbound auth lines: no inbound auth
-    assert endpoint.last_value('transport') is None
+    assert last_value(endpoint, 'outbound_auth') == 'trunk1~outbound'
+    assert last_value(endpoint, 'auth') is None  # no inbound auth lines: no inbound auth
+    assert last_value(endpoint, 'transport') is None
     assert objects[('identify', 'trunk1')].fields == (
         ('match', '192.0.2.10'),
         ('match', '192.0.2.11'),
         ('endpoint', 'trunk1'),
     )
     registration = objects[('registration', 'trunk1')]
-    assert registration.last_value('endpoint') is None  # Asterisk refuses an endpoint without line=yes
-    assert registration.last_value('outbound_auth') == 'trunk1~registration'
+    assert last_value(registration, 'endpoint') is None  # Asterisk refuses an endpoint without line=yes
+    assert last_value(registration, 'outbound_auth') == 'trunk1~registration'
     assert objects[('auth', 'trunk1~registration')].fields == tuple(TRUNK['registration_outbound_auth'])
 
 

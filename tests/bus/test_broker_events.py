@@ -10,7 +10,7 @@ import uuid
 from tests.api.conftest import MAIN, SUB_TOKEN
 from tests.api.endpoint_sip.helpers import ENDPOINTS, TEMPLATES, create_endpoint, create_transport, item_path
 
-from .conftest import ORIGIN_UUID, eventually
+from .conftest import ORIGIN_UUID, eventually, wait_consuming
 
 DEFAULT_TEMPLATES_CREATED = ['sip_endpoint_template_created'] * 4
 
@@ -177,5 +177,5 @@ def test_events_queued_while_the_broker_is_down_arrive_in_order(api, bus, captur
 
     messages = captured.take(3, timeout=20.0)
     assert [json.loads(message.body)['data']['name'] for message in messages] == ['during-1', 'during-2', 'during-3']
-    assert bus.consumer.wait_consuming(10)
+    wait_consuming(bus.consumer)
     assert api.get('/status').json['bus_consumer'] == {'status': 'ok'}

@@ -11,6 +11,8 @@ import pytest
 
 from wazo_confd_pjsip.bus.consumer import BusConsumer, UnusableEvent, decode_event, event_bindings
 
+from .conftest import wait_consuming
+
 
 def test_bindings_match_each_event_name_exactly():
     exchange = kombu.Exchange('wazo-headers', type='headers')
@@ -96,7 +98,7 @@ def consume(rabbitmq):
         )
         consumer.start()
         started.append(consumer)
-        assert consumer.wait_consuming(10), 'the consumer did not reach the broker'
+        wait_consuming(consumer)
         return consumer
 
     yield start

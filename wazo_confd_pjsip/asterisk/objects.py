@@ -49,11 +49,6 @@ class AsteriskObject:
         """Every value given to `attribute`, in order (repeatable options have several)."""
         return [value for name, value in self.fields if name == attribute]
 
-    def last_value(self, attribute) -> str | None:
-        """The value Asterisk keeps for a non-repeatable option: the last line wins."""
-        values = self.values(attribute)
-        return values[-1] if values else None
-
 
 def _require_str(what, value):
     if not isinstance(value, str):

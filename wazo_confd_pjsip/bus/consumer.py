@@ -82,9 +82,6 @@ class BusConsumer:
     def status(self):
         return component_status(self._consuming.is_set())
 
-    def wait_consuming(self, timeout):
-        return self._consuming.wait(timeout)
-
     def _run(self):
         outage_reported = False
         while not self._stopping.is_set():
