@@ -13,7 +13,7 @@ import pytest
 import yaml
 
 from wazo_confd_pjsip import cli
-from wazo_confd_pjsip.apply.full_render import FULL_RENDER_HEADER
+from wazo_confd_pjsip.asterisk.engine_file import FULL_RENDER_HEADER
 
 WORKER_START_TIMEOUT = 30
 

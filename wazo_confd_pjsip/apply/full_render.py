@@ -8,12 +8,10 @@ For an Asterisk without ARI push configuration, and for export.
 from ..asterisk import engine_file
 from . import engine_settings
 
-FULL_RENDER_HEADER = '; Written by wazo-confd-pjsip: engine-wide sections and every endpoint, flattened.\n\n'
-
 
 def render_engine(db, desired, engine_name):
     with db.read_only() as session:
         objects = engine_settings.engine_settings_objects(session)
         for endpoint_objects in desired.for_engine(session, engine_name).values():
             objects.extend(endpoint_objects)
-    return engine_file.render(objects, header=FULL_RENDER_HEADER)
+    return engine_file.render(objects, header=engine_file.FULL_RENDER_HEADER)

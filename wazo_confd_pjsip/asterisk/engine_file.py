@@ -12,6 +12,8 @@ from .renderer import render_pjsip_conf
 RELOADED_MODULE = 'res_pjsip.so'
 
 ENGINE_FILE_HEADER = '; Written by wazo-confd-pjsip: engine-wide sections. Endpoints are pushed through ARI.\n\n'
+# The complete pjsip.conf of one engine (apply/full_render.py): for an Asterisk without ARI push, and export.
+FULL_RENDER_HEADER = '; Written by wazo-confd-pjsip: engine-wide sections and every endpoint, flattened.\n\n'
 
 # Transport options a module reload does not apply to an existing socket: Asterisk keeps the socket and
 # its TLS settings ("not reloading: protocol, bind, TLS, TCP, ToS, or CoS options"); ToS/CoS and TCP
