@@ -77,6 +77,14 @@ def find(session, uuid, template, lock=False):
     return session.execute(query).scalar_one_or_none()
 
 
+def named(session, tenant_uuid, candidate_names):
+    """(name, uuid, template) of the tenant's endpoints and templates among the names."""
+    query = sa.select(EndpointSIP.name, EndpointSIP.uuid, EndpointSIP.template).where(
+        EndpointSIP.tenant_uuid == tenant_uuid, EndpointSIP.name.in_(candidate_names)
+    )
+    return session.execute(query).all()
+
+
 def associated_with(session, attribute, owner_id):
     """The endpoint of a wazo-confd line or trunk (attribute: 'line_id', 'trunk_id'), or None."""
     query = sa.select(EndpointSIP).where(getattr(EndpointSIP, attribute) == owner_id)

@@ -11,11 +11,9 @@ bus events) run at commit only, so nothing of it survives, and it cannot disagre
 """
 import dataclasses
 
-import sqlalchemy as sa
 from marshmallow import ValidationError
 
 from ... import names
-from ...database.models import EndpointSIP
 from ...errors import DomainError
 from ...sections import SECTIONS, field_name
 from ...sipconf import Issue, general_template_name, map_sip_conf, once_each, parse, place_registrations
@@ -166,11 +164,7 @@ class _Job:
         """name → (uuid, kind) of the tenant's templates and endpoints among the names (update only)."""
         if not self.update or not candidate_names:
             return {}
-        rows = session.execute(
-            sa.select(EndpointSIP.name, EndpointSIP.uuid, EndpointSIP.template).where(
-                EndpointSIP.tenant_uuid == self.tenant_uuid, EndpointSIP.name.in_(candidate_names)
-            )
-        )
+        rows = endpoint_dao.named(session, self.tenant_uuid, candidate_names)
         return {name: (uuid, 'template' if template else 'endpoint') for name, uuid, template in rows}
 
     def _warn_missing_transports(self, transports):
