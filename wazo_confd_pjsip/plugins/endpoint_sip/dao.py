@@ -6,7 +6,7 @@ import sqlalchemy as sa
 
 from ... import names
 from ...database import listing, template_graph
-from ...database.models import EndpointSIP, EndpointSIPParent, SIPTransport, Tenant
+from ...database.models import EndpointSIP, EndpointSIPParent, Tenant
 from ...database.search import like_pattern, normalize_search_text
 
 SORTABLE = ('name', 'label', 'uuid', 'asterisk_id', 'tenant_uuid')
@@ -168,19 +168,16 @@ def tenant_template_parents(session, tenant_uuid):
     return graph
 
 
-def transport_exists(session, uuid):
-    """Whether the transport exists, key-share-locked until commit: a delete of it waits for the
-    endpoint written with it, or, already under way, is waited for and the transport is then not found.
-
-    FOR KEY SHARE (read=True with key_share=True; key_share alone is FOR NO KEY UPDATE): the
-    foreign key's own lock, so concurrent endpoints of one transport do not wait for each other.
-    """
-    query = sa.select(SIPTransport.uuid).where(SIPTransport.uuid == uuid).with_for_update(read=True, key_share=True)
-    return session.execute(query).first() is not None
+def a_transport_user(session, transport_uuid):
+    """The uuid of one endpoint or template set on the transport, or None."""
+    users = sa.select(EndpointSIP.uuid).where(EndpointSIP.transport_uuid == transport_uuid)
+    return session.execute(users.limit(1)).scalar()
 
 
-def transport_named(session, name):
-    return session.execute(sa.select(SIPTransport.uuid).where(SIPTransport.name == name)).scalar()
+def move_transport_users(session, transport_uuid, to_uuid):
+    session.execute(
+        sa.update(EndpointSIP).where(EndpointSIP.transport_uuid == transport_uuid).values(transport_uuid=to_uuid)
+    )
 
 
 def search(session, template, tenant_uuids, params, template_uuid=None):

@@ -7,6 +7,7 @@ Templates are identified by their label; their names are generated like any othe
 """
 from ... import names
 from ...database.session import Action
+from ..transports import dao as transport_dao
 from . import dao, notifier
 
 GLOBAL_AOR = [
@@ -67,7 +68,7 @@ def create_default_templates(uow, tenant_uuid):
             template=True,
             name=names.generate(session, 'template'),
             label=label,
-            transport_uuid=dao.transport_named(session, transport_name) if transport_name else None,
+            transport_uuid=transport_dao.uuid_named(session, transport_name) if transport_name else None,
             options={section: [list(line) for line in lines] for section, lines in sections.items()},
             parent_uuids=[created[parent_label].uuid] if parent_label else [],
         )

@@ -7,6 +7,7 @@ from ...errors import InvalidInput, RelatedNotFound
 from ...inheritance import most_copies, would_create_cycle
 from ...sections import SECTION_OBJECT_TYPES, SECTIONS_WITH_CUSTOM_KEYS, field_name
 from ..option_checks import check_option_lines
+from ..transports import dao as transport_dao
 from . import dao
 
 
@@ -79,5 +80,5 @@ def check_parents(session, node_uuid, tenant_uuid, parent_uuids, is_template):
 
 
 def check_transport(session, transport_uuid):
-    if transport_uuid is not None and not dao.transport_exists(session, transport_uuid):
+    if transport_uuid is not None and not transport_dao.exists(session, transport_uuid):
         raise RelatedNotFound('transport', 'SIPTransport', uuid=transport_uuid)

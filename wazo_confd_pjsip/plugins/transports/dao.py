@@ -1,11 +1,11 @@
 # Copyright 2026 The wazo-confd-pjsip Authors  (see the AUTHORS file)
 # SPDX-License-Identifier: GPL-3.0-or-later
 
-"""Queries on transports, and on the endpoints that use one."""
+"""Queries on transports."""
 import sqlalchemy as sa
 
 from ...database import listing
-from ...database.models import EndpointSIP, SIPTransport
+from ...database.models import SIPTransport
 from ...database.search import like_pattern
 
 SORTABLE = ('name', 'uuid')
@@ -39,11 +39,16 @@ def delete(session, transport):
     session.flush()
 
 
-def a_user(session, uuid):
-    """The uuid of one endpoint or template set on the transport, or None."""
-    users = sa.select(EndpointSIP.uuid).where(EndpointSIP.transport_uuid == uuid)
-    return session.execute(users.limit(1)).scalar()
+def exists(session, uuid):
+    """Whether the transport exists, key-share-locked until commit: a delete of it waits for the
+    endpoint written with it, or, already under way, is waited for and the transport is then not found.
+
+    FOR KEY SHARE (read=True with key_share=True; key_share alone is FOR NO KEY UPDATE): the
+    foreign key's own lock, so concurrent endpoints of one transport do not wait for each other.
+    """
+    query = sa.select(SIPTransport.uuid).where(SIPTransport.uuid == uuid).with_for_update(read=True, key_share=True)
+    return session.execute(query).first() is not None
 
 
-def move_users(session, uuid, to_uuid):
-    session.execute(sa.update(EndpointSIP).where(EndpointSIP.transport_uuid == uuid).values(transport_uuid=to_uuid))
+def uuid_named(session, name):
+    return session.execute(sa.select(SIPTransport.uuid).where(SIPTransport.name == name)).scalar()

@@ -4,6 +4,7 @@
 from ... import names
 from ...database.session import Action
 from ...errors import AlreadyExists, InvalidInput, NotFound, StillAssociated
+from ..endpoint_sip import dao as endpoint_dao
 from . import dao, notifier
 from .validator import check_options
 
@@ -75,9 +76,9 @@ class TransportService:
             if fallback.uuid == transport.uuid:
                 # Re-pointing onto the deleted transport would leave its users without one, silently.
                 raise InvalidInput('fallback', 'Must be another transport than the deleted one')
-            dao.move_users(session, uuid, fallback.uuid)
+            endpoint_dao.move_transport_users(session, uuid, fallback.uuid)
         else:
-            user = dao.a_user(session, uuid)
+            user = endpoint_dao.a_transport_user(session, uuid)
             if user is not None:
                 raise StillAssociated(RESOURCE, 'EndpointSIP', uuid=user)
         dao.delete(session, transport)
