@@ -52,6 +52,11 @@ def children_first(template_uuids, parents_of):
     return ordered
 
 
+def recorded(session, tenant_uuid):
+    """Whether the tenant has its row (recorded and not removed since)."""
+    return session.execute(sa.select(Tenant.uuid).where(Tenant.uuid == tenant_uuid)).first() is not None
+
+
 class Tenants:
     def __init__(self, db):
         self._db = db
@@ -69,7 +74,7 @@ class Tenants:
 
     def exists(self, tenant_uuid):
         with self._db.read_only() as session:
-            return session.execute(sa.select(Tenant.uuid).where(Tenant.uuid == tenant_uuid)).first() is not None
+            return recorded(session, tenant_uuid)
 
     def add(self, tenant_uuid):
         """ensure() in a transaction of its own: a tenant wazo-auth announces."""

@@ -8,11 +8,11 @@ write, recorded (a change of its own) and pushed to Asterisk by the same unit of
 refused (Conflict, 409) when the resource is no longer as the change left it, or when what it
 refers to (a parent template, a transport, its name) is no longer there to be had.
 """
-from ...database.models import Tenant
 from ...database.session import Resource
 from ...errors import AlreadyExists, Conflict, NotFound, RelatedNotFound, StillAssociated, StillInherited
 from ..endpoint_sip import dao as endpoint_dao
 from ..endpoint_sip import notifier as endpoint_notifier
+from ..endpoint_sip import tenants
 from ..endpoint_sip.schema import load_create, load_update
 from ..engine_settings import dao as engine_settings_dao
 from ..transports import dao as transport_dao
@@ -127,7 +127,7 @@ class HistoryService:
                 service.delete_in(uow, tenant, uuid)
             elif record.after is None:
                 # Its tenant would come back with new default templates: a removed tenant stays removed.
-                if uow.session.get(Tenant, record.tenant_uuid) is None:
+                if not tenants.recorded(uow.session, record.tenant_uuid):
                     raise Conflict(f'tenant {record.tenant_uuid} of {uuid} was removed')
                 service.create_in(uow, record.tenant_uuid, load_create(before), uuid=uuid)
             else:
