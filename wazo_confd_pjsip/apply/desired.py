@@ -13,8 +13,9 @@ import sqlalchemy as sa
 
 from ..asterisk.builder import build_objects
 from ..database.effective import ResolverInputs, read_inputs, resolve
-from ..database.models import EndpointSIP, SIPTransport
+from ..database.models import EndpointSIP
 from ..engine_ids import engine_of
+from ..plugins.transports import dao as transport_dao
 from .engines import on_engine
 
 
@@ -73,7 +74,7 @@ class DesiredState:
         return DesiredInputs(
             read_inputs(session, rows, template_rows),
             {row.uuid: EndpointFacts.of(row) for row in rows},
-            dict(session.execute(sa.select(SIPTransport.uuid, SIPTransport.name)).all()),
+            transport_dao.names_by_uuid(session),
         )
 
     def build(self, inputs, engine=None):

@@ -22,9 +22,10 @@ import sqlalchemy as sa
 from ..asterisk import engine_file
 from ..database import template_graph
 from ..database.effective import ResolverInputs, config_nodes, resolve
-from ..database.models import EndpointSIP, SIPTransport
+from ..database.models import EndpointSIP
 from ..database.session import Resource
 from ..option_diff import option_changes
+from ..plugins.transports import dao as transport_dao
 from ..secrets import masked_changes
 from ..sections import field_name
 from . import acknowledged, engine_settings, engine_state
@@ -152,9 +153,7 @@ def _read_written(uow):
         endpoints={row.uuid: EndpointFacts.of(row) for row in rows if not row.template},
         wazo_options={row.uuid: row.wazo_options for row in rows if row.wazo_options},
         removed=frozenset(written - {row.uuid for row in rows}),
-        transport_names=(
-            dict(session.execute(sa.select(SIPTransport.uuid, SIPTransport.name)).all()) if transports_written else None
-        ),
+        transport_names=(transport_dao.names_by_uuid(session) if transports_written else None),
         sections=(
             engine_settings.snapshot(engine_settings.engine_settings_objects(session)) if sections_changed else None
         ),

@@ -18,6 +18,11 @@ def search(session, params):
     )
 
 
+def names_by_uuid(session):
+    """uuid → name of every transport: what endpoints' objects name them by."""
+    return dict(session.execute(sa.select(SIPTransport.uuid, SIPTransport.name)).all())
+
+
 def find(session, uuid, lock=False):
     query = sa.select(SIPTransport).where(SIPTransport.uuid == uuid)
     if lock:
