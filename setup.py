@@ -6,6 +6,7 @@ from setuptools import find_packages, setup
 setup(
     name='wazo-confd-pjsip',
     version='1.0.0',
+    license='GPL-3.0-or-later',
     description='PJSIP configuration service of a multi-tenant Wazo-style telephony platform',
     python_requires='>=3.11',
     packages=find_packages(include=['wazo_confd_pjsip', 'wazo_confd_pjsip.*']),

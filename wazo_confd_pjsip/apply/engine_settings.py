@@ -1,7 +1,7 @@
 # Copyright 2026 The wazo-confd-pjsip Authors  (see the AUTHORS file)
 # SPDX-License-Identifier: GPL-3.0-or-later
 
-"""The engine-wide sections (transports, [global], [system]) of the database, and the file they are
+"""What makes the engine file (transports, [global], [system]) as the database holds it, and the file it is
 written to (asterisk/engine_file.py says why a file, and what a reload does not apply)."""
 import os
 import tempfile

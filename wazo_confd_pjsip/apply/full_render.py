@@ -1,7 +1,7 @@
 # Copyright 2026 The wazo-confd-pjsip Authors  (see the AUTHORS file)
 # SPDX-License-Identifier: GPL-3.0-or-later
 
-"""A complete pjsip.conf for one engine: engine-wide sections and every endpoint, flattened.
+"""A complete pjsip.conf for one engine: the engine file and every endpoint, flattened.
 
 For an Asterisk without ARI push configuration, and for export.
 """

@@ -61,7 +61,7 @@ def engine_lock_name(engine_name):
     return f'apply-engine:{engine_name}'
 
 
-def sections_lock_name(engine_name):
+def engine_file_lock_name(engine_name):
     return f'apply-sections:{engine_name}'
 
 

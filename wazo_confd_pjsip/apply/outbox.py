@@ -106,7 +106,7 @@ def _previous_engines(changes):
 
 
 def affected(session, changes):
-    """The endpoints a change set touches, and whether it changes engine-wide sections.
+    """The endpoints a change set touches, and whether it changes the engine file.
 
     Shared by the outbox (what to push) and the dry run (what to preview).
     """

@@ -46,7 +46,7 @@ class _Written:
     wazo_options: dict  # uuid → what its line or trunk adds, of those endpoints that have some
     removed: frozenset  # the endpoints and templates it deleted
     transport_names: dict | None  # when it wrote a transport
-    sections: dict | None  # the engine-wide sections' snapshot, when it changed them
+    engine_settings: dict | None  # the engine settings' snapshot, when it changed them
 
 
 class ImpactPreview:
@@ -102,7 +102,7 @@ class ImpactPreview:
             wanted = after_objects[owner] if facts is not None and facts.engine == engine.name else []
             operations += self._plan(current[owner], wanted, merges_set_var)
         previous = state.engine_sections if state else None
-        reload_required = written.sections is not None and written.sections != previous
+        reload_required = written.engine_settings is not None and written.engine_settings != previous
         return {
             'name': engine.name,
             'operations': {
@@ -111,7 +111,9 @@ class ImpactPreview:
                 'items': [_described(operation) for operation in operations[:LISTED]],
             },
             'reload_required': reload_required,
-            'restart_reasons': engine_file.restart_reasons(previous, written.sections) if reload_required else [],
+            'restart_reasons': (
+                engine_file.restart_reasons(previous, written.engine_settings) if reload_required else []
+            ),
         }
 
     def _example(self, uuid, before, after):
@@ -154,7 +156,7 @@ def _read_written(uow):
         wazo_options={row.uuid: row.wazo_options for row in rows if row.wazo_options},
         removed=frozenset(written - {row.uuid for row in rows}),
         transport_names=(transport_dao.names_by_uuid(session) if transports_written else None),
-        sections=(
+        engine_settings=(
             engine_settings.snapshot(engine_settings.engine_settings_objects(session)) if sections_changed else None
         ),
     )

@@ -1,7 +1,7 @@
 # Copyright 2026 The wazo-confd-pjsip Authors  (see the AUTHORS file)
 # SPDX-License-Identifier: GPL-3.0-or-later
 
-"""Pushing to one engine: a batch of endpoints, the whole engine, or its engine-wide sections.
+"""Pushing to one engine: a batch of endpoints, the whole engine, or its engine file.
 
 Locks (PostgreSQL advisory, so they hold across worker processes): applying endpoints takes the
 engine's lock shared and each endpoint's exclusively; a full push takes the engine's lock
@@ -22,7 +22,14 @@ from ..asterisk.objects import CREATION_ORDER
 from ..asterisk.plan import Action, Operation, catalogue_reset_value, phase_full_push, plan_changes
 from ..database.models import ApplyOutbox
 from . import acknowledged, engine_settings, engine_state, queue
-from .locks import advisory_lock, advisory_locks, engine_lock_name, owner_lock_name, probe_lock_name, sections_lock_name
+from .locks import (
+    advisory_lock,
+    advisory_locks,
+    engine_file_lock_name,
+    engine_lock_name,
+    owner_lock_name,
+    probe_lock_name,
+)
 from .outbox import KIND_ENDPOINT, KIND_RESYNC
 
 logger = logging.getLogger(__name__)
@@ -190,7 +197,7 @@ class EnginePusher:
                 queue.settle(connection, [row for row in covered if row.owner_uuid not in refused])
                 connection.commit()
         # A first contact, or an engine whose file was never written: its sections too.
-        self.apply_sections(engine)
+        self.apply_engine_file(engine)
 
     def _converge(self, engine, known, owned, merges_set_var):
         """What brings a running engine from what it holds to `owned`; `known`: what it was acknowledged."""
@@ -235,15 +242,15 @@ class EnginePusher:
                     raise error
         return done, refused
 
-    # --- engine-wide sections
+    # --- the engine file (transports, [global], [system])
 
-    def apply_sections(self, engine):
+    def apply_engine_file(self, engine):
         """Write the engine's pjsip.conf sections file and reload res_pjsip; report what needs a restart.
 
         Nothing to do when the engine already got these sections (another worker, or a full push).
         """
         with self._db.engine.connect() as connection:
-            with advisory_lock(connection, sections_lock_name(engine.name)):
+            with advisory_lock(connection, engine_file_lock_name(engine.name)):
                 with self._db.read_only() as session:
                     objects = engine_settings.engine_settings_objects(session)
                 current = engine_settings.snapshot(objects)

@@ -234,7 +234,7 @@ class ApplyWorker:
                 remaining = [row for row in remaining if row.kind == KIND_SECTIONS]
             sections = [row for row in remaining if row.kind == KIND_SECTIONS]
             if sections:
-                self._pusher.apply_sections(engine)
+                self._pusher.apply_engine_file(engine)
                 queue.done(self._db, sections)
                 remaining = [row for row in remaining if row.kind != KIND_SECTIONS]
             owners = list(dict.fromkeys(row.owner_uuid for row in remaining))

@@ -1,7 +1,7 @@
 # Copyright 2026 The wazo-confd-pjsip Authors  (see the AUTHORS file)
 # SPDX-License-Identifier: GPL-3.0-or-later
 
-"""The engine-wide sections (transports, [global], [system]) live in a pjsip.conf file Asterisk includes.
+"""The engine file: transports, [global] and [system], in a pjsip.conf file Asterisk includes.
 
 Transports are not pushed through ARI: a deleted transport keeps its socket until Asterisk
 restarts, and bind/protocol/TLS changes only apply with allow_reload. So the file is rewritten and

@@ -1,7 +1,7 @@
 # Copyright 2026 The wazo-confd-pjsip Authors  (see the AUTHORS file)
 # SPDX-License-Identifier: GPL-3.0-or-later
 
-"""pjsip.conf text for Asterisk objects (engine-wide sections: transports, [global], [system]).
+"""pjsip.conf text for Asterisk objects (the engine file: transports, [global], [system]).
 
 Values are written verbatim after ``key = ``; Asterisk's parser gives three characters a meaning
 there: a line break starts a new line (a new option or a ``[section]``), and ``;`` starts a

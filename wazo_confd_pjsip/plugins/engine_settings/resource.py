@@ -7,7 +7,7 @@ from .schema import EngineSettingsSchema
 
 
 def engine_settings_resource(section):
-    class EngineSectionResource(AuthResource):
+    class EngineSettingsResource(AuthResource):
         @required_acl(f'confd.asterisk.pjsip.{section}.read')
         @master_tenant_only
         def get(self):
@@ -20,5 +20,5 @@ def engine_settings_resource(section):
             self.service.replace(body['options'])
             return '', 204
 
-    EngineSectionResource.__name__ = f'PJSIP{section.capitalize()}Resource'
-    return EngineSectionResource
+    EngineSettingsResource.__name__ = f'PJSIP{section.capitalize()}Resource'
+    return EngineSettingsResource

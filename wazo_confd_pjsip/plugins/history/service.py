@@ -27,7 +27,7 @@ WIRE_NAMES = {
     Resource.PJSIP_GLOBAL.value: 'PJSIPGlobal',
     Resource.PJSIP_SYSTEM.value: 'PJSIPSystem',
 }
-_ENGINE_SECTIONS = {Resource.PJSIP_GLOBAL.value: 'global', Resource.PJSIP_SYSTEM.value: 'system'}
+_ENGINE_SETTING_RESOURCES = {Resource.PJSIP_GLOBAL.value: 'global', Resource.PJSIP_SYSTEM.value: 'system'}
 # The refusals of a write that mean "the state is no longer what the record needs".
 _STATE_REFUSALS = (AlreadyExists, RelatedNotFound, StillAssociated, StillInherited)
 
@@ -99,8 +99,12 @@ class HistoryService:
 
     def _current(self, session, record):
         """The resource's body now, as the history keeps it (None: it does not exist)."""
-        if record.resource in _ENGINE_SECTIONS:
-            return {'options': engine_settings_dao.options_of(session, _ENGINE_SECTIONS[record.resource], lock=True)}
+        if record.resource in _ENGINE_SETTING_RESOURCES:
+            return {
+                'options': engine_settings_dao.options_of(
+                    session, _ENGINE_SETTING_RESOURCES[record.resource], lock=True
+                )
+            }
         if record.resource == Resource.SIP_TRANSPORT.value:
             transport = transport_dao.find(session, record.resource_uuid, lock=True)
             return transport_notifier.summary(transport) if transport is not None else None
@@ -112,8 +116,8 @@ class HistoryService:
 
     def _restore(self, uow, tenant, record):
         before, uuid = record.before, record.resource_uuid
-        if record.resource in _ENGINE_SECTIONS:
-            self._engine_settings[_ENGINE_SECTIONS[record.resource]].replace_in(uow, dict(before['options']))
+        if record.resource in _ENGINE_SETTING_RESOURCES:
+            self._engine_settings[_ENGINE_SETTING_RESOURCES[record.resource]].replace_in(uow, dict(before['options']))
         elif record.resource == Resource.SIP_TRANSPORT.value:
             if before is None:
                 self._transports.delete_in(uow, uuid)
