@@ -5,13 +5,13 @@
 PUT /lines/{id}/endpoints/sip/{uuid}. The service, authenticated by a fake wazo-auth with its own service
 user, reads the line and its user from a fake wazo-confd; its engine pushes only used endpoints, as Wazo."""
 import secrets
-import time
 
 import pytest
 
 from tests.databases import create_database, drop_database
 from tests.fakes.wazo_auth import FakeWazoAuth
 from tests.fakes.wazo_confd import FakeWazoConfd
+from tests.waiting import eventually
 
 from .conftest import ENDPOINTS, TEMPLATES, TRANSPORT
 from .service import MASTER_TENANT, MASTER_TOKEN, SUB_TENANT, Api, ServiceProcess
@@ -48,20 +48,13 @@ def wazo_service(service_command, work_dir, postgres_server_uri, asterisk, sip_p
         },
     )
     process.start()
-    eventually(lambda: Api(process.url, MASTER_TOKEN, SUB_TENANT).get(TEMPLATES)['total'] > 0)  # the tenant sync
+    eventually(lambda: Api(process.url, MASTER_TOKEN, SUB_TENANT).get(TEMPLATES)['total'] > 0, 'the tenant sync', 30)
     Api(process.url).post(
         '/sip/transports', {'name': TRANSPORT, 'options': [['protocol', 'udp'], ['bind', f'127.0.0.1:{sip_port}']]}
     )
     yield process
     process.stop()
     drop_database(postgres_server_uri, name)
-
-
-def eventually(condition, timeout=30.0):
-    deadline = time.monotonic() + timeout
-    while not condition():
-        assert time.monotonic() < deadline, 'not within the time limit'
-        time.sleep(0.1)
 
 
 def wazo_variables(asterisk_object):

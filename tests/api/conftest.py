@@ -75,7 +75,7 @@ def fake_auth():
 
 
 # The service's own wazo-auth user, which reads wazo-confd's lines, users, voicemails and trunks.
-SERVICE_USER = ('wazo-confd-pjsip-service', 'service-secret')
+SERVICE_USER = ('wazo-confd-pjsip-confd-reader', 'reader-secret')
 SERVICE_ACL = [
     'confd.lines.*.read',
     'confd.users.*.read',
@@ -87,15 +87,15 @@ SERVICE_ACL = [
 
 @pytest.fixture(scope='session')
 def fake_confd(fake_auth):
-    username, password = SERVICE_USER
-    fake_auth.add_user(username, password, tenant_uuid=MAIN, acl=SERVICE_ACL)
     with FakeWazoConfd(fake_auth) as confd:
         yield confd
 
 
 def confd_config(fake_confd):
-    """Configuration overrides of a service that reads the fake wazo-confd with its service user."""
+    """Configuration overrides of a service that reads the fake wazo-confd with its service user (made
+    here: other tests give the fake wazo-auth service users of their own)."""
     username, password = SERVICE_USER
+    fake_confd.auth.add_user(username, password, tenant_uuid=MAIN, acl=SERVICE_ACL)
     return {'confd': fake_confd.config(), 'auth': {'username': username, 'password': password}}
 
 

@@ -10,32 +10,18 @@ Modes: ``normal``, ``down`` (listening socket and open connections closed: conne
 """
 import base64
 import datetime
-import functools
 import json
-import socket
-import threading
 import time
 import uuid
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from urllib.parse import parse_qs, unquote, urlsplit
+from urllib.parse import unquote
 
 from wazo_confd_pjsip.auth.acl import acl_allows
 from wazo_confd_pjsip.auth.tenant_tree import subtree
 
+from .http_service import FakeHttpService
+
 MODES = ('normal', 'down', 'broken', 'slow')
-
-
-@dataclass(frozen=True)
-class RecordedRequest:
-    method: str
-    path: str
-    query: dict  # name -> last value
-    headers: dict  # as sent (case kept)
-    body: bytes
-
-    def header(self, name):
-        return next((value for key, value in self.headers.items() if key.lower() == name.lower()), None)
 
 
 @dataclass
@@ -59,19 +45,16 @@ class FakeUser:
     acl: list
 
 
-class FakeWazoAuth:
+class FakeWazoAuth(FakeHttpService):
+    THREAD_NAME = 'fake-wazo-auth'
+
     def __init__(self):
+        super().__init__()
         self.tenants = {}  # uuid -> (parent_uuid, name)
         self.tokens = {}
         self.users = {}
-        self.requests = []
         self.mode = 'normal'
         self.delay = 0.0
-        self.port = None
-        self.connections_accepted = 0
-        self._lock = threading.Lock()
-        self._server = None
-        self._connections = set()
 
     # --- seeding
 
@@ -108,36 +91,7 @@ class FakeWazoAuth:
             **overrides,
         }
 
-    # --- lifecycle and modes
-
-    def __enter__(self):
-        self.start()
-        return self
-
-    def __exit__(self, *exc_info):
-        self.stop()
-
-    def start(self):
-        self._server = _Server(('127.0.0.1', self.port or 0), _Handler)
-        self._server.fake = self
-        self.port = self._server.server_address[1]
-        # a short poll interval: stopping (and "down") waits for it
-        serve = functools.partial(self._server.serve_forever, poll_interval=0.02)
-        threading.Thread(target=serve, name='fake-wazo-auth', daemon=True).start()
-
-    def stop(self):
-        if self._server is None:
-            return
-        self._server.shutdown()
-        self._server.server_close()
-        self._server = None
-        with self._lock:
-            connections, self._connections = self._connections, set()
-        for connection in connections:  # kept-alive connections would otherwise still be served
-            try:
-                connection.shutdown(socket.SHUT_RDWR)
-            except OSError:
-                pass
+    # --- modes
 
     def set_mode(self, mode, delay=1.0):
         assert mode in MODES, mode
@@ -249,54 +203,3 @@ def _basic_credentials(authorization):
         return None, None
     username, _, password = base64.b64decode(encoded).decode().partition(':')
     return username, password
-
-
-class _Server(ThreadingHTTPServer):
-    daemon_threads = True
-    fake: FakeWazoAuth
-
-    def handle_error(self, request, client_address):
-        pass  # clients that gave up (timeouts, "down") are part of the tests
-
-
-class _Handler(BaseHTTPRequestHandler):
-    protocol_version = 'HTTP/1.1'  # keep-alive, as the real wazo-auth: the client reuses connections
-    disable_nagle_algorithm = True  # headers and body are sent apart: no 40 ms delayed-ACK wait
-
-    def setup(self):
-        super().setup()
-        with self.server.fake._lock:
-            self.server.fake._connections.add(self.connection)
-            self.server.fake.connections_accepted += 1
-
-    def finish(self):
-        super().finish()
-        with self.server.fake._lock:
-            self.server.fake._connections.discard(self.connection)
-
-    def do_HEAD(self):
-        self._serve()
-
-    def do_GET(self):
-        self._serve()
-
-    def do_POST(self):
-        self._serve()
-
-    def _serve(self):
-        url = urlsplit(self.path)
-        body = self.rfile.read(int(self.headers.get('Content-Length') or 0))
-        query = {name: values[-1] for name, values in parse_qs(url.query, keep_blank_values=True).items()}
-        recorded = RecordedRequest(self.command, url.path, query, dict(self.headers.items()), body)
-        status, payload = self.server.fake.answer(recorded)
-        content = json.dumps(payload).encode() if payload is not None else b''
-        self.send_response(status)
-        if content:
-            self.send_header('Content-Type', 'application/json')
-        self.send_header('Content-Length', str(len(content)))
-        self.end_headers()
-        if self.command != 'HEAD':
-            self.wfile.write(content)
-
-    def log_message(self, format, *args):
-        pass

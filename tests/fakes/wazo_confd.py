@@ -9,32 +9,27 @@ token must be valid and hold the resource's read ACL (`confd.lines.{id}.read`...
 found only in the subtree of `Wazo-Tenant` (which the token must see), else 404 as wazo-confd says.
 Stopped (`stop()`), it refuses connections, as a wazo-confd that is down.
 """
-import functools
-import threading
 import uuid
 
 from wazo_confd_pjsip.auth.acl import acl_allows
 from wazo_confd_pjsip.auth.tenant_tree import subtree
 
-from .wazo_auth import _Handler, _Server
+from .http_service import FakeHttpService
 
 BASE = '/1.1'
 
 
-class FakeWazoConfd:
+class FakeWazoConfd(FakeHttpService):
+    THREAD_NAME = 'fake-wazo-confd'
+
     def __init__(self, auth):
+        super().__init__()
         self.auth = auth  # a FakeWazoAuth: tokens, tenants
         self.lines = {}  # id → body
         self.users = {}  # uuid → body
         self.voicemails = {}
         self.trunks = {}
         self.call_pickups = {}
-        self.requests = []
-        self.port = None
-        self.connections_accepted = 0
-        self._lock = threading.Lock()
-        self._connections = set()
-        self._server = None
         self._ids = iter(range(1, 10**6))
 
     # --- seeding, with wazo-confd's shapes
@@ -158,32 +153,6 @@ class FakeWazoConfd:
     def requests_of(self, path_prefix):
         with self._lock:
             return [request for request in self.requests if request.path.startswith(BASE + path_prefix)]
-
-    # --- lifecycle
-
-    def __enter__(self):
-        self.start()
-        return self
-
-    def __exit__(self, *exc_info):
-        self.stop()
-
-    def start(self):
-        self._server = _Server(('127.0.0.1', self.port or 0), _Handler)
-        self._server.fake = self
-        self.port = self._server.server_address[1]
-        serve = functools.partial(self._server.serve_forever, poll_interval=0.02)
-        threading.Thread(target=serve, name='fake-wazo-confd', daemon=True).start()
-
-    def stop(self):
-        if self._server is not None:
-            self._server.shutdown()
-            self._server.server_close()
-            self._server = None
-        with self._lock:
-            connections, self._connections = self._connections, set()
-        for connection in connections:
-            connection.close()
 
     # --- the protocol (called from the handler threads)
 

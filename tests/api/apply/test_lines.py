@@ -33,7 +33,8 @@ def test_only_a_used_endpoint_reaches_the_engine_with_what_its_line_adds(api, wo
     worker.drain()
     assert ('endpoint', 'alice') not in fake_ari.objects()
 
-    assert api.put(f'/lines/{line["id"]}/endpoints/sip/{alice["uuid"]}').status_code == 204
+    response = api.put(f"/lines/{line['id']}/endpoints/sip/{alice['uuid']}")
+    assert response.status_code == 204, response.json
     worker.drain()
 
     user = fake_confd.users[line['users'][0]['uuid']]
