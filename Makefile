@@ -7,7 +7,12 @@ DATA_DIR ?= .data
 BENCH_ARGS ?=
 # The real Asterisk 22 the Asterisk suite and the apply benchmark run; installed from ../shared/asterisk.
 ASTERISK_PREFIX ?= /opt/asterisk
-SHARED_ASTERISK ?= ../shared/asterisk
+# ../shared holds the real parts (the Asterisk build, Wazo's clients): beside this checkout, or beside
+# the repository it was cloned from (a CI clone in a temporary folder).
+SHARED ?= $(shell if [ -d ../shared ]; then cd ../shared && pwd; else o=$$(git config --get remote.origin.url 2>/dev/null); if [ -n "$$o" ] && [ -d "$$o/../shared" ]; then cd "$$o/../shared" && pwd; else echo ../shared; fi; fi)
+SHARED_ASTERISK ?= $(SHARED)/asterisk
+export WAZO_SHARED_ASTERISK ?= $(SHARED_ASTERISK)
+export WAZO_SHARED_CLIENTS ?= $(SHARED)/wazo-clients
 export WAZO_TEST_ASTERISK_PREFIX = $(ASTERISK_PREFIX)
 # The same Asterisk built with contrib/asterisk/patches (set_var endpoints merge: no endpoint gap).
 ASTERISK_PATCHED_PREFIX ?= /opt/asterisk-patched
