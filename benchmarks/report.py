@@ -24,14 +24,21 @@ def percentile(values, fraction):
 
 @dataclass(frozen=True)
 class Target:
-    """Met when the row's `statistic` (p95, max, or value for a single sample) is at most `limit`."""
+    """Met when the row's `statistic` (p95, max, or value for a single sample) is at most `limit`,
+    and its median at most `p50_limit` when one is given."""
 
     limit: float
     statistic: str = 'p95'
+    p50_limit: float | None = None
 
     def describe(self, unit):
         prefix = '' if self.statistic == 'value' else f'{self.statistic} '
-        return f'{prefix}<= {self.limit:g} {unit}'
+        median = '' if self.p50_limit is None else f'p50 <= {self.p50_limit:g}, '
+        return f'{median}{prefix}<= {self.limit:g} {unit}'
+
+    def met_by(self, row):
+        median_met = self.p50_limit is None or row.p50 <= self.p50_limit
+        return median_met and row.statistic(self.statistic) <= self.limit
 
 
 @dataclass(frozen=True)
@@ -60,7 +67,7 @@ class Row:
     def verdict(self):
         if self.target is None:
             return ''
-        return 'ok' if self.statistic(self.target.statistic) <= self.target.limit else 'MISS'
+        return 'ok' if self.target.met_by(self) else 'MISS'
 
 
 HEADERS = ('measure', 'N', 'samples', 'p50', 'p95', 'target', 'result')

@@ -75,6 +75,7 @@ def test_quick_apply_benchmark_prints_a_row_per_measure():
         ('one-endpoint change, commit → visible', '8'),
         ('new endpoint, commit → visible', '8'),
         ('restart: Asterisk up → full state back', '8'),
+        ('outage: ARI back → waiting change visible', '8'),
         ('template change reaching K=3', '3'),
     ]
     assert all(row[-1] in ('ok', 'MISS') for row in cells)
@@ -134,12 +135,15 @@ def test_table_gives_the_verdict_of_each_target():
         Row('slow', 10, (1.0, 9.0, 9.0), 'ms', Target(5)),
         Row('memory', 10, (150.0,), 'MB', Target(200, statistic='value')),
         Row('untargeted', 10, (1.0,), 'ms'),
+        Row('fast tail, slow median', 10, (4.0, 4.0, 5.0), 'ms', Target(5, p50_limit=3)),
+        Row('both met', 10, (2.0, 3.0, 5.0), 'ms', Target(5, p50_limit=3)),
     ]
 
     lines = format_table(rows).splitlines()
 
-    assert [line.split()[-1] for line in lines[2:]] == ['ok', 'MISS', 'ok', '-']
+    assert [line.split()[-1] for line in lines[2:]] == ['ok', 'MISS', 'ok', '-', 'MISS', 'ok']
     assert '<= 200 MB' in lines[4] and 'p95 <= 5 ms' in lines[2]
+    assert 'p50 <= 3, p95 <= 5 ms' in lines[6]
 
 
 def test_quick_history_benchmark_compares_the_same_writes_with_and_without_history():

@@ -41,34 +41,44 @@ def of_engine(connection, engine):
     return {(row.object_type, row.object_id): (row.owner_uuid, _object(row)) for row in rows}
 
 
-def record(connection, engine, owner_uuid, obj):
-    values = {
-        'engine': engine,
-        'object_type': obj.type,
-        'object_id': obj.id,
-        'owner_uuid': owner_uuid,
-        'fields': [list(line) for line in obj.fields],
-    }
-    statement = insert(_table).values(values)
-    statement = statement.on_conflict_do_update(
+def _record_statement():
+    statement = insert(_table)
+    return statement.on_conflict_do_update(
         index_elements=['engine', 'object_type', 'object_id'],
         set_={'owner_uuid': statement.excluded.owner_uuid, 'fields': statement.excluded.fields},
     )
-    connection.execute(statement)
 
 
-def forget(connection, engine, object_type, object_id):
-    connection.execute(
-        sa.delete(_table).where(
-            _table.c.engine == engine, _table.c.object_type == object_type, _table.c.object_id == object_id
-        )
-    )
+_RECORD = _record_statement()  # built once: it follows every change pushed
+_FORGET = sa.delete(_table).where(
+    _table.c.engine == sa.bindparam('engine'),
+    sa.tuple_(_table.c.object_type, _table.c.object_id).in_(sa.bindparam('keys', expanding=True)),
+)
+
+
+def record(connection, engine, owned_objects):
+    """The engine holds these (owner uuid, object) pairs now, as they are."""
+    rows = _rows(engine, owned_objects)
+    if rows:
+        connection.execute(_RECORD, rows)
+
+
+def forget(connection, engine, keys):
+    """The engine holds none of these (type, id) objects now."""
+    if keys:
+        connection.execute(_FORGET, {'engine': engine, 'keys': list(keys)})
 
 
 def replace_engine(connection, engine, owned_objects):
     """After a full push: exactly these (owner uuid, object) pairs."""
     connection.execute(sa.delete(_table).where(_table.c.engine == engine))
-    rows = [
+    rows = _rows(engine, owned_objects)
+    if rows:
+        connection.execute(sa.insert(_table), rows)
+
+
+def _rows(engine, owned_objects):
+    return [
         {
             'engine': engine,
             'object_type': obj.type,
@@ -78,8 +88,6 @@ def replace_engine(connection, engine, owned_objects):
         }
         for owner_uuid, obj in owned_objects
     ]
-    if rows:
-        connection.execute(sa.insert(_table), rows)
 
 
 def forget_engine(connection, engine):

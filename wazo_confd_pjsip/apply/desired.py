@@ -12,7 +12,8 @@ from collections.abc import Mapping
 import sqlalchemy as sa
 
 from ..asterisk.builder import build_objects
-from ..database.effective import ResolverInputs, read_inputs, resolve
+from ..database import template_graph
+from ..database.effective import ResolverInputs, inputs_of_lineage, read_inputs, resolve
 from ..database.models import EndpointSIP
 from ..engine_ids import engine_of
 from ..plugins.transports import dao as transport_dao
@@ -51,12 +52,12 @@ class DesiredState:
 
     def for_owners(self, session, owner_uuids, engine):
         """owner uuid → objects, for the endpoints among owner_uuids that live on `engine` (others: [])."""
-        rows = session.execute(
-            sa.select(EndpointSIP).where(EndpointSIP.uuid.in_(list(owner_uuids)), EndpointSIP.template.is_(False))
-        ).scalars()
-        rows = [row for row in rows if engine_of(row.asterisk_id) == engine]
+        # One statement for the rows and their templates: this is on the way of every change pushed.
+        lineage = template_graph.lineage(session, owner_uuids)
+        found = (lineage.rows.get(uuid) for uuid in owner_uuids)
+        rows = [row for row in found if row is not None and not row.template and engine_of(row.asterisk_id) == engine]
         result = {uuid: [] for uuid in owner_uuids}
-        result.update(self.build(self.read(session, rows)))
+        result.update(self.build(self._inputs(session, rows, inputs_of_lineage(rows, lineage))))
         return result
 
     def for_engine(self, session, engine):
@@ -71,10 +72,11 @@ class DesiredState:
 
     def read(self, session, rows, template_rows=None):
         """The DesiredInputs of endpoint rows; `build` may run once the session is gone (a dry run)."""
+        return self._inputs(session, rows, read_inputs(session, rows, template_rows))
+
+    def _inputs(self, session, rows, resolver_inputs):
         return DesiredInputs(
-            read_inputs(session, rows, template_rows),
-            {row.uuid: EndpointFacts.of(row) for row in rows},
-            transport_dao.names_by_uuid(session),
+            resolver_inputs, {row.uuid: EndpointFacts.of(row) for row in rows}, transport_dao.names_by_uuid(session)
         )
 
     def build(self, inputs, engine=None):

@@ -46,13 +46,17 @@ _LOCK, _UNLOCK = _locks_statement('lock'), _locks_statement('unlock')
 
 @contextlib.contextmanager
 def advisory_locks(connection, texts, shared=()):
-    """Exclusive locks on `texts` and shared ones on `shared`, in one statement and one order for every worker."""
+    """Exclusive locks on `texts` and shared ones on `shared`, in one statement and one order for every worker.
+
+    The statement begins the caller's transaction: in read committed, what it reads next sees what
+    the locks' last holder committed. What the caller left uncommitted is rolled back at the end.
+    """
     names = {'shared': sorted(shared), 'exclusive': sorted(texts)}
     connection.execute(_LOCK, names)
-    connection.commit()
     try:
         yield
     finally:
+        connection.rollback()
         connection.execute(_UNLOCK, names)
         connection.commit()
 

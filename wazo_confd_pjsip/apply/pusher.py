@@ -56,8 +56,10 @@ class EndpointPlanner:
 
 
 class EnginePusher:
-    def __init__(self, db, desired, catalogue, parallelism):
+    def __init__(self, db, desired, catalogue, parallelism, on_settled=lambda: None):
+        """on_settled: called after each commit that settled outbox rows."""
         self._db = db
+        self._on_settled = on_settled
         self._desired = desired
         self._plan = EndpointPlanner(catalogue)
         self._parallelism = parallelism
@@ -66,12 +68,14 @@ class EnginePusher:
 
     # --- endpoints
 
-    def apply_owners(self, engine, rows):
+    def apply_owners(self, engine, rows, startup_time):
         """Bring the endpoints of these outbox rows in line, then settle the rows.
 
-        An endpoint's rows are settled (done, or failed when Asterisk refused it) in the transaction
-        that records what the engine acknowledged. Raises AriUnavailable once every endpoint already
-        pushed is settled: the rows of the others are left as they are.
+        `startup_time`: of the Asterisk the worker checked it is talking to. An endpoint's rows are
+        settled (done, or failed when Asterisk refused it) in the transaction that records what the
+        engine acknowledged; the endpoints whose pushes are done together share one. Raises
+        AriUnavailable once every endpoint already pushed is settled: the rows of the others are
+        left as they are.
         """
         rows_of = defaultdict(list)
         for row in rows:
@@ -79,12 +83,12 @@ class EnginePusher:
         owner_uuids = list(rows_of)
         with self._db.engine.connect() as connection:
             owner_locks = [owner_lock_name(engine.name, owner) for owner in owner_uuids]
+            # The reads below run once the locks are granted: they see what the last holder committed.
             with advisory_locks(connection, owner_locks, shared=[engine_lock_name(engine.name)]):
                 current = acknowledged.of_owners(connection, engine.name, owner_uuids)
                 with Session(bind=connection, future=True) as session:
                     wanted = self._desired.for_owners(session, owner_uuids, engine.name)
-                state = engine_state.read(connection, engine.name)
-                merges_set_var = self._merges_set_var(connection, engine, state.startup_time if state else None)
+                merges_set_var = self._merges_set_var(connection, engine, startup_time)
                 plans, unchanged = {}, []
                 for owner in owner_uuids:
                     operations = self._plan(current[owner], wanted[owner], merges_set_var)
@@ -92,28 +96,47 @@ class EnginePusher:
                         plans[owner] = operations
                     else:
                         unchanged += rows_of[owner]
-                queue.settle(connection, unchanged)
-                connection.commit()
-                unavailable = None
-                futures = {
-                    self._executor().submit(_push_in_order, engine, operations): owner
-                    for owner, operations in plans.items()
-                }
-                for future in concurrent.futures.as_completed(futures):
-                    owner = futures[future]
-                    executed, error = future.result()
-                    refused = None
-                    if isinstance(error, AriRejected):
-                        refused = self._rejected(connection, engine, plans[owner][len(executed)], error)
-                    elif error is not None:
-                        unavailable = error
-                    queue.relax_commit(connection)
-                    _record(connection, engine.name, owner, executed, wanted[owner])
-                    if error is None or refused is not None:
-                        queue.settle(connection, rows_of[owner], refused=refused)
+                if unchanged:
+                    queue.settle(connection, unchanged)
                     connection.commit()
+                    self._on_settled()
+                unavailable = None
+                for pushed in self._pushes(engine, plans):
+                    applied = []
+                    for owner, (executed, error) in pushed:
+                        if isinstance(error, AriRejected):
+                            refused = self._rejected(connection, engine, plans[owner][len(executed)], error)
+                            queue.settle(connection, rows_of[owner], refused=refused)
+                        elif error is not None:
+                            unavailable = error
+                        else:
+                            applied += rows_of[owner]
+                    _record(
+                        connection, engine.name, [(owner, executed, wanted[owner]) for owner, (executed, _) in pushed]
+                    )
+                    queue.settle(connection, applied)
+                    connection.commit()
+                    self._on_settled()
                 if unavailable is not None:
                     raise unavailable
+
+    def _pushes(self, engine, plans):
+        """Each endpoint's operations pushed, yielded in groups [(owner, (executed, error))] as they end.
+
+        One endpoint is pushed on this thread: no hand-over on the way of a single change. Several are
+        pushed in parallel, and what ended meanwhile is yielded together, to be recorded in one commit.
+        """
+        if len(plans) == 1:
+            [(owner, operations)] = plans.items()
+            yield [(owner, _push_in_order(engine, operations))]
+            return
+        # _push_in_order uses engine.client() inside the pool thread: one ARI connection per thread.
+        pending = {
+            self._executor().submit(_push_in_order, engine, operations): owner for owner, operations in plans.items()
+        }
+        while pending:
+            ended, _ = concurrent.futures.wait(pending, return_when=concurrent.futures.FIRST_COMPLETED)
+            yield [(pending.pop(future), future.result()) for future in ended]
 
     def _merges_set_var(self, connection, engine, startup_time):
         known = engine.known_merges_set_var(startup_time)
@@ -295,15 +318,20 @@ def _delete_before_create(operations, current, absent):
     return result
 
 
-def _record(connection, engine_name, owner, executed, wanted):
-    """What the engine holds after `executed`: a re-created object is recorded once, not forgotten first."""
-    wanted_by_key = {obj.key: obj for obj in wanted}
-    final = {operation.key: operation.action for operation in executed}
-    for (object_type, object_id), action in final.items():
-        if action is Action.DELETE:
-            acknowledged.forget(connection, engine_name, object_type, object_id)
-        else:
-            acknowledged.record(connection, engine_name, owner, wanted_by_key[(object_type, object_id)])
+def _record(connection, engine_name, pushes):
+    """What the engine holds after each (owner, executed, wanted): a re-created object is recorded once,
+    not forgotten first."""
+    held, gone = [], []
+    for owner, executed, wanted in pushes:
+        wanted_by_key = {obj.key: obj for obj in wanted}
+        final = {operation.key: operation.action for operation in executed}
+        for key, action in final.items():
+            if action is Action.DELETE:
+                gone.append(key)
+            else:
+                held.append((owner, wanted_by_key[key]))
+    acknowledged.forget(connection, engine_name, gone)
+    acknowledged.record(connection, engine_name, held)
 
 
 def _push_in_order(engine, operations):

@@ -57,9 +57,10 @@ class ApplyWorker:
         parallelism=4,
         max_backoff=60.0,
     ):
-        self._db = db
+        self._db = db.for_bookkeeping()
+        self._waiting_db = db  # ?wait_applied= asks from the API's threads, on the API's pool
         self._engines = engines
-        self._pusher = EnginePusher(db, desired, catalogue, parallelism)
+        self._pusher = EnginePusher(self._db, desired, catalogue, parallelism, on_settled=self._notify_applied)
         self._batch_size = batch_size
         self._lease_seconds = lease_seconds
         self._health_interval = health_interval
@@ -98,6 +99,7 @@ class ApplyWorker:
         for watch in self._watches.values():
             watch.stop()
         self._watches = {}
+        self._db.dispose()  # the bookkeeping pool's connections; a next start opens new ones
 
     def wake(self):
         try:
@@ -109,7 +111,7 @@ class ApplyWorker:
         """'applied', 'rejected' (Asterisk refused it) or 'pending' (still waiting when `timeout` passed)."""
         deadline = time.monotonic() + timeout
         while True:
-            outcome = queue.outcome(self._db, ids)
+            outcome = queue.outcome(self._waiting_db, ids)
             remaining = deadline - time.monotonic()
             if outcome != 'pending' or remaining <= 0:
                 return outcome
@@ -175,9 +177,13 @@ class ApplyWorker:
             for engine_name, engine_rows in by_engine.items():
                 self._process_engine(engine_name, engine_rows)
             handled += len(rows)
-            with self._applied:
-                self._applied.notify_all()
+            self._notify_applied()
         return handled
+
+    def _notify_applied(self):
+        """Outbox rows were settled: wake the `wait_applied` callers of this process."""
+        with self._applied:
+            self._applied.notify_all()
 
     def resync(self, engine_name):
         """Bring every endpoint of the engine in line, now (POST /sync queues the same)."""
@@ -244,7 +250,9 @@ class ApplyWorker:
                     return
                 batch = set(owners[start : start + OWNER_BATCH])
                 # It settles the rows of the endpoints it pushed, even when it then raises.
-                self._pusher.apply_owners(engine, [row for row in remaining if row.owner_uuid in batch])
+                self._pusher.apply_owners(
+                    engine, [row for row in remaining if row.owner_uuid in batch], self._seen_startup[engine_name]
+                )
                 remaining = [row for row in remaining if row.owner_uuid not in batch]
         except Exception as e:
             self._failed(engine, e)
@@ -296,8 +304,7 @@ class ApplyWorker:
             )
             self._pusher.full_resync(engine, asterisk_empty=restarted, startup_time=info.startup_time)
         self._seen_startup[engine.name] = info.startup_time
-        with self._applied:
-            self._applied.notify_all()
+        self._notify_applied()
 
     def _failed(self, engine, error):
         unreachable = isinstance(error, AriUnavailable)

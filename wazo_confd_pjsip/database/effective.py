@@ -40,8 +40,22 @@ def read_inputs(session, rows, template_rows=None):
     """ResolverInputs of rows. template_rows: every template any row may inherit from (default: their
     ancestors, read here)."""
     if template_rows is None:
-        template_rows = template_graph.ancestor_rows(session, [row.uuid for row in rows])
-    nodes = config_nodes(session, [*rows, *template_rows])
+        return inputs_of_lineage(rows, template_graph.lineage(session, [row.uuid for row in rows]))
+    return _inputs(rows, template_rows, config_nodes(session, [*rows, *template_rows]))
+
+
+def inputs_of_lineage(rows, lineage):
+    """ResolverInputs of rows, from a `template_graph.lineage` that holds them."""
+    own = {row.uuid for row in rows}
+    template_rows = [row for uuid, row in lineage.rows.items() if uuid not in own]
+    nodes = {
+        row.uuid: ConfigNode(row.uuid, row.options, lineage.parents.get(row.uuid, ()), row.transport_uuid)
+        for row in [*rows, *template_rows]
+    }
+    return _inputs(rows, template_rows, nodes)
+
+
+def _inputs(rows, template_rows, nodes):
     return ResolverInputs(
         {row.uuid: nodes[row.uuid] for row in rows},
         {row.uuid: nodes[row.uuid] for row in template_rows},

@@ -104,6 +104,12 @@ class UnitOfWork:
         return self._actor()
 
 
+def _commit_without_flush_wait(dbapi_connection, connection_record):
+    with dbapi_connection.cursor() as cursor:
+        cursor.execute('SET synchronous_commit TO OFF')
+    dbapi_connection.commit()
+
+
 class Database:
     """The connection pool, and the units of work with the hooks this database was built with.
 
@@ -111,8 +117,11 @@ class Database:
     by the composition root, never by whoever loads last.
     """
 
-    def __init__(self, uri, pool_size=10):
-        self.engine = sa.create_engine(uri, future=True, pool_size=pool_size, max_overflow=10, pool_pre_ping=True)
+    def __init__(self, uri, pool_size=10, *, durable=True):
+        """durable=False: see `for_bookkeeping`."""
+        self.engine = sa.create_engine(uri, future=True, pool_size=pool_size, max_overflow=10, pool_pre_ping=durable)
+        if not durable:
+            sa.event.listen(self.engine, 'connect', _commit_without_flush_wait)
         self._sessionmaker = sessionmaker(self.engine, future=True, expire_on_commit=False)
         self._before_commit: tuple[BeforeCommitHook, ...] = ()
         self._after_commit: tuple[AfterCommitHook, ...] = ()
@@ -135,6 +144,18 @@ class Database:
         hooked._before_commit = tuple(before_commit)
         hooked._after_commit = tuple(after_commit)
         return hooked
+
+    def for_bookkeeping(self, pool_size=3) -> 'Database':
+        """A pool of its own on the same database, for the apply worker's bookkeeping (claims, what the
+        engines acknowledged, settled rows), on the way of every change pushed.
+
+        Its commits do not wait for their WAL flush (about 1 ms each): what a crash of PostgreSQL could
+        lose of it is found again (claims expire; an endpoint whose record is lost is diffed against the
+        older record and pushed again). Changes themselves are committed durably, by the API's pool. Its
+        connections are not pinged at each checkout: one found dead fails that worker iteration, and the
+        pool is renewed.
+        """
+        return Database(self.engine.url, pool_size, durable=False)
 
     @contextmanager
     def collecting_outbox_ids(self):

@@ -5,7 +5,11 @@
 
 Recursive queries use UNION (not UNION ALL): they stop on diamonds and on loops.
 """
+import dataclasses
+from collections.abc import Mapping
+
 import sqlalchemy as sa
+from sqlalchemy.dialects.postgresql import ARRAY, UUID
 
 from .models import EndpointSIP, EndpointSIPParent
 
@@ -13,15 +17,18 @@ _links = EndpointSIPParent.__table__
 
 
 def _in(uuids):
-    """`IN` operand: a subquery as it is, any other collection as a list."""
-    return uuids if isinstance(uuids, sa.sql.Select) else list(uuids)
+    """`IN` operand: a subquery or a bound parameter as it is, any other collection as a list."""
+    return uuids if isinstance(uuids, sa.sql.ClauseElement) else list(uuids)
 
 
 def ancestor_uuids(child_uuids):
     """A selectable (column `uuid`) of every template the given nodes inherit from, directly or not."""
     anchor = sa.select(_links.c.parent_uuid.label('uuid')).where(_links.c.child_uuid.in_(_in(child_uuids)))
     found = anchor.cte('ancestors', recursive=True)
-    return found.union(sa.select(_links.c.parent_uuid).join(found, _links.c.child_uuid == found.c.uuid))
+    # A lookup of each ancestor's parents (OFFSET 0 keeps the subquery from being flattened): as a
+    # join, the step is planned as a scan of every link per level until the table is analyzed.
+    parents = sa.select(_links.c.parent_uuid).where(_links.c.child_uuid == found.c.uuid).offset(0).lateral('parents')
+    return found.union(sa.select(parents.c.parent_uuid).select_from(found.join(parents, sa.true())))
 
 
 def descendant_uuids(template_uuids):
@@ -39,6 +46,44 @@ def ancestor_rows(session, child_uuids):
     return list(
         session.execute(sa.select(EndpointSIP).where(EndpointSIP.uuid == sa.any_(sa.func.array(found)))).scalars()
     )
+
+
+@dataclasses.dataclass(frozen=True)
+class Lineage:
+    """Some rows and every template they inherit from, each with its parents in order."""
+
+    rows: Mapping[str, EndpointSIP]  # uuid → row, the given ones and their ancestors
+    parents: Mapping[str, tuple[str, ...]]
+
+
+def _lineage_statement():
+    uuids = sa.bindparam('uuids', expanding=True)
+    ancestors = sa.select(ancestor_uuids(uuids).c.uuid).scalar_subquery()
+    parents = (
+        sa.select(_links.c.parent_uuid)
+        .where(_links.c.child_uuid == EndpointSIP.uuid)
+        .order_by(_links.c.position)
+        .scalar_subquery()
+    )
+    parents_array = sa.func.array(parents, type_=ARRAY(UUID(as_uuid=False))).label('parents')
+    # = ANY(ARRAY(...)): a primary key lookup per ancestor; `IN (SELECT ...)` is planned as a scan of every row.
+    found = sa.or_(EndpointSIP.uuid.in_(uuids), EndpointSIP.uuid == sa.any_(sa.func.array(ancestors)))
+    return sa.select(EndpointSIP, parents_array).where(found)
+
+
+# Built once: on the way of every change pushed, where building and keying a statement costs more than running it.
+_LINEAGE = _lineage_statement()
+
+
+def lineage(session, uuids):
+    """The rows of `uuids` and of every template they inherit from, with their parents: one statement."""
+    if not uuids:
+        return Lineage({}, {})
+    rows, parents = {}, {}
+    for row, row_parents in session.execute(_LINEAGE, {'uuids': list(uuids)}):
+        rows[row.uuid] = row
+        parents[row.uuid] = tuple(row_parents)
+    return Lineage(rows, parents)
 
 
 def parent_uuids_of(session, uuids):

@@ -359,3 +359,8 @@ def test_an_object_asterisk_refuses_is_reported_not_retried(api, worker, fake_ar
     assert worker.drain() == 0
     assert ('endpoint', 'handmade') not in fake_ari.objects()  # nothing points at the refused auth
     assert ('endpoint', 'fine') in fake_ari.objects()
+    with core.db.engine.connect() as connection:
+        recorded = set(connection.execute(sa.text('SELECT object_type, object_id FROM engine_object')).all())
+    # pushed together, recorded together: the refusal spoils nothing of the other's record
+    assert {('auth', 'fine'), ('aor', 'fine'), ('endpoint', 'fine')} <= recorded
+    assert not {key for key in recorded if key[1] == 'handmade'}

@@ -217,8 +217,8 @@ def test_a_stopping_worker_hands_back_what_it_did_not_reach(api, core, worker, f
     monkeypatch.setattr(worker_module, 'OWNER_BATCH', 1)
     apply_owners = worker._pusher.apply_owners
 
-    def stop_after_the_first(engine, rows):
-        apply_owners(engine, rows)
+    def stop_after_the_first(engine, rows, startup_time):
+        apply_owners(engine, rows, startup_time)
         worker._stopping.set()
 
     monkeypatch.setattr(worker._pusher, 'apply_owners', stop_after_the_first)
