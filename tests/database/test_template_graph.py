@@ -33,7 +33,13 @@ def add(connection, name, parents=(), template=True):
             'INSERT INTO endpoint_sip (uuid, tenant_uuid, template, name, options)'
             ' VALUES (:uuid, :tenant, :template, :name, CAST(:options AS jsonb))'
         ),
-        {'uuid': uuid, 'tenant': TENANT, 'template': template, 'name': name, 'options': f'{{"endpoint": [["x", "{name}"]]}}'},
+        {
+            'uuid': uuid,
+            'tenant': TENANT,
+            'template': template,
+            'name': name,
+            'options': f'{{"endpoint": [["x", "{name}"]]}}',
+        },
     )
     link(connection, uuid, parents)
     return uuid
