@@ -98,7 +98,8 @@ def test_each_level_is_an_index_lookup_even_before_the_table_is_analyzed(db):
         connection.execute(
             sa.text(
                 'WITH made AS ('
-                " INSERT INTO pjsip_object_name (name, kind) SELECT 'bulk' || n, 'endpoint' FROM generate_series(1, 10000) n"
+                " INSERT INTO pjsip_object_name (name, kind)"
+                " SELECT 'bulk' || n, 'endpoint' FROM generate_series(1, 10000) n"
                 ' RETURNING name),'
                 ' rows AS ('
                 ' INSERT INTO endpoint_sip (tenant_uuid, template, name) SELECT :tenant, false, name FROM made'
