@@ -28,6 +28,7 @@ import time
 import uuid
 from collections import defaultdict
 
+import psycopg2
 import sqlalchemy as sa
 
 from ..asterisk.ari import AriUnavailable
@@ -41,6 +42,8 @@ logger = logging.getLogger(__name__)
 OWNER_BATCH = 100
 # An unreachable engine is asked this often (seconds), so that its waiting changes go as soon as it is back.
 UNREACHABLE_CHECK_INTERVAL = 0.5
+# After a database error (PostgreSQL restarting), the next try comes this soon (seconds).
+DATABASE_RETRY_INTERVAL = 1.0
 
 
 class ApplyWorker:
@@ -120,15 +123,21 @@ class ApplyWorker:
                 self._applied.wait(min(remaining, 0.05))
 
     def _run(self):
-        listener = self._listen()
+        listener = None
         while not self._stopping.is_set():
+            wait = DATABASE_RETRY_INTERVAL
             try:
+                # PostgreSQL restarted or the connection was cut: listen again, under a new worker id
+                # (the claims of the old one are free once its session is gone).
+                listener = listener if _alive(listener) else self._listen()
                 self.check_engines()
                 self.drain()
+                wait = self._next_wait()
             except Exception:
                 logger.exception('apply worker iteration failed')
-            self._sleep(listener, self._next_wait())
-        listener.close()  # ends the worker's liveness lock: what it still claims is free
+            self._sleep(listener, wait)
+        if _alive(listener):
+            listener.close()  # ends the worker's liveness lock: what it still claims is free
         self._worker_id = None
         self._pusher.close()
 
@@ -144,13 +153,18 @@ class ApplyWorker:
         return connection
 
     def _sleep(self, listener, timeout):
-        dbapi_connection = listener.dbapi_connection
-        readable, _, _ = select.select([dbapi_connection, self._wake_reader], [], [], timeout)
+        """Until a NOTIFY, a wake() or `timeout`; a listener found dead is closed (the next turn listens again)."""
+        watched = [self._wake_reader] + ([listener.dbapi_connection] if _alive(listener) else [])
+        readable, _, _ = select.select(watched, [], [], timeout)
         if self._wake_reader in readable:
             self._wake_reader.recv(4096)
-        if dbapi_connection in readable:
-            dbapi_connection.poll()
-            dbapi_connection.notifies.clear()
+        if len(watched) > 1 and watched[1] in readable:
+            try:
+                watched[1].poll()
+                watched[1].notifies.clear()
+            except psycopg2.Error:
+                logger.warning('apply worker: the database connection it listens on was lost')
+                listener.invalidate()
 
     def _next_wait(self):
         due = queue.seconds_until_due(self._db)
@@ -333,3 +347,8 @@ class ApplyWorker:
             logger.warning('engine %s unreachable: %s', engine.name, error)
         else:
             logger.debug('engine %s still unreachable: %s', engine.name, error)
+
+
+def _alive(listener):
+    """Whether the LISTEN connection is still usable (not lost, not closed)."""
+    return listener is not None and listener.is_valid and not listener.dbapi_connection.closed

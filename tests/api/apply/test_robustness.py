@@ -385,3 +385,29 @@ def test_a_restart_between_two_health_checks_gets_its_full_push_before_any_chang
     assert objects[('endpoint', 'alice')]['context'] == 'b'
     assert {('auth', 'alice'), ('aor', 'alice'), ('endpoint', 'bob')} <= set(objects)
     assert _rows(core.db) == []
+
+
+def test_a_running_worker_carries_on_after_its_database_connections_are_cut(api, core, worker, fake_ari):
+    worker.check_engines(force=True)
+    worker.start()
+    try:
+        deadline = time.monotonic() + 5
+        while worker._worker_id is None and time.monotonic() < deadline:
+            time.sleep(0.01)
+        first_id = worker._worker_id
+        with core.db.engine.connect() as connection:  # what a PostgreSQL restart does to every session
+            cut = connection.execute(
+                sa.text(
+                    'SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity'
+                    ' WHERE datname = current_database() AND pid <> pg_backend_pid()'
+                )
+            ).scalar()
+        assert cut >= 2  # the worker's LISTEN connection and its bookkeeping pool's
+
+        response = api.post('/endpoints/sip', json={'name': 'after-the-cut'}, query={'wait_applied': '10'})
+
+        assert response.headers['Wazo-Apply-Status'] == 'applied'
+        assert ('endpoint', 'after-the-cut') in fake_ari.objects()
+        assert worker._worker_id not in (None, first_id)  # listening again, under a new id
+    finally:
+        worker.stop()
