@@ -77,6 +77,7 @@ class Core:
     history_pruner: HistoryPruner
     # a dry-run unit of work → its preview (apply/preview.py; http/dry_run.py answers it)
     preview: Callable[[UnitOfWork], Callable[[], dict]]
+    confd_client: ConfdClient | None  # None without a wazo-confd
 
     def start(self, *, worker=True, consumer=True, tenant_sync=True):
         """What runs in the background: the apply worker, the bus consumer, the first tenant sync,
@@ -97,7 +98,9 @@ class Core:
         self.tenant_sync.stop()
         self.apply.worker.stop()
         if self.bus is not None:
-            self.bus.stop()
+            self.bus.stop()  # before the wazo-confd client: its consumer's handlers use it
+        if self.confd_client is not None:
+            self.confd_client.close()
         self.auth_backend.close()
 
 
@@ -124,9 +127,8 @@ def build_core(
     )
     auth_backend = make_auth_backend(config['auth'])
     tenants = Tenants(db)
-    confd = None
-    if config['confd']['enabled']:
-        confd = ConfdSource(ConfdClient(config['confd'], auth_backend.service_token), catalogue)
+    confd_client = ConfdClient(config['confd'], auth_backend.service_token) if config['confd']['enabled'] else None
+    confd = ConfdSource(confd_client, catalogue) if confd_client else None
     # wazo-confd's changes of lines, users and trunks, when there is a wazo-confd
     confd_handlers = wazo_confd_event_handlers(WazoOptionsRefresher(db, confd)) if confd else {}
     bus = BusComponents(publisher, build_consumer(config, tenants, bus_settings, confd_handlers)) if publisher else None
@@ -163,6 +165,7 @@ def build_core(
             db, history['retention_days'], history['max_per_resource'], history['prune_interval']
         ),
         preview=ImpactPreview(db, apply.engines, apply.desired, catalogue),
+        confd_client=confd_client,
     )
 
 

@@ -340,6 +340,20 @@ def test_call_pickups_name_the_groups_of_the_line(api, fake_confd, wait_for_serv
     assert 'named_call_group' not in groups(alice2['uuid'])
 
     direct['interceptors']['users'] = []  # its interceptors replaced: the event does not list who left
+    pickup_reads = len(fake_confd.requests_of('/callpickups'))
     handlers['call_pickup_interceptor_users_associated']({'call_pickup_id': direct['id'], 'user_uuids': []})
     assert groups(alice['uuid']) == {'named_call_group': str(by_group['id'])}
     assert groups(alice2['uuid']) == {}
+    # every line read again, the tenant's pickups once
+    assert len(fake_confd.requests_of('/callpickups')) == pickup_reads + 1
+
+
+def test_stopping_the_service_closes_its_connections_to_wazo_confd(api, core, fake_confd, wait_for_service_token):
+    line, _ = alice_line(fake_confd, MAIN)
+    api.put(f'/lines/{line["id"]}/endpoints/sip/{endpoint(api, "alice")["uuid"]}')
+    pools = core.confd_client._session.get_adapter('http://').poolmanager.pools
+    assert len(pools) == 1  # kept alive between requests
+
+    core.stop()
+
+    assert len(pools) == 0

@@ -16,6 +16,10 @@ class ConfdSource:
         self._client = client
         self._catalogue = catalogue
 
+    def reading_pickups_once(self):
+        """This source, reading each tenant's call pickups at most once: for a pass over many lines."""
+        return ConfdSource(_PickupsReadOnce(self._client), self._catalogue)
+
     def line(self, tenant_uuid, line_id):
         """WazoOptions of the line, None when wazo-confd has no such line in that tenant."""
         line = self._client.line(tenant_uuid, line_id)
@@ -60,3 +64,19 @@ class ConfdSource:
                 logger.warning('wazo-confd %s: %s left out (%s)', owner, lines[error.index][0], error.message)
             sections[section] = [[key, value] for index, (key, value) in enumerate(lines) if index not in refused]
         return WazoOptions(sections, options.user_uuids)
+
+
+class _PickupsReadOnce:
+    """A wazo-confd client whose call pickups are read once per tenant; the rest as the client does."""
+
+    def __init__(self, client):
+        self._client = client
+        self._pickups = {}
+
+    def call_pickups(self, tenant_uuid):
+        if tenant_uuid not in self._pickups:
+            self._pickups[tenant_uuid] = self._client.call_pickups(tenant_uuid)
+        return self._pickups[tenant_uuid]
+
+    def __getattr__(self, name):
+        return getattr(self._client, name)

@@ -36,7 +36,9 @@ class WazoOptionsRefresher:
         """Read again every line (or trunk) used here: after a change whose extent wazo-confd's event
         does not say (a call pickup's or group's members replaced: who left is not listed)."""
         column = getattr(EndpointSIP, side.attribute)
-        self._refresh(side, sa.select(EndpointSIP.uuid, EndpointSIP.tenant_uuid, column).where(column.isnot(None)))
+        query = sa.select(EndpointSIP.uuid, EndpointSIP.tenant_uuid, column).where(column.isnot(None))
+        # every line of a tenant names the same call pickups: read once, not once a line
+        self._refresh(side, query, self._source.reading_pickups_once())
 
     def refresh_users(self, user_uuids):
         """Read again the lines of these users: their variables are on every line of theirs."""
@@ -60,12 +62,12 @@ class WazoOptionsRefresher:
                 logger.info('%s %s deleted in wazo-confd: its endpoint %s deleted', side.kind, owner_id, row.name)
                 notifier.record(uow, Action.DELETED, row, before=before[row.uuid])
 
-    def _refresh(self, side, query):
+    def _refresh(self, side, query, source=None):
         with self._db.read_only() as session:
             found = session.execute(query).all()
         for endpoint_uuid, tenant_uuid, owner_id in found:
             # ConfdUnavailable goes up: the bus consumer tries the event again later
-            wazo_options = side.read(self._source, tenant_uuid, owner_id)
+            wazo_options = side.read(source or self._source, tenant_uuid, owner_id)
             if wazo_options is None:  # deleted meanwhile: its own event deletes the endpoint
                 logger.info(
                     '%s %s is no longer in wazo-confd: endpoint %s left as it is', side.kind, owner_id, endpoint_uuid
