@@ -192,13 +192,16 @@ def serve(config):
         app = create_app(core)
         listen, port = config['rest_api']['listen'], config['rest_api']['port']
         server = wsgi.Server((listen, port), app, numthreads=config['rest_api'].get('max_threads', 10))
-        # On SIGTERM the requests in progress finish, a `?wait_applied` one too (cheroot's default: 5 s).
+        # On SIGTERM the requests in progress finish (cheroot's default bound: 5 s).
         server.shutdown_timeout = MAX_WAIT_SECONDS + STOP_MARGIN_SECONDS
         server.prepare()
         _print_welcome(listen, server.bind_addr[1], first_run)
         try:
             _until_stopped(server.serve)
         finally:
+            # A `?wait_applied` request answers `pending` now (its change is committed), and a full
+            # push leaves off: the stop does not wait for either.
+            core.apply.worker.begin_stop()
             server.stop()
     return 0
 

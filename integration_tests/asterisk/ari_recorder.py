@@ -8,6 +8,8 @@ Asterisk does not answer (stopped, or it dropped the request) the proxy closes t
 without a response: the service's ARI client sees a connection error, as it would from a dead
 Asterisk, and the record's status is None. So a record with a status is a request Asterisk handled.
 `cut_off` makes the proxy answer so while Asterisk runs: a network outage between the two.
+`delay` (seconds) holds each request that long before forwarding it: a slow link, which stretches
+a full push long enough for a test to act in the middle of it.
 
 The events websocket (an upgrade of GET /ari/events) is tunnelled to Asterisk byte for byte and
 recorded with the status of the upgrade; it ends when either side closes it, and setting `cut_off`
@@ -76,6 +78,7 @@ class AriRecorder:
         self._server = _Server(('127.0.0.1', 0), _handler_class(self))
         self._thread = None
         self._cut_off = False
+        self.delay = 0.0
         self._tunnels = set()  # open websocket tunnels: (client socket, upstream socket)
 
     @property
@@ -218,6 +221,8 @@ class _ForwardingHandler(BaseHTTPRequestHandler):
             return
         headers = {name: self.headers[name] for name in FORWARDED_HEADERS if name in self.headers}
         path = self.path.removeprefix('/ari')
+        if self.recorder.delay:
+            time.sleep(self.recorder.delay)
         try:
             answer = self.upstream.request(
                 self.command,

@@ -34,6 +34,8 @@ RECOVERY_TIMEOUT = 90.0
 OUTAGE_ENDPOINTS = 50
 LONG_OUTAGE_BACKOFF = 60  # seconds: what a 150 s outage leaves a change to wait (the backoff's maximum)
 ANSWERED = (200, 204)
+# Each ARI request held this long (seconds): the full push of RESTART_ENDPOINTS lasts a few seconds.
+STRETCHED_PUSH_DELAY = 0.02
 
 
 # --- the service under test, wired through the recorder
@@ -327,14 +329,15 @@ def endpoints_pushed_before_their_parts(records, names):
 
 
 def refusals(records):
-    """Requests a booted Asterisk refused; a 404 DELETE is the clean-create of an object it lacks."""
+    """Requests a booted Asterisk refused; a 404 DELETE is the clean-create of an object it lacks, a 404 GET
+    the read of one (a convergence asks what Asterisk holds)."""
     return [
         r
         for r in records
         if r.status is not None
         and r.status not in ANSWERED
         and not r.not_ready
-        and not (r.method == 'DELETE' and r.status == 404)
+        and not (r.method in ('DELETE', 'GET') and r.status == 404)
         and not (r.events_websocket and r.status == 101)
         # the merge probe of a stock engine is refused by design (asterisk/probe.py)
         and not (r.path.endswith(f'/endpoint/{PROBE_ENDPOINT_ID}') and r.status == 500)
@@ -491,6 +494,37 @@ def test_service_killed_during_a_burst(fault_api, recorded_service, asterisk, re
     records = records_since(recorder, since)
     assert refusals(records) == []
     assert applied_twice_or_backwards(pushes_across_the_kill(records, endpoints, killed_at, unrecorded)) == {}
+
+
+def test_service_stopped_during_the_full_push_after_a_restart(fault_api, recorded_service, asterisk, recorder):
+    endpoints = create_endpoints(fault_api, 'stoppush', RESTART_ENDPOINTS)
+    recorder.delay = STRETCHED_PUSH_DELAY
+    try:
+        asterisk.stop()
+        asterisk.start()
+        since = time.monotonic()
+        wait_until(lambda: len(object_puts(records_since(recorder, since))) >= 20, 'the full push is under way')
+        recorded_service.stop()  # SIGTERM, as systemd stops it
+    finally:
+        recorder.delay = 0.0
+    pushed_before_the_stop = object_puts(records_since(recorder, since))
+    assert len(pushed_before_the_stop) < 3 * RESTART_ENDPOINTS, 'the stop waited for the whole push'
+
+    recorded_service.start()
+    expected = dict.fromkeys(endpoints, 0)
+    wait_until(
+        lambda: recovered(fault_api, asterisk, expected),
+        'the next start completes the push',
+        explain=lambda: recovery_state(fault_api, asterisk, expected, recorded_service),
+    )
+    assert refusals(records_since(recorder, since)) == []
+    for name in list(endpoints)[:: RESTART_ENDPOINTS // 10]:
+        assert asterisk.object('auth', name)['username'] == [name]
+        assert asterisk.object('aor', name)['max_contacts'] == ['1']
+
+
+def object_puts(records):
+    return [r for r in records if r.method == 'PUT' and r.object_key and r.object_key[1] != PROBE_ENDPOINT_ID]
 
 
 def pushes_across_the_kill(records, names, killed_at, unrecorded):

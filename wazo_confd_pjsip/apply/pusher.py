@@ -37,6 +37,14 @@ logger = logging.getLogger(__name__)
 _outbox = ApplyOutbox.__table__
 
 
+class PushInterrupted(Exception):
+    """The worker is stopping: a full push left off between two requests.
+
+    Nothing of it is recorded, and the engine's startup time stays unknown, so the next start
+    brings the engine in line from what it holds (as after a worker killed mid-push).
+    """
+
+
 class EndpointPlanner:
     """What is sent for one endpoint, from what the engine acknowledged to the objects wanted.
 
@@ -56,9 +64,11 @@ class EndpointPlanner:
 
 
 class EnginePusher:
-    def __init__(self, db, desired, catalogue, parallelism, on_settled=lambda: None):
-        """on_settled: called after each commit that settled outbox rows."""
+    def __init__(self, db, desired, catalogue, parallelism, stopping, on_settled=lambda: None):
+        """stopping: an Event set when the worker stops (a full push leaves off at once);
+        on_settled: called after each commit that settled outbox rows."""
         self._db = db
+        self._stopping = stopping
         self._on_settled = on_settled
         self._desired = desired
         self._plan = EndpointPlanner(catalogue)
@@ -226,8 +236,8 @@ class EnginePusher:
         """What brings a running engine from what it holds to `owned`; `known`: what it was acknowledged."""
         keys = list(set(known) | {obj.key for _, obj in owned})
         # engine.client() inside the pool thread: one ARI connection per thread.
-        held = self._executor().map(lambda key: engine.client().has_object(*key), keys)
-        absent = {key for key, is_held in zip(keys, held) if not is_held}
+        reads = {self._executor().submit(lambda k=key: engine.client().has_object(*k)): key for key in keys}
+        absent = {reads[read] for read in self._as_completed(engine, reads) if not read.result()}
         current = {key: obj for key, (_, obj) in known.items() if key not in absent}
         return self._plan(current, [obj for _, obj in owned], merges_set_var, absent)
 
@@ -251,7 +261,7 @@ class EnginePusher:
             phase = [ops for key, ops in by_type[object_type].items() if owner_of.get(key) not in refused]
             # _push_in_order uses engine.client() inside the pool thread: one ARI connection per thread.
             futures = {pool.submit(_push_in_order, engine, ops): ops for ops in phase}
-            for future in concurrent.futures.as_completed(futures):
+            for future in self._as_completed(engine, futures):
                 ops = futures[future]
                 executed, error = future.result()
                 if error is None:
@@ -264,6 +274,17 @@ class EnginePusher:
                 else:
                     raise error
         return done, refused
+
+    def _as_completed(self, engine, futures):
+        """The futures as they end; at a stop, the ones not started are dropped and PushInterrupted raised
+        once the requests in flight ended."""
+        for future in concurrent.futures.as_completed(futures):
+            if self._stopping.is_set():
+                for other in futures:
+                    other.cancel()
+                concurrent.futures.wait(futures)
+                raise PushInterrupted(f'engine {engine.name}: the full push left off, the worker stops')
+            yield future
 
     # --- the engine file (transports, [global], [system])
 

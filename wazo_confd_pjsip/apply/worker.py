@@ -34,7 +34,7 @@ import sqlalchemy as sa
 from ..asterisk.ari import AriUnavailable
 from . import engine_state, queue
 from .outbox import KIND_RESYNC, KIND_SECTIONS, NOTIFY_CHANNEL
-from .pusher import EnginePusher
+from .pusher import EnginePusher, PushInterrupted
 
 logger = logging.getLogger(__name__)
 
@@ -63,7 +63,10 @@ class ApplyWorker:
         self._db = db.for_bookkeeping()
         self._waiting_db = db  # ?wait_applied= asks from the API's threads, on the API's pool
         self._engines = engines
-        self._pusher = EnginePusher(self._db, desired, catalogue, parallelism, on_settled=self._notify_applied)
+        self._stopping = threading.Event()
+        self._pusher = EnginePusher(
+            self._db, desired, catalogue, parallelism, self._stopping, on_settled=self._notify_applied
+        )
         self._batch_size = batch_size
         self._lease_seconds = lease_seconds
         self._health_interval = health_interval
@@ -76,7 +79,6 @@ class ApplyWorker:
         self._checked_epoch = {}  # engine name → the websocket connection (epoch) its last check was made in
         self._worker_id = None  # while running: the id its claims carry (queue.register_worker)
         self._thread = None
-        self._stopping = threading.Event()
         self._wake_reader, self._wake_writer = socket.socketpair()
         self._applied = threading.Condition()
 
@@ -93,10 +95,15 @@ class ApplyWorker:
         self._thread = threading.Thread(target=self._run, name='apply-worker', daemon=True)
         self._thread.start()
 
-    def stop(self, timeout=30.0):
-        """Finish the endpoints in hand; the rest of the claimed batch goes back to the outbox."""
+    def begin_stop(self):
+        """Stopping starts: the `wait_applied` callers are answered now, the pushes in flight end, what
+        is not begun is left to the next start (the rest of the claimed batch goes back to the outbox)."""
         self._stopping.set()
         self.wake()
+        self._notify_applied()
+
+    def stop(self, timeout=30.0):
+        self.begin_stop()
         if self._thread is not None:
             self._thread.join(timeout)
         for watch in self._watches.values():
@@ -116,7 +123,7 @@ class ApplyWorker:
         while True:
             outcome = queue.outcome(self._waiting_db, ids)
             remaining = deadline - time.monotonic()
-            if outcome != 'pending' or remaining <= 0:
+            if outcome != 'pending' or remaining <= 0 or self._stopping.is_set():
                 return outcome
             with self._applied:
                 # Woken by this process's worker; the short period also serves workers in other processes.
@@ -200,7 +207,8 @@ class ApplyWorker:
             self._applied.notify_all()
 
     def resync(self, engine_name):
-        """Bring every endpoint of the engine in line, now (POST /sync queues the same)."""
+        """Bring every endpoint of the engine in line, now (POST /sync queues the same); raises
+        PushInterrupted when the worker stops meanwhile."""
         self._pusher.full_resync(self._engines[engine_name], asterisk_empty=False)
 
     def check_engines(self, force=False):
@@ -209,6 +217,8 @@ class ApplyWorker:
             if engine.has_ari and (force or self._health_check_due(engine)):
                 try:
                     self._check_engine(engine)
+                except PushInterrupted as e:
+                    logger.info('%s', e)
                 except Exception as e:
                     self._failed(engine, e)
 
@@ -268,6 +278,9 @@ class ApplyWorker:
                     engine, [row for row in remaining if row.owner_uuid in batch], self._seen_startup[engine_name]
                 )
                 remaining = [row for row in remaining if row.owner_uuid not in batch]
+        except PushInterrupted as e:
+            logger.info('%s', e)
+            queue.hand_back(self._db, remaining)
         except Exception as e:
             self._failed(engine, e)
             queue.retry_later(self._db, remaining, str(e), self._max_backoff)

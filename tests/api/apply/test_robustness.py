@@ -7,11 +7,13 @@ import threading
 import time
 from collections import Counter
 
+import pytest
 import sqlalchemy as sa
 
 from wazo_confd_pjsip.app import create_app
-from wazo_confd_pjsip.apply import acknowledged, queue
+from wazo_confd_pjsip.apply import acknowledged, engine_state, queue
 from wazo_confd_pjsip.apply.components import build_apply
+from wazo_confd_pjsip.apply.pusher import PushInterrupted
 from wazo_confd_pjsip.core import build_core
 
 from ..conftest import ApiClient
@@ -226,6 +228,77 @@ def test_a_stopping_worker_hands_back_what_it_did_not_reach(api, core, worker, f
 
     rows = _rows(core.db, 'claimed_until IS NULL AS free')
     assert len(rows) == 2 and all(row.free for row in rows)
+
+
+@pytest.mark.parametrize(
+    'push, stopped_after',
+    [
+        ('restart', 'PUT'),  # the phased push of an empty Asterisk, stopped among its PUTs
+        ('resync', 'GET'),  # the convergence of a running one, stopped while it reads what Asterisk holds
+    ],
+)
+def test_a_stop_during_a_full_push_leaves_off_and_the_next_start_completes_it(
+    api, core, worker, fake_ari, push, stopped_after
+):
+    for index in range(20):
+        create_endpoint(api, f'e{index}', context=f'c{index}')
+    worker.check_engines(force=True)
+    fake_ari.restart()  # empty: the push makes the 60 objects again
+    fake_ari.request_log.clear()
+    fake_ari.latency = 0.05
+    if push == 'restart':
+        pushing = threading.Thread(target=worker.check_engines, kwargs={'force': True})
+    else:
+        interrupted = []
+
+        def resync():
+            try:
+                worker.resync('default')
+            except PushInterrupted:
+                interrupted.append(True)
+
+        pushing = threading.Thread(target=resync)
+    pushing.start()
+    _until(lambda: sum(r['method'] == stopped_after and '/res_pjsip/' in r['path'] for r in fake_ari.request_log) >= 4)
+
+    worker.begin_stop()
+    pushing.join()
+    fake_ari.latency = 0
+
+    assert len(fake_ari.objects()) < 60, 'the push did not leave off'
+    assert push == 'restart' or interrupted  # a direct call says it left off
+    with core.db.engine.connect() as connection:
+        assert engine_state.read(connection, 'default').startup_time is None  # the next start must converge
+    next_start = build_apply(core.config, core.db, core.catalogue).worker
+    next_start.check_engines(force=True)
+    assert len(fake_ari.objects()) == 60
+    assert {fake_ari.objects()[('endpoint', f'e{i}')]['context'] for i in range(20)} == {f'c{i}' for i in range(20)}
+
+
+def test_a_waiting_request_is_answered_pending_when_the_stop_begins(api, core, worker, fake_ari):
+    fake_ari.down()  # the change cannot be applied: the request would wait its whole 30 s
+    responses = []
+    waiting = threading.Thread(
+        target=lambda: responses.append(api.post('/endpoints/sip', json={'name': 'w'}, query={'wait_applied': '30'}))
+    )
+    waiting.start()
+    _until(lambda: _rows(core.db))  # committed: the request waits
+
+    worker.begin_stop()
+    waiting.join(10)
+
+    assert not waiting.is_alive(), 'the waiting request was not answered'
+    assert responses[0].status_code == 201
+    assert responses[0].headers['Wazo-Apply-Status'] == 'pending'
+    fake_ari.up()
+
+
+def _until(condition, timeout=10.0):
+    """A bound for a step of a test to happen, not a measure."""
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, 'the expected step did not happen'
+        time.sleep(0.005)
 
 
 def _raise(error):
