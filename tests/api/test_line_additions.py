@@ -13,7 +13,7 @@ from wazo_confd_pjsip.line_additions.source import ConfdSource
 from wazo_confd_pjsip.plugins.line_endpoint.events import wazo_confd_event_handlers
 from wazo_confd_pjsip.plugins.line_endpoint.refresher import WazoOptionsRefresher
 
-from .conftest import MAIN, NO_ACL_TOKEN, OTHER, SUB, SUB_TOKEN, confd_config
+from .conftest import MAIN, NO_ACL_TOKEN, OTHER, OTHER_TOKEN, SUB, SUB_TOKEN, confd_config
 
 ENDPOINTS = '/endpoints/sip'
 
@@ -217,13 +217,13 @@ def test_wazo_confd_events_refresh_only_the_changed_endpoints(
     api.put(f'/lines/{other_line["id"]}/endpoints/sip/{bob["uuid"]}')
     change_recorder.clear()
 
-    handlers['line_edited']({'id': line['id'], 'name': line['name'], 'protocol': 'sip', 'tenant_uuid': MAIN})
+    handlers['line_edited']({'id': line['id'], 'name': line['name'], 'protocol': 'sip', 'tenant_uuid': MAIN}, MAIN)
     assert change_recorder.changes == []  # nothing changed in wazo-confd: nothing written
 
     line['context'] = 'after'
-    handlers['line_edited']({'id': line['id'], 'name': line['name'], 'protocol': 'sip', 'tenant_uuid': MAIN})
+    handlers['line_edited']({'id': line['id'], 'name': line['name'], 'protocol': 'sip', 'tenant_uuid': MAIN}, MAIN)
     user['simultaneous_calls'] = 9
-    handlers['user_edited']({'id': user['id'], 'uuid': user['uuid'], 'tenant_uuid': MAIN})
+    handlers['user_edited']({'id': user['id'], 'uuid': user['uuid'], 'tenant_uuid': MAIN}, MAIN)
 
     assert [(change.resource, change.uuid) for change in change_recorder.changes] == [
         (Resource.SIP_ENDPOINT_WAZO_OPTIONS, alice['uuid']),
@@ -244,7 +244,7 @@ def test_a_line_or_trunk_deleted_in_wazo_confd_takes_its_endpoint_with_it(
     api.put(f'/{side}s/{owner["id"]}/endpoints/sip/{alice["uuid"]}')
     change_recorder.clear()
 
-    handlers[f'{side}_deleted']({'id': owner['id'], 'name': 'x', 'protocol': 'sip', 'tenant_uuid': MAIN})
+    handlers[f'{side}_deleted']({'id': owner['id'], 'name': 'x', 'protocol': 'sip', 'tenant_uuid': MAIN}, MAIN)
 
     assert api.get(f'{ENDPOINTS}/{alice["uuid"]}').status_code == 404
     assert api.get(f'{ENDPOINTS}/{bob["uuid"]}').status_code == 200
@@ -258,7 +258,7 @@ def test_a_line_or_trunk_deleted_in_wazo_confd_takes_its_endpoint_with_it(
 )
 def test_an_event_without_what_it_needs_is_unusable(handlers, name, data):
     with pytest.raises(UnusableEvent):
-        handlers[name](data)
+        handlers[name](data, MAIN)
 
 
 def test_a_users_line_shows_its_endpoint(api, fake_confd, wait_for_service_token):
@@ -335,17 +335,37 @@ def test_call_pickups_name_the_groups_of_the_line(api, fake_confd, wait_for_serv
     assert groups(alice2['uuid']) == {'named_pickup_group': str(direct['id'])}
 
     user['groups'].append({'id': 41, 'uuid': 'g41', 'name': 'group41'})
-    handlers['user_groups_associated']({'user_uuid': user['uuid'], 'group_ids': [41]})
+    handlers['user_groups_associated']({'user_uuid': user['uuid'], 'group_ids': [41]}, MAIN)
     assert groups(alice['uuid']) == {'named_pickup_group': str(direct['id']), 'named_call_group': str(by_group['id'])}
     assert 'named_call_group' not in groups(alice2['uuid'])
 
     direct['interceptors']['users'] = []  # its interceptors replaced: the event does not list who left
     pickup_reads = len(fake_confd.requests_of('/callpickups'))
-    handlers['call_pickup_interceptor_users_associated']({'call_pickup_id': direct['id'], 'user_uuids': []})
+    handlers['call_pickup_interceptor_users_associated']({'call_pickup_id': direct['id'], 'user_uuids': []}, MAIN)
     assert groups(alice['uuid']) == {'named_call_group': str(by_group['id'])}
     assert groups(alice2['uuid']) == {}
     # every line read again, the tenant's pickups once
     assert len(fake_confd.requests_of('/callpickups')) == pickup_reads + 1
+
+
+@pytest.mark.parametrize('event_tenant, read_again', [(MAIN, {MAIN}), (None, {MAIN, OTHER})])
+def test_a_pickup_event_reads_again_the_lines_of_its_tenant(
+    api, fake_confd, wait_for_service_token, handlers, event_tenant, read_again
+):
+    lines = {}
+    for tenant, token in ((MAIN, None), (OTHER, OTHER_TOKEN)):
+        client = api.as_(token) if token else api
+        lines[tenant], _ = alice_line(fake_confd, tenant)
+        response = client.post(ENDPOINTS, json={'name': f'alice-{tenant[-1]}'})
+        assert response.status_code == 201, response.json
+        assert client.put(f'/lines/{lines[tenant]["id"]}/endpoints/sip/{response.json["uuid"]}').status_code == 204
+    before = {tenant: len(fake_confd.requests_of(f'/lines/{line["id"]}')) for tenant, line in lines.items()}
+
+    # wazo-confd's event names its tenant (wazo-bus's tenant_uuid header); one that does not concerns all
+    handlers['call_pickup_edited']({'id': 1}, event_tenant)
+
+    after = {tenant: len(fake_confd.requests_of(f'/lines/{line["id"]}')) for tenant, line in lines.items()}
+    assert {tenant for tenant in lines if after[tenant] > before[tenant]} == read_again
 
 
 def test_stopping_the_service_closes_its_connections_to_wazo_confd(api, core, fake_confd, wait_for_service_token):

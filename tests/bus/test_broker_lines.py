@@ -8,7 +8,14 @@ import json
 import kombu
 import pytest
 
-from tests.api.conftest import MAIN, confd_config, fake_confd, wait_for_service_token  # noqa: F401 (fixtures)
+from tests.api.conftest import (  # noqa: F401 (fixtures)
+    MAIN,
+    OTHER,
+    OTHER_TOKEN,
+    confd_config,
+    fake_confd,
+    wait_for_service_token,
+)
 from wazo_confd_pjsip.bus.connection import wazo_exchange
 
 from .conftest import ORIGIN_UUID, eventually
@@ -96,3 +103,32 @@ def test_line_and_user_events_refresh_the_endpoint(api, bus, rabbitmq, bus_confi
         {'id': line['id'], 'name': line['name'], 'protocol': 'sip', 'tenant_uuid': MAIN},
     )
     eventually(lambda: api.get(f'/endpoints/sip/{alice["uuid"]}').status_code == 404)  # as wazo-confd does
+
+
+@pytest.mark.usefixtures('wait_for_service_token')
+def test_a_pickup_event_reads_again_the_lines_of_its_tenant_only(
+    api, bus, rabbitmq, bus_config, fake_confd
+):  # noqa: F811
+    lines, endpoints = {}, {}
+    for tenant, client in ((MAIN, api), (OTHER, api.as_(OTHER_TOKEN))):
+        lines[tenant] = fake_confd.add_line(tenant)
+        user = fake_confd.add_user(tenant)
+        fake_confd.add_user_to_line(user, lines[tenant])
+        fake_confd.add_call_pickup(tenant, interceptors=[user])
+        endpoints[tenant] = client.post('/endpoints/sip', json={'name': f'pickup-{tenant[-1]}'}).json['uuid']
+        assert client.put(f'/lines/{lines[tenant]["id"]}/endpoints/sip/{endpoints[tenant]}').status_code == 204
+    reads_of_other = len(fake_confd.requests_of(f'/lines/{lines[OTHER]["id"]}'))
+
+    publish_confd_event(rabbitmq, bus_config, 'call_pickup_edited', 'config.callpickup.edited', {'id': 1})  # of MAIN
+    # Events are handled one at a time, in order: once this one shows, the pickup event was handled.
+    lines[MAIN]['context'] = 'after'
+    publish_confd_event(
+        rabbitmq,
+        bus_config,
+        'line_edited',
+        'config.line.edited',
+        {'id': lines[MAIN]['id'], 'name': lines[MAIN]['name'], 'protocol': 'sip', 'tenant_uuid': MAIN},
+    )
+    eventually(lambda: ['context', 'after'] in merged_endpoint_options(api, endpoints[MAIN]))
+
+    assert len(fake_confd.requests_of(f'/lines/{lines[OTHER]["id"]}')) == reads_of_other

@@ -114,7 +114,7 @@ def test_tenant_events_without_a_tenant_uuid_are_unusable_whatever_the_database_
 
     for handler in tenant_event_handlers(NoDatabase()).values():
         with pytest.raises(UnusableEvent):
-            handler(data)
+            handler(data, None)
 
 
 def test_status_reports_the_consumer(api, bus):

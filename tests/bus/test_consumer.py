@@ -38,6 +38,7 @@ def test_decodes_a_full_wazo_auth_event():
     assert decode_event(json.dumps(body).encode(), {'name': 'auth_tenant_added'}) == (
         'auth_tenant_added',
         {'uuid': 't1', 'name': 'acme', 'slug': 'acme', 'domain_names': []},
+        None,
     )
 
 
@@ -45,6 +46,7 @@ def test_decodes_a_minimal_body():
     assert decode_event(b'{"name": "auth_tenant_deleted", "data": {"uuid": "t1"}}', {}) == (
         'auth_tenant_deleted',
         {'uuid': 't1'},
+        None,
     )
 
 
@@ -52,7 +54,28 @@ def test_name_falls_back_on_the_header():
     assert decode_event(b'{"data": {"uuid": "t1"}}', {'name': 'auth_tenant_deleted'}) == (
         'auth_tenant_deleted',
         {'uuid': 't1'},
+        None,
     )
+
+
+TENANT = 'a0000000-0000-4000-8000-000000000001'
+
+
+@pytest.mark.parametrize(
+    'body, headers, tenant',
+    [
+        # wazo-bus's tenant events: the header, and the same in the body
+        ({'name': 'call_pickup_edited', 'tenant_uuid': TENANT, 'data': {'id': 1}}, {'tenant_uuid': TENANT}, TENANT),
+        ({'name': 'call_pickup_edited', 'data': {'id': 1}}, {'tenant_uuid': TENANT.upper()}, TENANT),
+        ({'name': 'call_pickup_edited', 'tenant_uuid': TENANT, 'data': {'id': 1}}, {}, TENANT),
+        # none, or not a uuid: an event of no tenant
+        ({'name': 'call_pickup_edited', 'data': {'id': 1}}, {}, None),
+        ({'name': 'call_pickup_edited', 'data': {'id': 1}}, {'tenant_uuid': 'not-a-uuid'}, None),
+        ({'name': 'call_pickup_edited', 'tenant_uuid': 5, 'data': {'id': 1}}, {}, None),
+    ],
+)
+def test_the_tenant_of_an_event(body, headers, tenant):
+    assert decode_event(json.dumps(body).encode(), headers).tenant_uuid == tenant
 
 
 @pytest.mark.parametrize('body', [b'not json', b'{"name": "auth_tenant_added"}'])
@@ -75,7 +98,7 @@ class Handler:
         self.error = error
         self.calls = []
 
-    def __call__(self, data):
+    def __call__(self, data, tenant_uuid):
         self.calls.append(data)
         if self.failures is None or self.calls.count(data) <= self.failures:
             raise self.error

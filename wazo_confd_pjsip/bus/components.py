@@ -41,8 +41,8 @@ def change_events_hook(publisher, origin_uuid):
 
 def tenant_event_handlers(tenants):
     return {
-        'auth_tenant_added': lambda data: tenants.add(_tenant_uuid(data)),
-        'auth_tenant_deleted': lambda data: tenants.remove(_tenant_uuid(data)),
+        'auth_tenant_added': lambda data, _tenant: tenants.add(_tenant_uuid(data)),
+        'auth_tenant_deleted': lambda data, _tenant: tenants.remove(_tenant_uuid(data)),
     }
 
 

@@ -4,7 +4,8 @@
 """Listens to Wazo bus events in a background thread, reconnecting whenever the broker goes away.
 
 One queue, bound on the headers exchange once per event name ({"name": ..., "x-match": "all"}).
-Each handler receives the event's `data`. A message is acknowledged once handled. When its handler
+Each handler receives the event's `data` and its tenant (the `tenant_uuid` header wazo-bus gives a
+tenant's events; None when there is none). A message is acknowledged once handled. When its handler
 fails (PostgreSQL down...), the message goes back to the queue after a short delay, at its place:
 messages are taken one at a time, so tenant events keep their order. After `max_redeliveries`
 failed redeliveries it is dropped and logged as an error: a message that always fails must not
@@ -14,6 +15,8 @@ import json
 import logging
 import socket
 import threading
+import uuid
+from typing import NamedTuple
 
 import kombu
 
@@ -37,13 +40,28 @@ def event_bindings(exchange, event_names):
     return [kombu.binding(exchange, arguments={'name': name, 'x-match': 'all'}) for name in event_names]
 
 
+class WazoEvent(NamedTuple):
+    name: str
+    data: object
+    tenant_uuid: str | None  # of a tenant's event (wazo-bus's TenantEvent), else None
+
+
 def decode_event(body, headers):
-    """(name, data) of a Wazo event; accepts minimal bodies {"name": ..., "data": {...}}."""
+    """The Wazo event of a message; accepts minimal bodies {"name": ..., "data": {...}}."""
     try:
         content = json.loads(body)
-        return content.get('name') or headers.get('name'), content['data']
+        name, data = content.get('name') or headers.get('name'), content['data']
+        tenant = headers.get('tenant_uuid') or content.get('tenant_uuid')
     except (ValueError, KeyError, TypeError, AttributeError) as error:
         raise UnusableEvent(f'not a Wazo event ({error!r})') from error
+    return WazoEvent(name, data, _uuid_or_none(tenant))
+
+
+def _uuid_or_none(value):
+    try:
+        return str(uuid.UUID(value))
+    except (TypeError, ValueError, AttributeError):
+        return None
 
 
 class BusConsumer:
@@ -115,10 +133,10 @@ class BusConsumer:
     def _on_message(self, message):
         shown = message.body[:_SHOWN_BODY_LENGTH]
         try:
-            name, data = decode_event(message.body, message.headers or {})
-            if name not in self._handlers:
-                raise UnusableEvent(f'no handler for {name!r}')
-            self._handlers[name](data)
+            event = decode_event(message.body, message.headers or {})
+            if event.name not in self._handlers:
+                raise UnusableEvent(f'no handler for {event.name!r}')
+            self._handlers[event.name](event.data, event.tenant_uuid)
         except UnusableEvent as error:
             logger.error('bus: message dropped, %s: %r', error, shown)
         except Exception:

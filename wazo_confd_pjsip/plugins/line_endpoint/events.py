@@ -7,7 +7,8 @@ import uuid
 from ...bus.consumer import UnusableEvent
 from .service import LINE, TRUNK
 
-# Their data does not say every user they concern (members replaced, pickup disabled): every line is read again.
+# Their data does not say every user they concern (members replaced, pickup disabled): every line of
+# the event's tenant is read again (of every tenant, for an event that does not name its tenant).
 PICKUP_AND_GROUP_EVENTS = (
     'call_pickup_edited',
     'call_pickup_deleted',
@@ -20,17 +21,17 @@ PICKUP_AND_GROUP_EVENTS = (
 
 
 def wazo_confd_event_handlers(refresher):
-    """event name → handler(data), for the bus consumer."""
+    """event name → handler(data, tenant_uuid), for the bus consumer."""
 
     def line(*path):
-        return lambda data: refresher.refresh(LINE, [_id(data, path)])
+        return lambda data, _tenant: refresher.refresh(LINE, [_id(data, path)])
 
     def users(key):
-        return lambda data: refresher.refresh_users([_uuid(data, key)])
+        return lambda data, _tenant: refresher.refresh_users([_uuid(data, key)])
 
     return {
         'line_edited': line('id'),
-        'line_deleted': lambda data: refresher.delete_endpoint_of(LINE, _id(data, ('id',))),
+        'line_deleted': lambda data, _tenant: refresher.delete_endpoint_of(LINE, _id(data, ('id',))),
         'user_line_associated': line('line', 'id'),
         'user_line_dissociated': line('line', 'id'),
         'line_extension_associated': line('line_id'),
@@ -43,9 +44,9 @@ def wazo_confd_event_handlers(refresher):
         'user_voicemail_dissociated': users('user_uuid'),
         'user_voicemail_edited': users('user_uuid'),
         'user_groups_associated': users('user_uuid'),
-        **{name: lambda data: refresher.refresh_every(LINE) for name in PICKUP_AND_GROUP_EVENTS},
-        'trunk_edited': lambda data: refresher.refresh(TRUNK, [_id(data, ('id',))]),
-        'trunk_deleted': lambda data: refresher.delete_endpoint_of(TRUNK, _id(data, ('id',))),
+        **{name: lambda data, tenant: refresher.refresh_every(LINE, tenant) for name in PICKUP_AND_GROUP_EVENTS},
+        'trunk_edited': lambda data, _tenant: refresher.refresh(TRUNK, [_id(data, ('id',))]),
+        'trunk_deleted': lambda data, _tenant: refresher.delete_endpoint_of(TRUNK, _id(data, ('id',))),
     }
 
 

@@ -32,11 +32,14 @@ class WazoOptionsRefresher:
         column = getattr(EndpointSIP, side.attribute)
         self._refresh(side, sa.select(EndpointSIP.uuid, EndpointSIP.tenant_uuid, column).where(column.in_(owner_ids)))
 
-    def refresh_every(self, side):
-        """Read again every line (or trunk) used here: after a change whose extent wazo-confd's event
-        does not say (a call pickup's or group's members replaced: who left is not listed)."""
+    def refresh_every(self, side, tenant_uuid=None):
+        """Read again every line (or trunk) used here, of `tenant_uuid` (of every tenant when None):
+        after a change whose extent wazo-confd's event does not say (a call pickup's or group's
+        members replaced: who left is not listed)."""
         column = getattr(EndpointSIP, side.attribute)
         query = sa.select(EndpointSIP.uuid, EndpointSIP.tenant_uuid, column).where(column.isnot(None))
+        if tenant_uuid is not None:
+            query = query.where(EndpointSIP.tenant_uuid == tenant_uuid)
         # every line of a tenant names the same call pickups: read once, not once a line
         self._refresh(side, query, self._source.reading_pickups_once())
 
