@@ -256,7 +256,7 @@ def test_a_rolling_restart_behind_nginx_fails_no_request(cluster, nginx, recorde
                 ('GET', f'{ENDPOINTS}/{{uuid}}', None),
                 ('DELETE', f'{ENDPOINTS}/{{uuid}}', None),
             ):
-                # waiting writes are in progress when a process stops: they finish before it exits
+                # waiting writes are in progress when a process stops: answered (`pending`) before it exits
                 params = {'wait_applied': '5'} if method == 'PUT' else {}
                 response = api.request(method, path.format(uuid=uuid), json=body, params=params)
                 outcomes.append((method, response.status_code, restarting.is_set()))
