@@ -1242,21 +1242,23 @@ class FakeAri:
         return _WebSocketUpgrade(app, upgrade, accept, 'ari' if protocols else None)
 
     def _serve_events(self, handler, upgrade):
-        handler.send_response_only(101, 'Switching Protocols')
-        handler.send_header('Upgrade', upgrade.upgrade)
-        handler.send_header('Connection', 'Upgrade')
-        handler.send_header('Sec-WebSocket-Accept', upgrade.accept)
-        if upgrade.protocol:
-            handler.send_header('Sec-WebSocket-Protocol', upgrade.protocol)
-        handler.end_headers()
-        handler.wfile.flush()
-        handler.close_connection = True
+        # The application is taken before the 101 is written: a client that opens a second websocket
+        # once its first is open always replaces the first, whatever the order the threads run in.
         session = _EventSession(handler)
         with self._lock:
             replaced, self._event_sessions[upgrade.app] = self._event_sessions.get(upgrade.app), session
-        if replaced is not None:  # it stays open, without the application
-            replaced.send_event({'type': 'ApplicationReplaced', 'application': upgrade.app})
         try:
+            handler.send_response_only(101, 'Switching Protocols')
+            handler.send_header('Upgrade', upgrade.upgrade)
+            handler.send_header('Connection', 'Upgrade')
+            handler.send_header('Sec-WebSocket-Accept', upgrade.accept)
+            if upgrade.protocol:
+                handler.send_header('Sec-WebSocket-Protocol', upgrade.protocol)
+            handler.end_headers()
+            handler.wfile.flush()
+            handler.close_connection = True
+            if replaced is not None:  # it stays open, without the application
+                replaced.send_event({'type': 'ApplicationReplaced', 'application': upgrade.app})
             session.serve()
         finally:
             with self._lock:
